@@ -1,0 +1,180 @@
+//! One diagnostic model for every phase. Renderers are plain functions over
+//! it: `render_human` (miette's graphical report) and `render_short`
+//! (`file:line:col: severity[code]: message`).
+
+use crate::codes;
+use crate::source::{SourceMap, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A secondary place involved in a problem (the parent that set a value,
+/// the other mixin, the first definition of a duplicated name).
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    /// What the underline at `span` says.
+    pub label: String,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error whose severity comes from the code table.
+    pub fn new(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: codes::severity(code),
+            message: message.into(),
+            span,
+            label: String::new(),
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = label.into();
+        self
+    }
+
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.secondary.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sorts diagnostics by file, then position, then code, and drops exact repeats.
+pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.span.end, a.code).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.span.end,
+            b.code,
+        ))
+    });
+    diags.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
+}
+
+/// `file:line:col: severity[code]: message`
+pub fn render_short(sources: &SourceMap, diag: &Diagnostic) -> String {
+    let file = sources.get(diag.span.file);
+    let (line, col) = sources.line_col(diag.span.file, diag.span.start);
+    format!(
+        "{}:{}:{}: {}[{}]: {}",
+        file.name,
+        line,
+        col,
+        diag.severity.as_str(),
+        diag.code,
+        diag.message
+    )
+}
+
+/// miette's graphical report: the snippet with the span underlined, the
+/// secondary labels of the same file, the help line; labels in other files
+/// follow as notes with their own snippet.
+pub fn render_human(sources: &SourceMap, diag: &Diagnostic, color: bool) -> String {
+    use miette::{
+        GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
+    };
+
+    let file = sources.get(diag.span.file);
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        non_empty(&diag.label),
+        (
+            diag.span.start as usize,
+            (diag.span.end - diag.span.start) as usize,
+        ),
+    )];
+    let mut notes = Vec::new();
+    for secondary in &diag.secondary {
+        if secondary.span.file == diag.span.file {
+            labels.push(LabeledSpan::new_with_span(
+                Some(secondary.message.clone()),
+                (
+                    secondary.span.start as usize,
+                    (secondary.span.end - secondary.span.start) as usize,
+                ),
+            ));
+        } else {
+            notes.push(secondary);
+        }
+    }
+    let severity = match diag.severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+    };
+    let mut report = MietteDiagnostic::new(diag.message.clone())
+        .with_code(diag.code)
+        .with_severity(severity)
+        .with_labels(labels);
+    if let Some(help) = &diag.help {
+        report = report.with_help(help.clone());
+    }
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    let source = NamedSource::new(file.name.clone(), file.text.clone());
+    let report = miette::Report::new(report).with_source_code(source);
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        out = render_short(sources, diag);
+    }
+    for note in notes {
+        let (line, col) = sources.line_col(note.span.file, note.span.start);
+        out.push_str(&format!(
+            "  note: {} ({}:{}:{})\n",
+            note.message,
+            sources.get(note.span.file).name,
+            line,
+            col
+        ));
+    }
+    out
+}
+
+fn non_empty(label: &str) -> Option<String> {
+    if label.is_empty() {
+        None
+    } else {
+        Some(label.to_string())
+    }
+}

@@ -1,0 +1,68 @@
+//! citc: the compiler of the `.cit` catalog language.
+//!
+//! The pipeline, phase by phase (see [`compile`]):
+//! `syntax` (text → AST) → `resolve` (imports, names, inheritance, mixins,
+//! matrices → resources) → `lower` (resources → Kubernetes documents with
+//! derived labels) → `emit` (documents → go-yaml v2 bytes, bundles).
+
+pub mod cli;
+pub mod codes;
+pub mod diagnostic;
+pub mod emit;
+pub mod lower;
+pub mod resolve;
+pub mod source;
+pub mod suggest;
+pub mod syntax;
+pub mod value;
+
+use diagnostic::Diagnostic;
+use lower::Document;
+use source::SourceMap;
+
+/// The result of one compilation: the documents (empty when there are
+/// errors), every diagnostic, and the sources they point into.
+pub struct Compilation {
+    pub sources: SourceMap,
+    pub documents: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses, resolves and lowers a catalog. Phases run as far as they can so
+/// that independent problems are all reported.
+pub fn compile(root: resolve::Root, version: &str) -> Compilation {
+    let mut sources = SourceMap::default();
+    let mut diagnostics = Vec::new();
+    let files = resolve::load(root, &mut sources, &mut diagnostics);
+    let catalog = resolve::resolve(&files, &mut diagnostics);
+    let mut documents = lower::lower(&catalog, version, &mut diagnostics);
+    diagnostic::sort_diagnostics(&mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        documents.clear();
+    }
+    Compilation {
+        sources,
+        documents,
+        diagnostics,
+    }
+}
+
+/// Compiles in-memory text (tests, fuzzing); imports resolve from the
+/// current directory.
+pub fn compile_str(name: &str, text: &str, version: &str) -> Compilation {
+    let dir = std::env::current_dir().unwrap_or_default();
+    compile(
+        resolve::Root::Text {
+            name,
+            text,
+            dir: &dir,
+        },
+        version,
+    )
+}

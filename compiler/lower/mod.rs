@@ -1,0 +1,258 @@
+//! Lower: resolved resources become Kubernetes documents. Computes the
+//! derived labels from the stdlib's `derive` rules, writes `apiVersion`,
+//! `kind` and `metadata.name`, sorts keys in go-yaml v2's order and appends
+//! the release's version label last, as upstream's yq step does.
+
+use crate::diagnostic::Diagnostic;
+use crate::emit::yaml::{go_yaml_key_cmp, Yaml};
+use crate::resolve::{Catalog, Resource};
+use crate::syntax::ast::{DeriveRule, DeriveSource, Kind};
+use crate::value::{Node, Value};
+
+pub const API_VERSION: &str = "instancetype.kubevirt.io/v1beta1";
+pub const VERSION_LABEL: &str = "instancetype.kubevirt.io/common-instancetypes-version";
+
+/// The two Kubernetes kinds every definition yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ApiKind {
+    VirtualMachineClusterInstancetype,
+    VirtualMachineClusterPreference,
+    VirtualMachineInstancetype,
+    VirtualMachinePreference,
+}
+
+impl ApiKind {
+    /// In the order of the all-bundle (kind names sorted).
+    pub const ALL: [ApiKind; 4] = [
+        ApiKind::VirtualMachineClusterInstancetype,
+        ApiKind::VirtualMachineClusterPreference,
+        ApiKind::VirtualMachineInstancetype,
+        ApiKind::VirtualMachinePreference,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ApiKind::VirtualMachineClusterInstancetype => "VirtualMachineClusterInstancetype",
+            ApiKind::VirtualMachineClusterPreference => "VirtualMachineClusterPreference",
+            ApiKind::VirtualMachineInstancetype => "VirtualMachineInstancetype",
+            ApiKind::VirtualMachinePreference => "VirtualMachinePreference",
+        }
+    }
+
+    pub fn of(kind: Kind) -> [ApiKind; 2] {
+        match kind {
+            Kind::Instancetype => [
+                ApiKind::VirtualMachineClusterInstancetype,
+                ApiKind::VirtualMachineInstancetype,
+            ],
+            Kind::Preference => [
+                ApiKind::VirtualMachineClusterPreference,
+                ApiKind::VirtualMachinePreference,
+            ],
+        }
+    }
+}
+
+/// One Kubernetes document, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub kind: ApiKind,
+    pub name: String,
+    pub yaml: Yaml,
+}
+
+/// Lowers every resource into its two documents, sorted by kind then name.
+pub fn lower(catalog: &Catalog, version: &str, diags: &mut Vec<Diagnostic>) -> Vec<Document> {
+    let mut documents = Vec::with_capacity(catalog.resources.len() * 2);
+    for resource in &catalog.resources {
+        let Some(body) = lower_resource(resource, &catalog.derive_rules, diags) else {
+            continue;
+        };
+        for kind in ApiKind::of(resource.kind) {
+            documents.push(Document {
+                kind,
+                name: resource.name.clone(),
+                yaml: document(kind, &resource.name, &body, version),
+            });
+        }
+    }
+    documents.sort_by(|a, b| (a.kind, a.name.as_bytes()).cmp(&(b.kind, b.name.as_bytes())));
+    documents
+}
+
+/// The resource's tree with derived labels, checked for stray top-level
+/// fields, as a YAML map with sorted keys.
+fn lower_resource(
+    resource: &Resource,
+    rules: &[(Kind, DeriveRule)],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Yaml> {
+    let mut tree = resource.tree.clone();
+    let Value::Map(top) = &mut tree.value else {
+        return None;
+    };
+    let mut ok = true;
+    for (key, node) in top.iter() {
+        let allowed = match key.as_str() {
+            "spec" => true,
+            "metadata" => match &node.value {
+                Value::Map(meta) => {
+                    for (meta_key, meta_node) in meta {
+                        if meta_key != "labels" && meta_key != "annotations" {
+                            diags.push(
+                                Diagnostic::new("E0113", meta_node.span, format!("`metadata.{meta_key}` cannot be set in a definition"))
+                                    .label("not allowed here")
+                                    .help("a definition sets metadata.labels and metadata.annotations; citc writes the name"),
+                            );
+                            ok = false;
+                        }
+                    }
+                    true
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        if !allowed {
+            diags.push(
+                Diagnostic::new(
+                    "E0113",
+                    node.span,
+                    format!("unknown top-level field `{key}`"),
+                )
+                .label("not `metadata` or `spec`")
+                .help("fields go under `spec.` or `metadata.labels` / `metadata.annotations`"),
+            );
+            ok = false;
+        }
+    }
+    let labels = derive_labels(resource, rules, diags)?;
+    if !labels.is_empty() {
+        let meta = top
+            .entry("metadata".to_string())
+            .or_insert_with(|| Node::empty_map(resource.span));
+        if let Value::Map(meta) = &mut meta.value {
+            let label_map = meta
+                .entry("labels".to_string())
+                .or_insert_with(|| Node::empty_map(resource.span));
+            if let Value::Map(label_map) = &mut label_map.value {
+                for (key, value, span) in labels {
+                    if let Some(existing) = label_map.get(&key) {
+                        if existing.value.as_text().as_deref() != Some(value.as_str()) {
+                            diags.push(
+                                Diagnostic::new("E0114", existing.span, format!("label `{key}` is derived from the spec, but is written here as {:?}", existing.value.as_text().unwrap_or_default()))
+                                    .label("hand-written label")
+                                    .with_secondary(span, format!("this rule derives {value:?} for `{}`", resource.name))
+                                    .help("remove the hand-written label; citc derives it"),
+                            );
+                            ok = false;
+                            continue;
+                        }
+                    }
+                    label_map.insert(key, Node::new(Value::Str(value), span));
+                }
+            }
+        }
+    }
+    ok.then(|| to_yaml(&tree))
+}
+
+/// Applies the derive rules of the resource's kind, in order.
+fn derive_labels(
+    resource: &Resource,
+    rules: &[(Kind, DeriveRule)],
+    _diags: &mut [Diagnostic],
+) -> Option<Vec<(String, String, crate::source::Span)>> {
+    let mut out = Vec::new();
+    for (kind, rule) in rules {
+        if *kind != resource.kind {
+            continue;
+        }
+        let value = match &rule.source {
+            DeriveSource::Field(path) => {
+                let keys: Vec<&str> = path.segments.iter().map(|s| s.name.as_str()).collect();
+                resource
+                    .tree
+                    .get_path(&keys)
+                    .and_then(|n| n.value.as_text())
+            }
+            DeriveSource::Present(path) => {
+                let keys: Vec<&str> = path.segments.iter().map(|s| s.name.as_str()).collect();
+                match resource.tree.get_path(&keys).map(|n| &n.value) {
+                    None | Some(Value::Bool(false)) => None,
+                    Some(_) => Some("true".to_string()),
+                }
+            }
+            DeriveSource::Attribute(name) => resource
+                .attributes
+                .iter()
+                .find(|(n, _)| *n == name.name)
+                .map(|(_, v)| v.clone()),
+        };
+        if let Some(value) = value {
+            out.push((rule.label.clone(), value, rule.span));
+        }
+    }
+    Some(out)
+}
+
+/// A value tree as YAML with every map sorted in go-yaml v2's key order.
+fn to_yaml(node: &Node) -> Yaml {
+    match &node.value {
+        Value::Str(s) => Yaml::Str(s.clone()),
+        Value::Int(i) => Yaml::Int(*i),
+        Value::Float(f) => Yaml::Float(*f),
+        Value::Bool(b) => Yaml::Bool(*b),
+        Value::Quantity(q) => Yaml::Str(q.text.clone()),
+        Value::List(items) => Yaml::Seq(items.iter().map(to_yaml).collect()),
+        Value::Map(map) => {
+            let mut entries: Vec<(String, Yaml)> =
+                map.iter().map(|(k, v)| (k.clone(), to_yaml(v))).collect();
+            entries.sort_by(|a, b| go_yaml_key_cmp(&a.0, &b.0));
+            Yaml::Map(entries)
+        }
+    }
+}
+
+/// The full document: apiVersion, kind, metadata (with name and the version
+/// label last in labels), spec.
+fn document(kind: ApiKind, name: &str, body: &Yaml, version: &str) -> Yaml {
+    let mut metadata: Vec<(String, Yaml)> = Vec::new();
+    let mut spec = None;
+    if let Yaml::Map(top) = body {
+        for (key, value) in top {
+            match (key.as_str(), value) {
+                ("metadata", Yaml::Map(meta)) => metadata = meta.clone(),
+                ("spec", v) => spec = Some(v.clone()),
+                _ => {}
+            }
+        }
+    }
+    metadata.push(("name".to_string(), Yaml::Str(name.to_string())));
+    metadata.sort_by(|a, b| go_yaml_key_cmp(&a.0, &b.0));
+    // The release step appends the version label after kustomize sorted the keys.
+    match metadata.iter_mut().find(|(k, _)| k == "labels") {
+        Some((_, Yaml::Map(labels))) => {
+            labels.push((VERSION_LABEL.to_string(), Yaml::Str(version.to_string())))
+        }
+        _ => {
+            metadata.push((
+                "labels".to_string(),
+                Yaml::Map(vec![(
+                    VERSION_LABEL.to_string(),
+                    Yaml::Str(version.to_string()),
+                )]),
+            ));
+            metadata.sort_by(|a, b| go_yaml_key_cmp(&a.0, &b.0));
+        }
+    }
+    let mut doc = vec![
+        ("apiVersion".to_string(), Yaml::Str(API_VERSION.to_string())),
+        ("kind".to_string(), Yaml::Str(kind.name().to_string())),
+        ("metadata".to_string(), Yaml::Map(metadata)),
+    ];
+    if let Some(spec) = spec {
+        doc.push(("spec".to_string(), spec));
+    }
+    Yaml::Map(doc)
+}

@@ -1,0 +1,145 @@
+//! Loading: reads the root file, follows its imports (other .cit files,
+//! relative to the importing file, and `std/...` modules embedded in the
+//! binary), and parses each file once.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::{self, ast};
+
+/// The standard library, embedded so that `citc` works alone.
+pub const STDLIB: &[(&str, &str)] = &[
+    ("std/kubevirt", include_str!("../../stdlib/kubevirt.cit")),
+    ("std/sizes", include_str!("../../stdlib/sizes.cit")),
+    (
+        "std/components",
+        include_str!("../../stdlib/components.cit"),
+    ),
+];
+
+pub struct ParsedFile {
+    pub id: FileId,
+    pub ast: ast::File,
+}
+
+/// Where the root file comes from.
+pub enum Root<'a> {
+    Path(&'a Path),
+    /// In-memory text (tests, fuzzing); relative imports resolve from `dir`.
+    Text {
+        name: &'a str,
+        text: &'a str,
+        dir: &'a Path,
+    },
+}
+
+pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<ParsedFile> {
+    let mut files = Vec::new();
+    let root_id = match root {
+        Root::Path(path) => match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+                sources.add(path.display().to_string(), Some(canonical), text)
+            }
+            Err(err) => {
+                // No span to point at: report against an empty pseudo-file.
+                let id = sources.add(path.display().to_string(), None, String::new());
+                diags.push(
+                    Diagnostic::new(
+                        "E0002",
+                        Span::new(id, 0, 0),
+                        format!("cannot read {}: {err}", path.display()),
+                    )
+                    .help("check the path of the catalog file"),
+                );
+                return files;
+            }
+        },
+        Root::Text { name, text, dir } => {
+            sources.add(name.to_string(), Some(dir.join(name)), text.to_string())
+        }
+    };
+    let mut queue = vec![root_id];
+    while let Some(id) = queue.pop() {
+        let parsed = match syntax::parse_file(id, &sources.get(id).text) {
+            Ok(file) => file,
+            Err(diag) => {
+                diags.push(diag);
+                continue;
+            }
+        };
+        let base_dir = sources
+            .get(id)
+            .path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_path_buf));
+        for item in &parsed.items {
+            if let ast::Item::Import(import) = item {
+                if let Some(new_id) = resolve_import(import, base_dir.as_deref(), sources, diags) {
+                    queue.push(new_id);
+                }
+            }
+        }
+        files.push(ParsedFile { id, ast: parsed });
+    }
+    // Stable order: the root first, then files in the order they were added.
+    files.sort_by_key(|f| f.id);
+    files
+}
+
+/// Adds the imported file to the source map unless it is already there.
+/// Returns the id of a newly added file.
+fn resolve_import(
+    import: &ast::Import,
+    base_dir: Option<&Path>,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FileId> {
+    if import.path.starts_with("std/") || import.path == "std" {
+        let name = format!("{}.cit", import.path);
+        if sources.find_name(&name).is_some() {
+            return None;
+        }
+        return match STDLIB.iter().find(|(module, _)| *module == import.path) {
+            Some((_, text)) => Some(sources.add(name, None, (*text).to_string())),
+            None => {
+                let known: Vec<&str> = STDLIB.iter().map(|(m, _)| *m).collect();
+                diags.push(
+                    Diagnostic::new(
+                        "E0101",
+                        import.span,
+                        format!("no standard-library module `{}`", import.path),
+                    )
+                    .label("unknown module")
+                    .help(format!("the standard library has: {}", known.join(", "))),
+                );
+                None
+            }
+        };
+    }
+    let relative = PathBuf::from(&import.path);
+    let full = match base_dir {
+        Some(dir) => dir.join(&relative),
+        None => relative,
+    };
+    let canonical = full.canonicalize().unwrap_or_else(|_| full.clone());
+    if sources.find_path(&canonical).is_some() {
+        return None;
+    }
+    match std::fs::read_to_string(&full) {
+        Ok(text) => Some(sources.add(import.path.clone(), Some(canonical), text)),
+        Err(err) => {
+            diags.push(
+                Diagnostic::new(
+                    "E0002",
+                    import.span,
+                    format!("cannot read `{}`: {err}", import.path),
+                )
+                .label("imported here")
+                .help("relative imports are resolved from the directory of the importing file"),
+            );
+            None
+        }
+    }
+}

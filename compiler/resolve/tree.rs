@@ -1,0 +1,216 @@
+//! Trees: evaluating expressions in an environment, setting a field path,
+//! and the deep merge that inheritance and mixins are built on.
+
+use indexmap::IndexMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::syntax::ast::{Expr, Text, TextPart};
+use crate::value::{Node, Quantity, Value};
+
+/// The variables visible while a definition is evaluated: the columns of its
+/// matrix row first, then the global `let` constants.
+pub struct Env<'a> {
+    pub row: Vec<(String, Node)>,
+    pub globals: &'a IndexMap<String, Node>,
+}
+
+impl Env<'_> {
+    pub fn lookup(&self, name: &str) -> Option<&Node> {
+        self.row
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+            .or_else(|| self.globals.get(name))
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.row
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .chain(self.globals.keys().map(String::as_str))
+            .collect()
+    }
+}
+
+/// Deep merge: maps merge key by key, anything else replaces.
+pub fn merge(dst: &mut Node, src: Node) {
+    match (&mut dst.value, src.value) {
+        (Value::Map(into), Value::Map(from)) => {
+            for (key, value) in from {
+                match into.get_mut(&key) {
+                    Some(existing) => merge(existing, value),
+                    None => {
+                        into.insert(key, value);
+                    }
+                }
+            }
+        }
+        (_, value) => {
+            dst.value = value;
+            dst.span = src.span;
+        }
+    }
+}
+
+/// Every leaf of a tree with its dotted path (empty maps count as leaves).
+pub fn leaves<'a>(node: &'a Node, prefix: &mut Vec<&'a str>, out: &mut Vec<(String, &'a Node)>) {
+    match &node.value {
+        Value::Map(map) if !map.is_empty() => {
+            for (key, child) in map {
+                prefix.push(key);
+                leaves(child, prefix, out);
+                prefix.pop();
+            }
+        }
+        _ => out.push((prefix.join("."), node)),
+    }
+}
+
+/// Sets `value` at `keys` under `root`, creating maps on the way. With
+/// `replace`, the subtree is replaced; otherwise it is deep-merged.
+pub fn set_path(
+    root: &mut Node,
+    keys: &[String],
+    value: Node,
+    replace: bool,
+    span: Span,
+) -> Result<(), Diagnostic> {
+    let mut node = root;
+    for (depth, key) in keys.iter().enumerate() {
+        if !matches!(node.value, Value::Map(_)) {
+            return Err(Diagnostic::new(
+                "E0116",
+                span,
+                format!(
+                    "`{}` is a {}, not a map",
+                    keys[..depth].join("."),
+                    node.value.kind_name()
+                ),
+            )
+            .label("this path goes through a scalar")
+            .with_secondary(node.span, "set here")
+            .help("set the field itself, or replace the parent with `:=` and a map"));
+        }
+        let Value::Map(map) = &mut node.value else {
+            unreachable!("checked above")
+        };
+        node = map
+            .entry(key.clone())
+            .or_insert_with(|| Node::empty_map(span));
+        if depth + 1 == keys.len() {
+            if replace {
+                *node = value;
+            } else {
+                merge(node, value);
+            }
+            return Ok(());
+        }
+    }
+    // An empty path sets the root itself.
+    if replace {
+        *node = value;
+    } else {
+        merge(node, value);
+    }
+    Ok(())
+}
+
+/// Evaluates a scalar or list expression. Maps are evaluated by the caller,
+/// which knows the statements they may contain.
+pub fn eval_scalar(expr: &Expr, env: &Env) -> Result<Node, Diagnostic> {
+    let span = expr.span();
+    let value = match expr {
+        Expr::Text(text) => Value::Str(interpolate(text, env)?),
+        Expr::Word(word, _) => Value::Str(word.clone()),
+        Expr::Int(i, _) => Value::Int(*i),
+        Expr::Float(f, _) => Value::Float(*f),
+        Expr::Bool(b, _) => Value::Bool(*b),
+        Expr::Quantity(text, _) => {
+            match Quantity::parse(text) {
+                Some(q) => Value::Quantity(q),
+                None => return Err(Diagnostic::new(
+                    "E0116",
+                    span,
+                    format!("`{text}` is not a valid quantity"),
+                )
+                .label("malformed quantity")
+                .help(
+                    "a quantity is a decimal number and a suffix: Ki Mi Gi Ti Pi Ei, m k M G T P E",
+                )),
+            }
+        }
+        Expr::Variable(ident) => {
+            return match env.lookup(&ident.name) {
+                Some(node) => Ok(Node::new(node.value.clone(), span)),
+                None => Err(unknown_variable(&ident.name, ident.span, env)),
+            }
+        }
+        Expr::List(items, _) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(eval_scalar(item, env)?);
+            }
+            Value::List(out)
+        }
+        Expr::Map(block) => {
+            if block.statements.is_empty() {
+                Value::Map(IndexMap::new())
+            } else {
+                return Err(Diagnostic::new("E0116", span, "a map is not allowed here")
+                    .label("expected a scalar")
+                    .help("maps can be assigned to fields; table cells and constants used in text must be scalars"));
+            }
+        }
+    };
+    Ok(Node::new(value, span))
+}
+
+/// The text of a string with its `${name}` holes filled.
+pub fn interpolate(text: &Text, env: &Env) -> Result<String, Diagnostic> {
+    let mut out = String::new();
+    for part in &text.parts {
+        match part {
+            TextPart::Literal(s) => out.push_str(s),
+            TextPart::Variable(ident) => {
+                let node = env
+                    .lookup(&ident.name)
+                    .ok_or_else(|| unknown_variable(&ident.name, ident.span, env))?;
+                match node.value.as_text() {
+                    Some(s) => out.push_str(&s),
+                    None => {
+                        return Err(Diagnostic::new(
+                            "E0116",
+                            ident.span,
+                            format!(
+                                "`{}` is a {} and cannot be written into text",
+                                ident.name,
+                                node.value.kind_name()
+                            ),
+                        )
+                        .label("not a scalar")
+                        .help(
+                            "only strings, numbers, booleans and quantities can be interpolated",
+                        ))
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub fn unknown_variable(name: &str, span: Span, env: &Env) -> Diagnostic {
+    let names = env.names();
+    let help = match crate::suggest::closest(name, names.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None if names.is_empty() => {
+            "no variables are bound here; define one with `let`".to_string()
+        }
+        None => format!("variables here: {}", names.join(", ")),
+    };
+    Diagnostic::new("E0105", span, format!("unknown variable `{name}`"))
+        .label("not bound here")
+        .help(help)
+}

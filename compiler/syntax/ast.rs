@@ -1,0 +1,252 @@
+//! The typed AST of a .cit file. Every node keeps the span it was parsed from.
+
+use crate::source::Span;
+
+#[derive(Debug, Clone)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Import(Import),
+    Let(LetDef),
+    Alias(AliasDef),
+    Mixin(MixinDef),
+    Table(TableDef),
+    Series(SeriesDef),
+    Definition(Definition),
+    Derive(DeriveDef),
+}
+
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub path: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct LetDef {
+    pub name: Ident,
+    pub value: Expr,
+}
+
+/// `alias [kind] name = path`: a short name for a long field path.
+#[derive(Debug, Clone)]
+pub struct AliasDef {
+    pub kind: Option<Kind>,
+    pub name: Ident,
+    pub target: Path,
+}
+
+#[derive(Debug, Clone)]
+pub struct MixinDef {
+    pub name: Ident,
+    pub body: Block,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    pub name: Ident,
+    pub columns: Vec<Ident>,
+    pub rows: Vec<TableRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableRow {
+    pub cells: Vec<Expr>,
+    pub span: Span,
+}
+
+/// `series NAME [: PARENT] { sizes T; variants V; body }`
+#[derive(Debug, Clone)]
+pub struct SeriesDef {
+    pub is_abstract: bool,
+    pub name: Ident,
+    pub parent: Option<Ident>,
+    pub body: Block,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Instancetype,
+    Preference,
+}
+
+impl Kind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Kind::Instancetype => "instancetype",
+            Kind::Preference => "preference",
+        }
+    }
+}
+
+/// `[abstract] instancetype|preference NAME [: PARENT] [for T * U except (...)] { body }`
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub is_abstract: bool,
+    pub kind: Kind,
+    /// A plain name, or a template with `${column}` when `matrix` is set.
+    pub name: Text,
+    pub parent: Option<Text>,
+    pub matrix: Option<Matrix>,
+    pub body: Block,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Matrix {
+    pub tables: Vec<Ident>,
+    /// Row-key tuples to leave out, one key per table.
+    pub except: Vec<Vec<Expr>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeriveDef {
+    pub kind: Kind,
+    pub rules: Vec<DeriveRule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeriveRule {
+    pub label: String,
+    pub source: DeriveSource,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum DeriveSource {
+    /// `from spec.cpu.guest`: the value, as text, when the field is set.
+    Field(Path),
+    /// `from @size`: a property of the generated resource.
+    Attribute(Ident),
+    /// `if spec.cpu.realtime`: "true" when the field is set (and not false).
+    Present(Path),
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub statements: Vec<Statement>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Statement {
+    Use(Vec<Ident>),
+    Sizes {
+        table: Ident,
+        except: Vec<Expr>,
+        span: Span,
+    },
+    Variants {
+        table: Ident,
+        span: Span,
+    },
+    When {
+        variable: Ident,
+        values: Vec<Expr>,
+        body: Block,
+    },
+    Assign {
+        path: Path,
+        op: AssignOp,
+        value: Expr,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignOp {
+    /// `=`: deep-merge into what the parent and mixins set.
+    Merge,
+    /// `:=`: replace the whole subtree.
+    Replace,
+}
+
+#[derive(Debug, Clone)]
+pub struct Path {
+    pub segments: Vec<Ident>,
+    pub span: Span,
+}
+
+impl Path {
+    pub fn dotted(&self) -> String {
+        self.segments
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
+/// A string literal after escapes, split into literal parts and `${name}` holes.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub parts: Vec<TextPart>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum TextPart {
+    Literal(String),
+    Variable(Ident),
+}
+
+impl Text {
+    pub fn literal(value: String, span: Span) -> Text {
+        Text {
+            parts: vec![TextPart::Literal(value)],
+            span,
+        }
+    }
+
+    /// The text when it has no interpolation.
+    pub fn as_literal(&self) -> Option<String> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                TextPart::Literal(s) => out.push_str(s),
+                TextPart::Variable(_) => return None,
+            }
+        }
+        Some(out)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Expr {
+    Text(Text),
+    /// A bare word in a table cell or a condition: `nano`, `2xmedium`.
+    Word(String, Span),
+    Int(i64, Span),
+    Float(f64, Span),
+    Bool(bool, Span),
+    Quantity(String, Span),
+    Map(Block),
+    List(Vec<Expr>, Span),
+    Variable(Ident),
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Text(t) => t.span,
+            Expr::Word(_, s)
+            | Expr::Int(_, s)
+            | Expr::Float(_, s)
+            | Expr::Bool(_, s)
+            | Expr::Quantity(_, s)
+            | Expr::List(_, s) => *s,
+            Expr::Map(b) => b.span,
+            Expr::Variable(i) => i.span,
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Syntax: the pest grammar binding, the typed AST with spans, and the
+//! conversion from pest's pairs to that AST.
+
+pub mod ast;
+mod parser;
+
+pub use parser::parse_file;

@@ -1,0 +1,632 @@
+//! From text to AST: runs the pest grammar (`grammar/cit.pest`) and turns its
+//! pairs into `ast` nodes, decoding strings, text blocks and numbers on the way.
+
+use pest::iterators::Pair;
+use pest::Parser;
+use pest_derive::Parser;
+
+use super::ast::*;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+#[derive(Parser)]
+#[grammar = "grammar/cit.pest"]
+struct CitParser;
+
+/// Parses one file. A syntax error stops the file: the grammar cannot tell
+/// where the next good item starts with enough confidence to go on.
+pub fn parse_file(file: FileId, text: &str) -> Result<File, Diagnostic> {
+    let mut pairs = CitParser::parse(Rule::file, text).map_err(|e| syntax_error(file, text, e))?;
+    let mut ctx = Ctx {
+        file,
+        errors: Vec::new(),
+    };
+    let mut items = Vec::new();
+    if let Some(root) = pairs.next() {
+        for pair in root.into_inner() {
+            if pair.as_rule() == Rule::EOI {
+                continue;
+            }
+            items.push(ctx.item(pair));
+        }
+    }
+    match ctx.errors.into_iter().next() {
+        Some(err) => Err(err),
+        None => Ok(File { items }),
+    }
+}
+
+fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diagnostic {
+    let (start, end) = match err.location {
+        pest::error::InputLocation::Pos(p) => (p, p),
+        pest::error::InputLocation::Span((s, e)) => (s, e),
+    };
+    // Underline the offending token (up to the next space), or one character.
+    let rest = &text[start.min(text.len())..];
+    let token_len = rest
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(rest.len(), |(i, _)| i)
+        .max(rest.chars().next().map_or(0, char::len_utf8));
+    let end = end.max(start + token_len.min(40));
+    let found = if rest.is_empty() {
+        "end of file".to_string()
+    } else {
+        format!("`{}`", &text[start..end.min(text.len())])
+    };
+    let expected = match &err.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => describe_rules(positives),
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    Diagnostic::new(
+        "E0001",
+        Span::new(file, start, end.min(text.len())),
+        format!("expected {expected}, found {found}"),
+    )
+    .label(format!("expected {expected}"))
+    .help("see docs/LANGUAGE.md for the syntax of each construct; `citc explain E0001` has an example")
+}
+
+fn describe_rules(rules: &[Rule]) -> String {
+    let mut names: Vec<&str> = rules.iter().map(|r| rule_name(*r)).collect();
+    names.sort_unstable();
+    names.dedup();
+    match names.len() {
+        0 => "something else".to_string(),
+        1 => names[0].to_string(),
+        n => format!("{} or {}", names[..n - 1].join(", "), names[n - 1]),
+    }
+}
+
+fn rule_name(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::string | Rule::string_inner => "a string",
+        Rule::text_block => "a text block",
+        Rule::ident | Rule::variable => "a name",
+        Rule::resource_name => "a resource name",
+        Rule::path | Rule::key_word => "a field path",
+        Rule::value => "a value",
+        Rule::int => "an integer",
+        Rule::float => "a number",
+        Rule::quantity => "a quantity",
+        Rule::bool => "`true` or `false`",
+        Rule::map | Rule::block => "`{`",
+        Rule::list => "`[`",
+        Rule::assign_op => "`=` or `:=`",
+        Rule::table_row => "a table row",
+        Rule::word => "a word",
+        Rule::kind => "`instancetype` or `preference`",
+        Rule::parent => "`:` and a parent",
+        Rule::for_clause => "`for`",
+        Rule::except_clause | Rule::kw_except => "`except`",
+        Rule::derive_rule | Rule::kw_label => "`label`",
+        Rule::derive_from | Rule::kw_from => "`from`",
+        Rule::derive_if | Rule::kw_if => "`if`",
+        Rule::attribute => "an attribute like `@size`",
+        Rule::import_item
+        | Rule::let_item
+        | Rule::alias_item
+        | Rule::mixin_item
+        | Rule::table_item
+        | Rule::series_item
+        | Rule::definition_item
+        | Rule::derive_item
+        | Rule::abstract_kw => "a top-level item (import, let, alias, mixin, table, series, instancetype, preference, derive)",
+        Rule::use_stmt
+        | Rule::sizes_stmt
+        | Rule::variants_stmt
+        | Rule::when_stmt
+        | Rule::assign_stmt
+        | Rule::nested_stmt => "a statement",
+        Rule::when_eq | Rule::when_in => "`==` or `in`",
+        _ => "a token",
+    }
+}
+
+struct Ctx {
+    file: FileId,
+    errors: Vec<Diagnostic>,
+}
+
+impl Ctx {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn ident(&self, pair: Pair<Rule>) -> Ident {
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn item(&mut self, pair: Pair<Rule>) -> Item {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner().peekable();
+        // Leading keywords carry no data.
+        while let Some(p) = inner.peek() {
+            if matches!(
+                p.as_rule(),
+                Rule::kw_import
+                    | Rule::kw_let
+                    | Rule::kw_alias
+                    | Rule::kw_mixin
+                    | Rule::kw_table
+                    | Rule::kw_series
+                    | Rule::kw_derive
+            ) {
+                inner.next();
+            } else {
+                break;
+            }
+        }
+        let mut inner: Vec<Pair<Rule>> = inner.collect();
+        match rule {
+            Rule::import_item => {
+                let text = self.text(inner.remove(0));
+                Item::Import(Import {
+                    path: text.as_literal().unwrap_or_default(),
+                    span: text.span,
+                })
+            }
+            Rule::let_item => {
+                let value = self.expr(inner.pop().expect("grammar: let has a value"));
+                let name = self.ident(inner.remove(0));
+                Item::Let(LetDef { name, value })
+            }
+            Rule::alias_item => {
+                let target = self.path(inner.pop().expect("grammar: alias has a path"));
+                let name = self.ident(inner.pop().expect("grammar: alias has a name"));
+                let kind = inner.pop().map(|k| kind_of(k.as_str()));
+                Item::Alias(AliasDef { kind, name, target })
+            }
+            Rule::mixin_item => {
+                let body = self.block(inner.pop().expect("grammar: mixin has a body"));
+                let name = self.ident(inner.remove(0));
+                Item::Mixin(MixinDef { name, body })
+            }
+            Rule::table_item => {
+                let mut columns = Vec::new();
+                let mut rows = Vec::new();
+                let mut name = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::ident if name.is_none() => name = Some(self.ident(p)),
+                        Rule::ident => columns.push(self.ident(p)),
+                        Rule::table_row => {
+                            let span = self.span(&p);
+                            let cells = p.into_inner().map(|c| self.expr(c)).collect();
+                            rows.push(TableRow { cells, span });
+                        }
+                        _ => {}
+                    }
+                }
+                Item::Table(TableDef {
+                    name: name.expect("grammar: table has a name"),
+                    columns,
+                    rows,
+                })
+            }
+            Rule::series_item => {
+                let mut is_abstract = false;
+                let mut name = None;
+                let mut parent = None;
+                let mut body = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::abstract_kw => is_abstract = true,
+                        Rule::kw_series => {}
+                        Rule::ident => name = Some(self.ident(p)),
+                        Rule::parent => {
+                            let t = self.name_text(first(p));
+                            parent = Some(Ident {
+                                name: t.as_literal().unwrap_or_default(),
+                                span: t.span,
+                            });
+                        }
+                        Rule::block => body = Some(self.block(p)),
+                        _ => {}
+                    }
+                }
+                Item::Series(SeriesDef {
+                    is_abstract,
+                    name: name.expect("grammar: series has a name"),
+                    parent,
+                    body: body.expect("grammar: series has a body"),
+                    span,
+                })
+            }
+            Rule::definition_item => {
+                let mut is_abstract = false;
+                let mut kind = Kind::Preference;
+                let mut name = None;
+                let mut parent = None;
+                let mut matrix = None;
+                let mut body = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::abstract_kw => is_abstract = true,
+                        Rule::kind => kind = kind_of(p.as_str()),
+                        Rule::string | Rule::resource_name => name = Some(self.name_text(p)),
+                        Rule::parent => parent = Some(self.name_text(first(p))),
+                        Rule::for_clause => matrix = Some(self.matrix(p)),
+                        Rule::block => body = Some(self.block(p)),
+                        _ => {}
+                    }
+                }
+                Item::Definition(Definition {
+                    is_abstract,
+                    kind,
+                    name: name.expect("grammar: definition has a name"),
+                    parent,
+                    matrix,
+                    body: body.expect("grammar: definition has a body"),
+                    span,
+                })
+            }
+            Rule::derive_item => {
+                let kind = kind_of(inner.remove(0).as_str());
+                let rules = inner.into_iter().map(|p| self.derive_rule(p)).collect();
+                Item::Derive(DeriveDef { kind, rules })
+            }
+            other => unreachable!("grammar: unexpected item {other:?}"),
+        }
+    }
+
+    fn derive_rule(&mut self, pair: Pair<Rule>) -> DeriveRule {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_label);
+        let label = self
+            .text(inner.next().expect("grammar: label key"))
+            .as_literal()
+            .unwrap_or_default();
+        let source_pair = inner.next().expect("grammar: label source");
+        let is_if = source_pair.as_rule() == Rule::derive_if;
+        let target = source_pair
+            .into_inner()
+            .find(|p| matches!(p.as_rule(), Rule::path | Rule::attribute))
+            .expect("grammar: derive source");
+        let source = match (is_if, target.as_rule()) {
+            (true, _) => DeriveSource::Present(self.path(target)),
+            (false, Rule::attribute) => {
+                let span = self.span(&target);
+                DeriveSource::Attribute(Ident {
+                    name: target.as_str()[1..].to_string(),
+                    span,
+                })
+            }
+            (false, _) => DeriveSource::Field(self.path(target)),
+        };
+        DeriveRule {
+            label,
+            source,
+            span,
+        }
+    }
+
+    fn matrix(&mut self, pair: Pair<Rule>) -> Matrix {
+        let span = self.span(&pair);
+        let mut tables = Vec::new();
+        let mut except = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => tables.push(self.ident(p)),
+                Rule::except_clause => {
+                    for tuple in p.into_inner().filter(|t| t.as_rule() == Rule::except_tuple) {
+                        except.push(tuple.into_inner().map(|c| self.expr(c)).collect());
+                    }
+                }
+                _ => {}
+            }
+        }
+        Matrix {
+            tables,
+            except,
+            span,
+        }
+    }
+
+    fn block(&mut self, pair: Pair<Rule>) -> Block {
+        let span = self.span(&pair);
+        let statements = pair.into_inner().map(|p| self.statement(p)).collect();
+        Block { statements, span }
+    }
+
+    fn statement(&mut self, pair: Pair<Rule>) -> Statement {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let inner: Vec<Pair<Rule>> = pair.into_inner().collect();
+        match rule {
+            Rule::use_stmt => Statement::Use(
+                inner
+                    .into_iter()
+                    .filter(|p| p.as_rule() == Rule::ident)
+                    .map(|p| self.ident(p))
+                    .collect(),
+            ),
+            Rule::sizes_stmt => {
+                let mut table = None;
+                let mut except = Vec::new();
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::kw_sizes | Rule::kw_except => {}
+                        Rule::ident if table.is_none() => table = Some(self.ident(p)),
+                        _ => except.push(self.expr(p)),
+                    }
+                }
+                Statement::Sizes {
+                    table: table.expect("grammar: sizes names a table"),
+                    except,
+                    span,
+                }
+            }
+            Rule::variants_stmt => Statement::Variants {
+                table: self.ident(inner.into_iter().nth(1).expect("grammar: variants table")),
+                span,
+            },
+            Rule::when_stmt => {
+                let mut variable = None;
+                let mut values = Vec::new();
+                let mut body = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::ident => variable = Some(self.ident(p)),
+                        Rule::when_eq | Rule::when_in => values.extend(
+                            p.into_inner()
+                                .filter(|v| v.as_rule() != Rule::kw_in)
+                                .map(|v| self.expr(v)),
+                        ),
+                        Rule::block => body = Some(self.block(p)),
+                        _ => {}
+                    }
+                }
+                Statement::When {
+                    variable: variable.expect("grammar: when names a variable"),
+                    values,
+                    body: body.expect("grammar: when has a body"),
+                }
+            }
+            Rule::assign_stmt => {
+                let mut it = inner.into_iter();
+                let path = self.path(it.next().expect("grammar: assignment path"));
+                let op = match it.next().expect("grammar: assignment operator").as_str() {
+                    ":=" => AssignOp::Replace,
+                    _ => AssignOp::Merge,
+                };
+                let value = self.expr(it.next().expect("grammar: assignment value"));
+                Statement::Assign { path, op, value }
+            }
+            Rule::nested_stmt => {
+                let mut it = inner.into_iter();
+                let path = self.path(it.next().expect("grammar: block path"));
+                let block = self.block(it.next().expect("grammar: block body"));
+                Statement::Assign {
+                    path,
+                    op: AssignOp::Merge,
+                    value: Expr::Map(block),
+                }
+            }
+            other => unreachable!("grammar: unexpected statement {other:?}"),
+        }
+    }
+
+    fn path(&mut self, pair: Pair<Rule>) -> Path {
+        let span = self.span(&pair);
+        let segments = pair
+            .into_inner()
+            .map(|seg| match seg.as_rule() {
+                Rule::string => {
+                    let text = self.text(seg);
+                    Ident {
+                        name: text.as_literal().unwrap_or_default(),
+                        span: text.span,
+                    }
+                }
+                _ => self.ident(seg),
+            })
+            .collect();
+        Path { segments, span }
+    }
+
+    /// A definition name: a quoted template or a bare resource name.
+    fn name_text(&mut self, pair: Pair<Rule>) -> Text {
+        match pair.as_rule() {
+            Rule::string => self.text(pair),
+            _ => Text::literal(pair.as_str().to_string(), self.span(&pair)),
+        }
+    }
+
+    fn expr(&mut self, pair: Pair<Rule>) -> Expr {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::string => Expr::Text(self.text(pair)),
+            Rule::text_block => Expr::Text(self.text_block(pair)),
+            Rule::word => Expr::Word(pair.as_str().to_string(), span),
+            Rule::quantity => Expr::Quantity(pair.as_str().to_string(), span),
+            Rule::bool => Expr::Bool(pair.as_str() == "true", span),
+            Rule::int => {
+                match pair.as_str().parse::<i64>() {
+                    Ok(v) => Expr::Int(v, span),
+                    Err(_) => {
+                        self.errors.push(
+                        Diagnostic::new("E0116", span, "integer does not fit in 64 bits")
+                            .label("too large")
+                            .help("integers range from -9223372036854775808 to 9223372036854775807"),
+                    );
+                        Expr::Int(0, span)
+                    }
+                }
+            }
+            Rule::float => Expr::Float(pair.as_str().parse::<f64>().unwrap_or(0.0), span),
+            Rule::map => Expr::Map(self.block(pair)),
+            Rule::list => Expr::List(pair.into_inner().map(|p| self.expr(p)).collect(), span),
+            Rule::variable => Expr::Variable(self.ident(pair)),
+            other => unreachable!("grammar: unexpected value {other:?}"),
+        }
+    }
+
+    fn text(&mut self, pair: Pair<Rule>) -> Text {
+        let span = self.span(&pair);
+        let inner = first(pair);
+        let offset = inner.as_span().start();
+        self.decode(inner.as_str(), offset, span)
+    }
+
+    /// `"""` blocks: the first line break after the opening quotes is dropped,
+    /// the common indentation of the lines is removed, and the line of the
+    /// closing quotes (when blank) ends the text without a final newline.
+    fn text_block(&mut self, pair: Pair<Rule>) -> Text {
+        let span = self.span(&pair);
+        let inner = first(pair);
+        let raw = inner.as_str();
+        let raw = raw
+            .strip_prefix("\r\n")
+            .or_else(|| raw.strip_prefix('\n'))
+            .unwrap_or(raw);
+        let mut lines: Vec<&str> = raw.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+        let closing_indent = match lines.last() {
+            Some(last) if last.trim().is_empty() => {
+                let indent = last.len();
+                lines.pop();
+                Some(indent)
+            }
+            _ => None,
+        };
+        let indent = lines
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+            .chain(closing_indent)
+            .min()
+            .unwrap_or(0);
+        let stripped: Vec<&str> = lines
+            .iter()
+            .map(|l| {
+                if l.trim().is_empty() {
+                    ""
+                } else {
+                    &l[indent.min(l.len())..]
+                }
+            })
+            .collect();
+        // Offsets inside a stripped block are approximate: point at the block.
+        let mut text = self.decode(&stripped.join("\n"), 0, span);
+        text.span = span;
+        text
+    }
+
+    /// Decodes escapes and splits `${name}` holes. `offset` is the byte
+    /// position of `raw` in the file (0 when unknown).
+    fn decode(&mut self, raw: &str, offset: usize, span: Span) -> Text {
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let mut chars = raw.char_indices().peekable();
+        let at = |i: usize, len: usize| {
+            if offset == 0 {
+                span
+            } else {
+                Span::new(span.file, offset + i, offset + i + len)
+            }
+        };
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => {
+                    let Some((_, e)) = chars.next() else { break };
+                    match e {
+                        'n' => lit.push('\n'),
+                        't' => lit.push('\t'),
+                        'r' => lit.push('\r'),
+                        '\\' => lit.push('\\'),
+                        '"' => lit.push('"'),
+                        '$' => lit.push('$'),
+                        'u' => match parse_unicode_escape(&mut chars) {
+                            Some(ch) => lit.push(ch),
+                            None => self.errors.push(
+                                Diagnostic::new("E0111", at(i, 2), "invalid unicode escape")
+                                    .label("expected \\u{XXXX}")
+                                    .help("write a code point in hex between braces, e.g. \\u{e9}"),
+                            ),
+                        },
+                        other => self.errors.push(
+                            Diagnostic::new(
+                                "E0111",
+                                at(i, 1 + other.len_utf8()),
+                                format!("unknown escape `\\{other}`"),
+                            )
+                            .label("unknown escape")
+                            .help("escapes are \\\\, \\\", \\n, \\t, \\r, \\$ and \\u{XXXX}"),
+                        ),
+                    }
+                }
+                '$' if chars.peek().map(|(_, c)| *c) == Some('{') => {
+                    chars.next();
+                    let start = i + 2;
+                    let mut name = String::new();
+                    let mut closed = false;
+                    for (_, c) in chars.by_ref() {
+                        if c == '}' {
+                            closed = true;
+                            break;
+                        }
+                        name.push(c);
+                    }
+                    let valid = !name.is_empty()
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                    if !closed || !valid {
+                        self.errors.push(
+                            Diagnostic::new("E0111", at(i, name.len() + 2), "invalid interpolation")
+                                .label("expected ${name}")
+                                .help("interpolate a variable with ${name}; write \\$ for a literal dollar sign"),
+                        );
+                        continue;
+                    }
+                    if !lit.is_empty() {
+                        parts.push(TextPart::Literal(std::mem::take(&mut lit)));
+                    }
+                    parts.push(TextPart::Variable(Ident {
+                        span: at(start, name.len()),
+                        name,
+                    }));
+                }
+                _ => lit.push(c),
+            }
+        }
+        if !lit.is_empty() || parts.is_empty() {
+            parts.push(TextPart::Literal(lit));
+        }
+        Text { parts, span }
+    }
+}
+
+fn parse_unicode_escape(chars: &mut std::iter::Peekable<std::str::CharIndices>) -> Option<char> {
+    if chars.next()?.1 != '{' {
+        return None;
+    }
+    let mut hex = String::new();
+    for (_, c) in chars.by_ref() {
+        if c == '}' {
+            return u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
+        }
+        hex.push(c);
+    }
+    None
+}
+
+fn first(pair: Pair<Rule>) -> Pair<Rule> {
+    pair.into_inner()
+        .next()
+        .expect("grammar: rule has an inner pair")
+}
+
+fn kind_of(keyword: &str) -> Kind {
+    if keyword == "instancetype" {
+        Kind::Instancetype
+    } else {
+        Kind::Preference
+    }
+}
