@@ -1,4 +1,3 @@
 //! Emit: Kubernetes documents become bytes (go-yaml v2 style), bundles and checksums.
 pub mod bundle;
-#[path = "yaml_stub.rs"]
 pub mod yaml;

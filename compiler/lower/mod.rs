@@ -6,6 +6,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::emit::yaml::{go_yaml_key_cmp, Yaml};
 use crate::resolve::{Catalog, Resource};
+use crate::source::Span;
 use crate::syntax::ast::{DeriveRule, DeriveSource, Kind};
 use crate::value::{Node, Value};
 
@@ -126,7 +127,7 @@ fn lower_resource(
             ok = false;
         }
     }
-    let labels = derive_labels(resource, rules, diags)?;
+    let labels = derive_labels(resource, rules);
     if !labels.is_empty() {
         let meta = top
             .entry("metadata".to_string())
@@ -158,11 +159,7 @@ fn lower_resource(
 }
 
 /// Applies the derive rules of the resource's kind, in order.
-fn derive_labels(
-    resource: &Resource,
-    rules: &[(Kind, DeriveRule)],
-    _diags: &mut [Diagnostic],
-) -> Option<Vec<(String, String, crate::source::Span)>> {
+fn derive_labels(resource: &Resource, rules: &[(Kind, DeriveRule)]) -> Vec<(String, String, Span)> {
     let mut out = Vec::new();
     for (kind, rule) in rules {
         if *kind != resource.kind {
@@ -193,7 +190,7 @@ fn derive_labels(
             out.push((rule.label.clone(), value, rule.span));
         }
     }
-    Some(out)
+    out
 }
 
 /// A value tree as YAML with every map sorted in go-yaml v2's key order.

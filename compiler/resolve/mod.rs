@@ -61,6 +61,9 @@ enum Origin<'a> {
     },
 }
 
+/// A table row or matrix combination: (column, value) pairs.
+type Row = Vec<(String, Node)>;
+
 struct Table<'a> {
     def: &'a TableDef,
     /// Each row as (column, value), the first column being the row's key.
@@ -72,10 +75,6 @@ impl Table<'_> {
         row.first()
             .and_then(|(_, v)| v.value.as_text())
             .unwrap_or_default()
-    }
-
-    fn has_key(&self, key: &str) -> bool {
-        self.rows.iter().any(|r| Self::key(r) == key)
     }
 }
 
@@ -115,7 +114,7 @@ struct Resolver<'a, 'd> {
 }
 
 /// Registers `name` in a namespace, reporting a duplicate with both places.
-fn register<'a, T>(
+fn register<T>(
     map: &mut HashMap<String, T>,
     name: &Ident,
     value: T,
@@ -559,7 +558,8 @@ impl<'a> Resolver<'a, '_> {
             }
             excluded.push(keys);
         }
-        let mut product: Vec<(Vec<String>, Vec<(String, Node)>)> = vec![(Vec::new(), Vec::new())];
+        // Each combination: its row keys (for `except`) and its variables.
+        let mut product: Vec<(Vec<String>, Row)> = vec![(Vec::new(), Vec::new())];
         for (_, rows) in &tables {
             let mut next = Vec::with_capacity(product.len() * rows.len());
             for (keys, vars) in &product {

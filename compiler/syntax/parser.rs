@@ -64,7 +64,7 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
         format!("expected {expected}, found {found}"),
     )
     .label(format!("expected {expected}"))
-    .help("see docs/LANGUAGE.md for the syntax of each construct; `citc explain E0001` has an example")
+    .help("see grammar/LANGUAGE.md for the syntax of each construct; `citc explain E0001` has an example")
 }
 
 fn describe_rules(rules: &[Rule]) -> String {
@@ -81,18 +81,21 @@ fn describe_rules(rules: &[Rule]) -> String {
 fn rule_name(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of file",
-        Rule::string | Rule::string_inner => "a string",
-        Rule::text_block => "a text block",
-        Rule::ident | Rule::variable => "a name",
+        Rule::string
+        | Rule::string_inner
+        | Rule::text_block
+        | Rule::variable
+        | Rule::int
+        | Rule::float
+        | Rule::quantity
+        | Rule::bool
+        | Rule::map
+        | Rule::list => "a value",
+        Rule::ident => "a name",
         Rule::resource_name => "a resource name",
         Rule::path | Rule::key_word => "a field path",
         Rule::value => "a value",
-        Rule::int => "an integer",
-        Rule::float => "a number",
-        Rule::quantity => "a quantity",
-        Rule::bool => "`true` or `false`",
-        Rule::map | Rule::block => "`{`",
-        Rule::list => "`[`",
+        Rule::block => "`{`",
         Rule::assign_op => "`=` or `:=`",
         Rule::table_row => "a table row",
         Rule::word => "a word",

@@ -1,0 +1,230 @@
+//! The `citc` binary: exit codes, the atomic output directory, and bad input
+//! that must give diagnostics, never a panic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn citc(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_citc"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run citc")
+}
+
+fn catalog_text() -> String {
+    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalog.cit"))
+        .expect("catalog.cit")
+}
+
+/// A temp dir holding a copy of catalog.cit with `text` as its content.
+fn temp_catalog(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("catalog.cit"), text).expect("write catalog");
+    dir
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn check_exit_codes() {
+    let good = temp_catalog(&catalog_text());
+    let out = citc(&["check", "catalog.cit"], good.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let bad = temp_catalog("preference p : missing { }\n");
+    let out = citc(&["check", "catalog.cit"], bad.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(text.contains("E0103"), "{text}");
+    assert!(
+        text.contains("catalog.cit:1:16"),
+        "human output names file, line and column: {text}"
+    );
+
+    let out = citc(
+        &["check", "catalog.cit", "--message-format", "short"],
+        bad.path(),
+    );
+    assert_eq!(
+        stderr(&out),
+        "catalog.cit:1:16: error[E0103]: unknown parent `missing`\n"
+    );
+
+    let out = citc(&["check"], bad.path());
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "missing argument is a usage error"
+    );
+    let out = citc(&["frobnicate"], bad.path());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn missing_catalog_is_a_diagnostic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = citc(
+        &["check", "nope.cit", "--message-format", "short"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error[E0002]: cannot read nope.cit"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn explain_prints_every_code_and_refuses_unknown_ones() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for code in citc::codes::CODES {
+        let out = citc(&["explain", code.code], dir.path());
+        assert_eq!(out.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(code.title));
+    }
+    assert_eq!(
+        citc(&["explain", "E9999"], dir.path()).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn build_replaces_the_output_only_on_success() {
+    let dir = temp_catalog(&catalog_text());
+    let out = citc(
+        &["build", "catalog.cit", "--version", "v1", "-o", "_build"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let build = dir.path().join("_build");
+    let before: Vec<(String, Vec<u8>)> = read_dir(&build);
+    assert_eq!(before.len(), 6);
+
+    // A broken catalog: the previous _build stays exactly as it was.
+    std::fs::write(
+        dir.path().join("catalog.cit"),
+        catalog_text().replace("use common-series", "use commn-series"),
+    )
+    .expect("write");
+    let out = citc(
+        &["build", "catalog.cit", "--version", "v2", "-o", "_build"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        read_dir(&build),
+        before,
+        "a failed build must not touch _build"
+    );
+
+    // Nothing is left beside it either.
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("citc-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // A good build replaces it as a whole, stale files included.
+    std::fs::write(build.join("stale.yaml"), "old").expect("write stale");
+    std::fs::write(dir.path().join("catalog.cit"), catalog_text()).expect("write");
+    let out = citc(
+        &["build", "catalog.cit", "--version", "v3", "-o", "_build"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let after = read_dir(&build);
+    assert_eq!(after.len(), 6);
+    assert!(String::from_utf8_lossy(&after[1].1).contains("common-instancetypes-version: v3"));
+}
+
+#[test]
+fn version_defaults_to_noversion_outside_git() {
+    let dir = temp_catalog("preference p { }\n");
+    let out = citc(&["build", "catalog.cit", "-o", "out"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bundle = std::fs::read_to_string(dir.path().join("out/common-preferences-bundle.yaml"))
+        .expect("bundle");
+    assert!(
+        bundle.contains("common-instancetypes-version: noversion"),
+        "{bundle}"
+    );
+}
+
+#[test]
+fn version_comes_from_git_describe() {
+    let dir = temp_catalog("preference p { }\n");
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@t")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@t")
+            .output()
+            .expect("git")
+    };
+    git(&["init", "-q"]);
+    git(&["add", "catalog.cit"]);
+    git(&["commit", "-qm", "c"]);
+    git(&["tag", "v7.7.7"]);
+    let out = citc(&["build", "catalog.cit", "-o", "out"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bundle = std::fs::read_to_string(dir.path().join("out/common-preferences-bundle.yaml"))
+        .expect("bundle");
+    assert!(
+        bundle.contains("common-instancetypes-version: v7.7.7"),
+        "{bundle}"
+    );
+}
+
+fn read_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| {
+            let e = e.expect("entry");
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Truncating catalog.cit anywhere, or deleting any of its lines, gives
+/// diagnostics (or a valid smaller catalog), never a crash.
+#[test]
+fn damaged_catalogs_never_panic() {
+    let text = catalog_text();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut cases: Vec<String> = Vec::new();
+    for cut in (0..text.len()).step_by(text.len() / 40 + 1) {
+        let mut end = cut;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        cases.push(text[..end].to_string());
+    }
+    for index in (0..lines.len()).step_by(7) {
+        let mut damaged = lines.clone();
+        damaged.remove(index);
+        cases.push(damaged.join("\n"));
+    }
+    for damaged in cases {
+        let compilation =
+            std::panic::catch_unwind(|| citc::compile_str("catalog.cit", &damaged, "v0"));
+        let compilation = compilation.unwrap_or_else(|_| panic!("panicked on:\n{damaged}"));
+        for diag in &compilation.diagnostics {
+            assert!(diag.help.is_some(), "{} has no help line", diag.code);
+            assert!(diag.span.end as usize <= damaged.len() || diag.span.file.0 != 0);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Errors of the compiler core: each case is a small source and the exact
+//! `short` diagnostics it must produce (file:line:col: severity[code]: message),
+//! plus the help line where it matters.
+
+use citc::diagnostic::render_short;
+
+fn check(source: &str) -> Vec<String> {
+    let compilation = citc::compile_str("test.cit", source, "v0");
+    assert!(compilation.documents.is_empty() || !compilation.has_errors());
+    compilation
+        .diagnostics
+        .iter()
+        .map(|d| render_short(&compilation.sources, d))
+        .collect()
+}
+
+fn helps(source: &str) -> Vec<String> {
+    let compilation = citc::compile_str("test.cit", source, "v0");
+    compilation
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.help.clone())
+        .collect()
+}
+
+#[test]
+fn syntax_error_points_at_the_token() {
+    assert_eq!(
+        check("preference p {\n  spec.cpu.guest = \n}\n"),
+        ["test.cit:3:1: error[E0001]: expected a value, found `}`"]
+    );
+}
+
+#[test]
+fn unterminated_string_is_a_syntax_error() {
+    let out = check("preference p {\n  tags = \"abc\n}\n");
+    assert_eq!(out.len(), 1);
+    assert!(out[0].starts_with("test.cit:2:10: error[E0001]"), "{out:?}");
+}
+
+#[test]
+fn unknown_parent() {
+    assert_eq!(
+        check("preference linux { }\npreference fedora : linxu { }\n"),
+        ["test.cit:2:21: error[E0103]: unknown parent `linxu`"]
+    );
+    assert_eq!(
+        helps("preference linux { }\npreference fedora : linxu { }\n"),
+        ["did you mean `linux`?"]
+    );
+}
+
+#[test]
+fn unknown_mixin_suggests_the_closest_name() {
+    let src = "mixin secureboot { spec.features.preferredSmm = {} }\npreference p {\n  use secureBoot\n}\n";
+    assert_eq!(
+        check(src),
+        ["test.cit:3:7: error[E0102]: unknown mixin `secureBoot`"]
+    );
+    assert_eq!(helps(src), ["did you mean `secureboot`?"]);
+}
+
+#[test]
+fn unknown_imports() {
+    let out = check("import \"std/kubvirt\"\nimport \"no/such/file.cit\"\n");
+    assert_eq!(
+        out,
+        [
+            "test.cit:1:8: error[E0101]: no standard-library module `std/kubvirt`",
+            "test.cit:2:8: error[E0002]: cannot read `no/such/file.cit`: No such file or directory (os error 2)",
+        ]
+    );
+}
+
+#[test]
+fn inheritance_cycle() {
+    let out = check("preference a : b { }\npreference b : c { }\npreference c : a { }\n");
+    assert!(!out.is_empty());
+    assert!(out.iter().all(|l| l.contains("error[E0106]")), "{out:?}");
+    assert_eq!(
+        out[0],
+        "test.cit:1:12: error[E0106]: `a` inherits from itself"
+    );
+}
+
+#[test]
+fn series_inheritance_cycle() {
+    let src = "table s (size, cpu, memory) {\n  small 1 1Gi\n}\nseries a : b { sizes s }\nseries b : a { }\n";
+    assert_eq!(
+        check(src),
+        [
+            "test.cit:4:8: error[E0106]: series `a` inherits from itself",
+            "test.cit:5:8: error[E0106]: series `b` inherits from itself",
+        ]
+    );
+}
+
+#[test]
+fn mixin_cycle() {
+    let src = "mixin a { use b }\nmixin b { use a }\npreference p { use a }\n";
+    assert_eq!(
+        check(src),
+        ["test.cit:2:15: error[E0106]: mixin `a` uses itself"]
+    );
+}
+
+#[test]
+fn duplicate_resource_names_from_definitions_and_matrices() {
+    assert_eq!(
+        check("preference rhel.9 { }\npreference rhel.9 { }\n"),
+        ["test.cit:2:12: error[E0107]: two preferences are named `rhel.9`"]
+    );
+    let matrix = "table t (v, s) {\n  a \"\"\n  b \"\"\n}\npreference \"x${s}\" for t { }\n";
+    assert_eq!(
+        check(matrix),
+        ["test.cit:5:12: error[E0107]: two preferences are named `x`"]
+    );
+}
+
+#[test]
+fn duplicate_mixin_names() {
+    assert_eq!(
+        check("mixin efi { }\nmixin efi { }\n"),
+        ["test.cit:2:7: error[E0108]: the mixin `efi` is defined twice"]
+    );
+}
+
+#[test]
+fn conflicting_mixins_name_both() {
+    let src = "mixin sata { spec.devices.preferredDiskBus = \"sata\" }\n\
+               mixin virtio { spec.devices.preferredDiskBus = \"virtio\" }\n\
+               preference p { use sata, virtio }\n\
+               preference q { use sata, virtio  spec.devices.preferredDiskBus = \"scsi\" }\n";
+    assert_eq!(
+        check(src),
+        ["test.cit:3:26: error[E0109]: mixins `sata` and `virtio` set `spec.devices.preferredDiskBus` to different values"]
+    );
+}
+
+#[test]
+fn table_row_with_missing_cell() {
+    assert_eq!(
+        check("table sizes (size, cpu, memory) {\n  small 1 2Gi\n  large 2\n}\n"),
+        ["test.cit:3:3: error[E0110]: this row has 2 cells but table `sizes` has 3 columns"]
+    );
+}
+
+#[test]
+fn unknown_variable_and_unknown_table() {
+    let src = "table sizes (size, cpu, memory) {\n  small 1 2Gi\n}\nseries s1 {\n  sizes sizes\n  spec.cpu.guest = cpus\n}\nseries s2 { sizes sizez }\n";
+    assert_eq!(
+        check(src),
+        [
+            "test.cit:6:20: error[E0105]: unknown variable `cpus`",
+            "test.cit:8:19: error[E0104]: unknown table `sizez`",
+        ]
+    );
+}
+
+#[test]
+fn independent_errors_are_all_reported_in_order() {
+    let src =
+        "preference a : nothing { }\npreference b { use nomixin }\npreference c { spec.x = y }\n";
+    assert_eq!(
+        check(src),
+        [
+            "test.cit:1:16: error[E0103]: unknown parent `nothing`",
+            "test.cit:2:20: error[E0102]: unknown mixin `nomixin`",
+            "test.cit:3:25: error[E0105]: unknown variable `y`",
+        ]
+    );
+}
+
+#[test]
+fn every_code_has_an_explanation_and_a_help_line_in_its_diagnostics() {
+    for code in citc::codes::CODES {
+        assert!(
+            code.explanation.len() > 80,
+            "{} needs a longer explanation",
+            code.code
+        );
+        assert!(
+            code.explanation.contains("Mistake") || code.explanation.contains("Fix"),
+            "{}",
+            code.code
+        );
+    }
+    let src = "preference a : nothing { }\nmixin efi { }\nmixin efi { }\n";
+    let compilation = citc::compile_str("test.cit", src, "v0");
+    assert!(compilation.diagnostics.iter().all(|d| d.help.is_some()));
+}

@@ -1,0 +1,104 @@
+//! The output contract: `citc build catalog.cit --version v1.7.0` writes the
+//! six files of upstream's v1.7.0 release byte for byte.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The upstream release folder, or `None` (with the reason printed) when it
+/// is absent outside CI. Under CI=true a missing folder fails the test.
+pub fn release_dir(tag: &str) -> Option<PathBuf> {
+    let dir = project().join("../shared/upstream/releases").join(tag);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "{} is missing, and CI=true: the golden test cannot be skipped",
+            dir.display()
+        );
+    }
+    eprintln!("skipping: {} is absent (CI is not set)", dir.display());
+    None
+}
+
+fn first_difference(expected: &[u8], actual: &[u8]) -> String {
+    let at = expected
+        .iter()
+        .zip(actual)
+        .position(|(a, b)| a != b)
+        .unwrap_or(expected.len().min(actual.len()));
+    let line = expected[..at].iter().filter(|b| **b == b'\n').count() + 1;
+    let show = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        text.lines()
+            .nth(line - 1)
+            .unwrap_or("<end of file>")
+            .to_string()
+    };
+    format!(
+        "first difference at byte {at}, line {line}:\n  expected: {}\n  actual:   {}",
+        show(expected),
+        show(actual)
+    )
+}
+
+#[test]
+fn build_matches_upstream_v1_7_0_byte_for_byte() {
+    let Some(expected_dir) = release_dir("v1.7.0") else {
+        return;
+    };
+    let out = tempfile::tempdir().expect("temp dir");
+    let out_dir = out.path().join("_build");
+    let status = Command::new(env!("CARGO_BIN_EXE_citc"))
+        .args(["build", "catalog.cit", "--version", "v1.7.0", "-o"])
+        .arg(&out_dir)
+        .current_dir(project())
+        .status()
+        .expect("run citc");
+    assert!(status.success(), "citc build failed: {status}");
+
+    let mut expected_names: Vec<String> = std::fs::read_dir(&expected_dir)
+        .expect("read release dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    expected_names.sort();
+    let mut actual_names: Vec<String> = std::fs::read_dir(&out_dir)
+        .expect("read output dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    actual_names.sort();
+    assert_eq!(
+        actual_names, expected_names,
+        "the output has other files than the release"
+    );
+    assert_eq!(expected_names.len(), 6);
+
+    for name in &expected_names {
+        let expected = std::fs::read(expected_dir.join(name)).expect("read expected");
+        let actual = std::fs::read(out_dir.join(name)).expect("read actual");
+        assert!(
+            expected == actual,
+            "{name} differs from upstream v1.7.0: {}",
+            first_difference(&expected, &actual)
+        );
+    }
+    let all = std::fs::read_to_string(out_dir.join("common-instancetypes-all-bundle.yaml"))
+        .expect("all bundle");
+    assert_eq!(all.matches("---\n").count(), 238);
+}
+
+#[test]
+fn catalog_stays_under_its_line_budget() {
+    let lines = std::fs::read_to_string(Path::new(&project()).join("catalog.cit"))
+        .expect("catalog.cit")
+        .lines()
+        .count();
+    assert!(
+        lines < 900,
+        "catalog.cit has {lines} lines; the budget is 900"
+    );
+}
