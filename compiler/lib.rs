@@ -12,7 +12,9 @@
 pub mod cli;
 pub mod codes;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
+pub mod fmt;
 pub mod lower;
 pub mod resolve;
 pub mod source;

@@ -1,0 +1,1 @@
+//! Fmt: the canonical layout of .cit files (issue 5, in progress).
