@@ -178,3 +178,81 @@ fn non_empty(label: &str) -> Option<String> {
         Some(label.to_string())
     }
 }
+
+/// One JSON object (one line) per diagnostic: code, severity, message, file,
+/// line, column, end {line, column}, help, labels [{file, line, column, end, message}].
+pub fn render_json(sources: &SourceMap, diag: &Diagnostic) -> String {
+    let position = |span: Span| {
+        let (line, column) = sources.line_col(span.file, span.start);
+        let (end_line, end_column) = sources.line_col(span.file, span.end);
+        format!(
+            "\"file\":{},\"line\":{line},\"column\":{column},\"end\":{{\"line\":{end_line},\"column\":{end_column}}}",
+            json_string(&sources.get(span.file).name)
+        )
+    };
+    let labels: Vec<String> = std::iter::once((diag.span, diag.label.as_str()))
+        .chain(diag.secondary.iter().map(|l| (l.span, l.message.as_str())))
+        .map(|(span, message)| {
+            format!(
+                "{{{},\"message\":{}}}",
+                position(span),
+                json_string(message)
+            )
+        })
+        .collect();
+    format!(
+        "{{\"code\":{},\"severity\":{},\"message\":{},{},\"help\":{},\"labels\":[{}]}}",
+        json_string(diag.code),
+        json_string(diag.severity.as_str()),
+        json_string(&diag.message),
+        position(diag.span),
+        diag.help.as_deref().map_or("null".to_string(), json_string),
+        labels.join(",")
+    )
+}
+
+/// A GitHub Actions workflow command: an annotation on the file and line.
+pub fn render_github(sources: &SourceMap, diag: &Diagnostic) -> String {
+    let (line, col) = sources.line_col(diag.span.file, diag.span.start);
+    let (end_line, end_col) = sources.line_col(diag.span.file, diag.span.end);
+    let mut message = diag.message.clone();
+    if let Some(help) = &diag.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    format!(
+        "::{} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
+        diag.severity.as_str(),
+        github_property(&sources.get(diag.span.file).name),
+        github_property(diag.code),
+        github_data(&message)
+    )
+}
+
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -2,13 +2,14 @@
 //!
 //! The pipeline, phase by phase (see [`compile`]):
 //! `syntax` (text → AST) → `resolve` (imports, names, inheritance, mixins,
-//! matrices → resources) → `lower` (resources → Kubernetes documents with
+//! matrices → resources) → `check` (schema, KubeVirt's rules, lints) → `lower` (resources → Kubernetes documents with
 //! derived labels) → `emit` (documents → go-yaml v2 bytes, bundles).
 
 // Diagnostics are the error type of every phase; they are built only on the
 // error path, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod cli;
 pub mod codes;
 pub mod diagnostic;
@@ -47,7 +48,9 @@ pub fn compile(root: resolve::Root, version: &str) -> Compilation {
     let mut diagnostics = Vec::new();
     let files = resolve::load(root, &mut sources, &mut diagnostics);
     let catalog = resolve::resolve(&files, &mut diagnostics);
+    check::check(&files, &catalog, &mut diagnostics);
     let mut documents = lower::lower(&catalog, version, &mut diagnostics);
+    check::apply_allows(&files, &mut diagnostics);
     diagnostic::sort_diagnostics(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         documents.clear();

@@ -53,15 +53,16 @@ impl Node {
 }
 
 impl Value {
+    /// The kind of value, with its article: "an integer", "a map".
     pub fn kind_name(&self) -> &'static str {
         match self {
-            Value::Str(_) => "string",
-            Value::Int(_) => "integer",
-            Value::Float(_) => "number",
-            Value::Bool(_) => "boolean",
-            Value::Quantity(_) => "quantity",
-            Value::List(_) => "list",
-            Value::Map(_) => "map",
+            Value::Str(_) => "a string",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            Value::Quantity(_) => "a quantity",
+            Value::List(_) => "a list",
+            Value::Map(_) => "a map",
         }
     }
 

@@ -229,7 +229,7 @@ fn series_sizes_variants_and_derived_labels() {
         import "std/kubevirt"
         table sizes (size, cpu, memory) {
           small  1  2Gi
-          large  2  1.5Gi
+          large  2  4Gi
         }
         table pages (suffix, pagesize) {
           ""     2Mi
@@ -273,7 +273,7 @@ metadata:
     instancetype.kubevirt.io/cpu: \"2\"
     instancetype.kubevirt.io/dedicatedCPUPlacement: \"true\"
     instancetype.kubevirt.io/hugepages: 1Gi
-    instancetype.kubevirt.io/memory: 1.5Gi
+    instancetype.kubevirt.io/memory: 4Gi
     instancetype.kubevirt.io/numa: \"true\"
     instancetype.kubevirt.io/size: large1gi
     instancetype.kubevirt.io/common-instancetypes-version: v9
@@ -285,7 +285,7 @@ spec:
     numa:
       guestMappingPassthrough: {}
   memory:
-    guest: 1.5Gi
+    guest: 4Gi
     hugepages:
       pageSize: 1Gi
 "
@@ -299,7 +299,7 @@ fn preference_labels_are_derived_from_requirements_and_architecture() {
         import "std/kubevirt"
         preference p {
           spec.preferredArchitecture = "arm64"
-          spec.requirements { architecture = "arm64"  cpu.guest = 2  memory.guest = 512Mi }
+          spec.requirements { architecture = "arm64"  cpu.guest = 2  memory.guest = 1.5Gi }
         }
         "#,
     );
@@ -313,7 +313,7 @@ metadata:
     instancetype.kubevirt.io/preferred-architecture: arm64
     instancetype.kubevirt.io/required-architecture: arm64
     instancetype.kubevirt.io/required-cpu: \"2\"
-    instancetype.kubevirt.io/required-memory: 512Mi
+    instancetype.kubevirt.io/required-memory: 1.5Gi
     instancetype.kubevirt.io/common-instancetypes-version: v9
   name: p
 spec:
@@ -323,7 +323,7 @@ spec:
     cpu:
       guest: 2
     memory:
-      guest: 512Mi
+      guest: 1.5Gi
 "
     );
 }
@@ -373,7 +373,7 @@ fn every_definition_yields_both_kinds_in_kind_then_name_order() {
         preference b { }
         preference a.10 { }
         preference a.9 { }
-        instancetype z { spec.cpu.guest = 1 }
+        instancetype z { spec.cpu.guest = 1  spec.memory.guest = 1Gi }
         "#,
         "v1",
     );

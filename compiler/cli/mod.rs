@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::{render_human, render_short, Diagnostic};
+use crate::diagnostic::{render_github, render_human, render_json, render_short, Diagnostic};
 use crate::source::SourceMap;
 
 #[derive(Parser)]
@@ -58,6 +58,10 @@ pub enum MessageFormat {
     Human,
     /// One line per diagnostic: file:line:col: severity[code]: message.
     Short,
+    /// One JSON object per line: code, severity, message, file, line, column, end, help, labels.
+    Json,
+    /// GitHub Actions annotations (::error file=…,line=…,col=…::message).
+    Github,
 }
 
 pub fn report(sources: &SourceMap, diagnostics: &[Diagnostic], format: MessageFormat) {
@@ -66,6 +70,8 @@ pub fn report(sources: &SourceMap, diagnostics: &[Diagnostic], format: MessageFo
         match format {
             MessageFormat::Human => eprint!("{}", render_human(sources, diag, color)),
             MessageFormat::Short => eprintln!("{}", render_short(sources, diag)),
+            MessageFormat::Json => println!("{}", render_json(sources, diag)),
+            MessageFormat::Github => println!("{}", render_github(sources, diag)),
         }
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();

@@ -16,7 +16,11 @@ pub const STDLIB: &[(&str, &str)] = &[
         "std/components",
         include_str!("../../stdlib/components.cit"),
     ),
+    ("std/schema", include_str!("../../stdlib/schema.cit")),
 ];
+
+/// Loaded into every compilation, imported or not: the checker needs it.
+pub const ALWAYS_LOADED: &str = "std/schema";
 
 pub struct ParsedFile {
     pub id: FileId,
@@ -61,6 +65,15 @@ pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) ->
         }
     };
     let mut queue = vec![root_id];
+    let schema_text = STDLIB
+        .iter()
+        .find(|(module, _)| *module == ALWAYS_LOADED)
+        .map_or("", |(_, text)| text);
+    queue.push(sources.add(
+        format!("{ALWAYS_LOADED}.cit"),
+        None,
+        schema_text.to_string(),
+    ));
     while let Some(id) = queue.pop() {
         let parsed = match syntax::parse_file(id, &sources.get(id).text) {
             Ok(file) => file,

@@ -33,6 +33,15 @@ pub struct Resource {
     pub tree: Node,
     /// Named properties that derive rules can read as `@name` (`size`).
     pub attributes: Vec<(String, String)>,
+    /// A series' declared vCPU:memory ratio (`ratio 1:4`), for the checker.
+    pub ratio: Option<Ratio>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Ratio {
+    pub cpu: u32,
+    pub memory_gib: u32,
+    pub span: Span,
 }
 
 /// Everything lowering needs: the resources and the derive rules.
@@ -50,6 +59,7 @@ struct Instance<'a> {
     row: Vec<(String, Node)>,
     origin: Origin<'a>,
     attributes: Vec<(String, String)>,
+    ratio: Option<Ratio>,
 }
 
 enum Origin<'a> {
@@ -146,7 +156,8 @@ impl<'a> Resolver<'a, '_> {
         for file in files {
             for item in &file.ast.items {
                 match item {
-                    Item::Import(_) => {}
+                    // The checker reads the schema and allowances from the AST.
+                    Item::Import(_) | Item::Type(_) | Item::Schema(_) | Item::Allow(_) => {}
                     Item::Let(def) => {
                         if let Some(first) = let_spans.get(&def.name.name) {
                             self.diags.push(
@@ -367,6 +378,7 @@ impl<'a> Resolver<'a, '_> {
         // The nearest `sizes` and `variants` statements win.
         let mut sizes = None;
         let mut variants = None;
+        let mut ratio = None;
         for series in chain.iter().rev() {
             for statement in &series.body.statements {
                 match statement {
@@ -375,6 +387,17 @@ impl<'a> Resolver<'a, '_> {
                     }
                     Statement::Variants { table, .. } if variants.is_none() => {
                         variants = Some(table)
+                    }
+                    Statement::Ratio {
+                        cpu,
+                        memory_gib,
+                        span,
+                    } if ratio.is_none() => {
+                        ratio = Some(Ratio {
+                            cpu: *cpu,
+                            memory_gib: *memory_gib,
+                            span: *span,
+                        })
                     }
                     _ => {}
                 }
@@ -441,15 +464,10 @@ impl<'a> Resolver<'a, '_> {
                 let size = format!("{size_key}{}", Table::key(variant_row));
                 let mut row = size_row.clone();
                 row.extend(variant_row.iter().cloned());
-                let span = size_row.first().map_or(def.name.span, |(_, v)| v.span);
                 out.push(Instance {
                     kind: Kind::Instancetype,
                     name: format!("{}.{size}", def.name.name),
-                    span: if def.span.file == span.file {
-                        span
-                    } else {
-                        def.name.span
-                    },
+                    span: def.name.span,
                     is_abstract: false,
                     row,
                     origin: Origin::Series(chain.clone()),
@@ -457,6 +475,7 @@ impl<'a> Resolver<'a, '_> {
                         ("size".to_string(), size),
                         ("series".to_string(), def.name.name.clone()),
                     ],
+                    ratio,
                 });
             }
         }
@@ -500,6 +519,7 @@ impl<'a> Resolver<'a, '_> {
                 row: env.row,
                 origin: Origin::Definition { def, parent },
                 attributes: Vec::new(),
+                ratio: None,
             });
         }
     }
@@ -613,6 +633,7 @@ impl<'a> Resolver<'a, '_> {
                     span: instance.span,
                     tree,
                     attributes: instance.attributes.clone(),
+                    ratio: instance.ratio,
                 });
             }
         }
@@ -824,8 +845,11 @@ impl<'a> Resolver<'a, '_> {
                         self.flatten(body, env, uses, assigns);
                     }
                 }
-                // Handled by series expansion.
-                Statement::Sizes { .. } | Statement::Variants { .. } => {}
+                // Handled by series expansion and by the checker.
+                Statement::Sizes { .. }
+                | Statement::Variants { .. }
+                | Statement::Ratio { .. }
+                | Statement::Allow(_) => {}
             }
         }
     }

@@ -73,10 +73,17 @@ pub fn leaves<'a>(node: &'a Node, prefix: &mut Vec<&'a str>, out: &mut Vec<(Stri
 pub fn set_path(
     root: &mut Node,
     keys: &[String],
-    value: Node,
+    mut value: Node,
     replace: bool,
     span: Span,
 ) -> Result<(), Diagnostic> {
+    // A scalar written right after its path is underlined with it: `a.b = 1`.
+    let written_here = value.span.file == span.file
+        && value.span.start >= span.end
+        && value.span.start <= span.end + 16;
+    if written_here && !matches!(value.value, Value::Map(_)) {
+        value.span = span.to(value.span);
+    }
     let mut node = root;
     for (depth, key) in keys.iter().enumerate() {
         if !matches!(node.value, Value::Map(_)) {
@@ -84,7 +91,7 @@ pub fn set_path(
                 "E0116",
                 span,
                 format!(
-                    "`{}` is a {}, not a map",
+                    "`{}` is {}, not a map",
                     keys[..depth].join("."),
                     node.value.kind_name()
                 ),
@@ -127,23 +134,23 @@ pub fn eval_scalar(expr: &Expr, env: &Env) -> Result<Node, Diagnostic> {
         Expr::Int(i, _) => Value::Int(*i),
         Expr::Float(f, _) => Value::Float(*f),
         Expr::Bool(b, _) => Value::Bool(*b),
-        Expr::Quantity(text, _) => {
-            match Quantity::parse(text) {
-                Some(q) => Value::Quantity(q),
-                None => return Err(Diagnostic::new(
-                    "E0116",
+        Expr::Quantity(text, _) => match Quantity::parse(text) {
+            Some(q) => Value::Quantity(q),
+            None => {
+                return Err(Diagnostic::new(
+                    "E0204",
                     span,
                     format!("`{text}` is not a valid quantity"),
                 )
                 .label("malformed quantity")
-                .help(
-                    "a quantity is a decimal number and a suffix: Ki Mi Gi Ti Pi Ei, m k M G T P E",
-                )),
+                .help(crate::check::quantity_help(text)))
             }
-        }
+        },
+        // A variable's value keeps the span where it was written (a table
+        // cell, a `let`), so errors point at the data, not at its use.
         Expr::Variable(ident) => {
             return match env.lookup(&ident.name) {
-                Some(node) => Ok(Node::new(node.value.clone(), span)),
+                Some(node) => Ok(node.clone()),
                 None => Err(unknown_variable(&ident.name, ident.span, env)),
             }
         }
@@ -184,7 +191,7 @@ pub fn interpolate(text: &Text, env: &Env) -> Result<String, Diagnostic> {
                             "E0116",
                             ident.span,
                             format!(
-                                "`{}` is a {} and cannot be written into text",
+                                "`{}` is {} and cannot be written into text",
                                 ident.name,
                                 node.value.kind_name()
                             ),

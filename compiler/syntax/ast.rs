@@ -23,6 +23,55 @@ pub enum Item {
     Series(SeriesDef),
     Definition(Definition),
     Derive(DeriveDef),
+    Type(TypeDef),
+    Schema(SchemaDef),
+    /// `allow CODE "reason"` at the top of a file: for the whole file.
+    Allow(Allow),
+}
+
+/// `allow W0101 "reason"`: silences a warning code in the enclosing block.
+#[derive(Debug, Clone)]
+pub struct Allow {
+    pub code: Ident,
+    pub reason: String,
+    /// The block (or file) the allowance covers.
+    pub scope: Span,
+}
+
+/// `type Name { field: [required] [deprecated] type }` (stdlib/schema.cit).
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: Ident,
+    pub fields: Vec<FieldDecl>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldDecl {
+    pub name: Ident,
+    pub required: bool,
+    pub deprecated: bool,
+    pub ty: TypeExpr,
+}
+
+/// `int(0..100)`, `enum("a", "b")`, `list(GPU)`, `CPUInstancetype`.
+#[derive(Debug, Clone)]
+pub struct TypeExpr {
+    pub name: Ident,
+    pub args: Vec<TypeArg>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeArg {
+    Range(Option<i64>, Option<i64>),
+    Text(String),
+    Type(TypeExpr),
+}
+
+/// `schema preference = VirtualMachinePreferenceSpec`: the type of a kind's spec.
+#[derive(Debug, Clone)]
+pub struct SchemaDef {
+    pub kind: Kind,
+    pub type_name: Ident,
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +200,13 @@ pub enum Statement {
         table: Ident,
         span: Span,
     },
+    /// `ratio 1:4`: the series' vCPU to GiB-of-memory ratio.
+    Ratio {
+        cpu: u32,
+        memory_gib: u32,
+        span: Span,
+    },
+    Allow(Allow),
     When {
         variable: Ident,
         values: Vec<Expr>,

@@ -19,6 +19,7 @@ pub fn parse_file(file: FileId, text: &str) -> Result<File, Diagnostic> {
     let mut pairs = CitParser::parse(Rule::file, text).map_err(|e| syntax_error(file, text, e))?;
     let mut ctx = Ctx {
         file,
+        len: text.len(),
         errors: Vec::new(),
     };
     let mut items = Vec::new();
@@ -97,6 +98,15 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::value => "a value",
         Rule::block => "`{`",
         Rule::assign_op => "`=` or `:=`",
+        Rule::bad_number => "a value",
+        Rule::kw_use
+        | Rule::kw_sizes
+        | Rule::kw_variants
+        | Rule::kw_when
+        | Rule::kw_ratio
+        | Rule::kw_allow
+        | Rule::ratio_stmt
+        | Rule::allow_stmt => "a statement",
         Rule::table_row => "a table row",
         Rule::word => "a word",
         Rule::kind => "`instancetype` or `preference`",
@@ -129,6 +139,8 @@ fn rule_name(rule: Rule) -> &'static str {
 
 struct Ctx {
     file: FileId,
+    /// Length of the file, for the scope of a file-wide `allow`.
+    len: usize,
     errors: Vec<Diagnostic>,
 }
 
@@ -160,6 +172,8 @@ impl Ctx {
                     | Rule::kw_table
                     | Rule::kw_series
                     | Rule::kw_derive
+                    | Rule::kw_type
+                    | Rule::kw_schema
             ) {
                 inner.next();
             } else {
@@ -275,6 +289,21 @@ impl Ctx {
                 let rules = inner.into_iter().map(|p| self.derive_rule(p)).collect();
                 Item::Derive(DeriveDef { kind, rules })
             }
+            Rule::type_item => {
+                let mut it = inner.into_iter();
+                let name = self.ident(it.next().expect("grammar: type name"));
+                let fields = it.map(|f| self.field_decl(f)).collect();
+                Item::Type(TypeDef { name, fields })
+            }
+            Rule::schema_item => {
+                let type_name = self.ident(inner.pop().expect("grammar: schema type"));
+                let kind = kind_of(inner.pop().expect("grammar: schema kind").as_str());
+                Item::Schema(SchemaDef { kind, type_name })
+            }
+            Rule::allow_stmt => {
+                let file_span = Span::new(self.file, 0, self.len);
+                Item::Allow(self.allow(inner, file_span))
+            }
             other => unreachable!("grammar: unexpected item {other:?}"),
         }
     }
@@ -310,6 +339,57 @@ impl Ctx {
         }
     }
 
+    fn field_decl(&mut self, pair: Pair<Rule>) -> FieldDecl {
+        let mut it = pair.into_inner();
+        let name = self.ident(it.next().expect("grammar: field name"));
+        let mut required = false;
+        let mut deprecated = false;
+        let mut ty = None;
+        for p in it {
+            match (p.as_rule(), p.as_str()) {
+                (Rule::field_flag, "required") => required = true,
+                (Rule::field_flag, _) => deprecated = true,
+                _ => ty = Some(self.type_expr(p)),
+            }
+        }
+        FieldDecl {
+            name,
+            required,
+            deprecated,
+            ty: ty.expect("grammar: field type"),
+        }
+    }
+
+    fn type_expr(&mut self, pair: Pair<Rule>) -> TypeExpr {
+        let mut it = pair.into_inner();
+        let name = self.ident(it.next().expect("grammar: type name"));
+        let args = it
+            .map(|arg| match arg.as_rule() {
+                Rule::range => {
+                    let (lo, hi) = arg.as_str().split_once("..").unwrap_or(("", ""));
+                    TypeArg::Range(lo.parse().ok(), hi.parse().ok())
+                }
+                Rule::string => TypeArg::Text(self.text(arg).as_literal().unwrap_or_default()),
+                _ => TypeArg::Type(self.type_expr(arg)),
+            })
+            .collect();
+        TypeExpr { name, args }
+    }
+
+    fn allow(&mut self, inner: Vec<Pair<Rule>>, scope: Span) -> Allow {
+        let mut it = inner.into_iter().filter(|p| p.as_rule() != Rule::kw_allow);
+        let code = self.ident(it.next().expect("grammar: allow code"));
+        let reason = it
+            .next()
+            .map(|r| self.text(r).as_literal().unwrap_or_default())
+            .unwrap_or_default();
+        Allow {
+            code,
+            reason,
+            scope,
+        }
+    }
+
     fn matrix(&mut self, pair: Pair<Rule>) -> Matrix {
         let span = self.span(&pair);
         let mut tables = Vec::new();
@@ -334,7 +414,17 @@ impl Ctx {
 
     fn block(&mut self, pair: Pair<Rule>) -> Block {
         let span = self.span(&pair);
-        let statements = pair.into_inner().map(|p| self.statement(p)).collect();
+        let statements = pair
+            .into_inner()
+            .map(|p| {
+                if p.as_rule() == Rule::allow_stmt {
+                    let inner = p.into_inner().collect();
+                    Statement::Allow(self.allow(inner, span))
+                } else {
+                    self.statement(p)
+                }
+            })
+            .collect();
         Block { statements, span }
     }
 
@@ -370,6 +460,15 @@ impl Ctx {
                 table: self.ident(inner.into_iter().nth(1).expect("grammar: variants table")),
                 span,
             },
+            Rule::ratio_stmt => {
+                let text = inner.last().map_or("", |p| p.as_str());
+                let (cpu, memory) = text.split_once(':').unwrap_or(("0", "0"));
+                Statement::Ratio {
+                    cpu: cpu.parse().unwrap_or(0),
+                    memory_gib: memory.parse().unwrap_or(0),
+                    span,
+                }
+            }
             Rule::when_stmt => {
                 let mut variable = None;
                 let mut values = Vec::new();
@@ -448,7 +547,7 @@ impl Ctx {
             Rule::string => Expr::Text(self.text(pair)),
             Rule::text_block => Expr::Text(self.text_block(pair)),
             Rule::word => Expr::Word(pair.as_str().to_string(), span),
-            Rule::quantity => Expr::Quantity(pair.as_str().to_string(), span),
+            Rule::quantity | Rule::bad_number => Expr::Quantity(pair.as_str().to_string(), span),
             Rule::bool => Expr::Bool(pair.as_str() == "true", span),
             Rule::int => {
                 match pair.as_str().parse::<i64>() {

@@ -1,0 +1,394 @@
+//! Field checks: every resource's spec against the schema (unknown fields,
+//! types, enums, quantities, ranges, required fields), its metadata against
+//! Kubernetes' rules for labels and annotations, and its name.
+
+use super::schema::{Schema, Ty};
+use crate::diagnostic::Diagnostic;
+use crate::resolve::Resource;
+use crate::suggest::closest;
+use crate::syntax::ast::Kind;
+use crate::value::{Node, Quantity, Value};
+
+pub fn check_resource(schema: &Schema, resource: &Resource, diags: &mut Vec<Diagnostic>) {
+    check_name(resource, diags);
+    if let Some(meta) = resource.tree.get_path(&["metadata"]) {
+        check_metadata(meta, diags);
+    }
+    let Some(root) = schema.roots.get(&resource.kind) else {
+        return;
+    };
+    match resource.tree.get_path(&["spec"]) {
+        Some(spec) => check_value(schema, spec, &Ty::Object(root.clone()), "spec", diags),
+        None => {
+            if let Some(object) = schema.object(root) {
+                let missing: Vec<&str> = object
+                    .fields
+                    .iter()
+                    .filter(|(_, f)| f.required)
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                if !missing.is_empty() {
+                    diags.push(
+                        Diagnostic::new(
+                            "E0206",
+                            resource.span,
+                            format!(
+                                "{} `{}` has no spec",
+                                kind_name(resource.kind),
+                                resource.name
+                            ),
+                        )
+                        .label("no `spec` here or in a parent or mixin")
+                        .help(format!("set spec.{}", missing.join(" and spec."))),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Instancetype => "instance type",
+        Kind::Preference => "preference",
+    }
+}
+
+/// Kubernetes object names: a DNS-1123 subdomain of at most 253 characters.
+pub fn is_dns_subdomain(name: &str) -> bool {
+    name.len() <= 253 && !name.is_empty() && name.split('.').all(is_dns_label)
+}
+
+fn is_dns_label(label: &str) -> bool {
+    let bytes = label.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 63
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes[0] != b'-'
+        && bytes[bytes.len() - 1] != b'-'
+}
+
+fn check_name(resource: &Resource, diags: &mut Vec<Diagnostic>) {
+    if !is_dns_subdomain(&resource.name) {
+        let suggestion = resource.name.to_ascii_lowercase().replace('_', "-");
+        let help = if is_dns_subdomain(&suggestion) {
+            format!("names are lower-case letters, digits, '-' and '.', like `{suggestion}`")
+        } else {
+            "names are lower-case letters, digits, '-' and '.', start and end with a letter or digit, at most 253 characters".to_string()
+        };
+        diags.push(
+            Diagnostic::new(
+                "E0207",
+                resource.span,
+                format!("`{}` is not a valid resource name", resource.name),
+            )
+            .label("not a DNS-1123 subdomain")
+            .help(help),
+        );
+    }
+}
+
+/// Label keys: an optional DNS prefix and `/`, then a name of at most 63
+/// characters of alphanumerics, `-`, `_`, `.`, starting and ending alphanumeric.
+pub fn is_qualified_name(key: &str) -> bool {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, key),
+    };
+    prefix.is_none_or(is_dns_subdomain) && is_label_value(name) && !name.is_empty()
+}
+
+/// Label values: empty, or at most 63 alphanumerics, `-`, `_`, `.`, starting
+/// and ending alphanumeric.
+pub fn is_label_value(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.is_empty()
+        || (bytes.len() <= 63
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && bytes[0].is_ascii_alphanumeric()
+            && bytes[bytes.len() - 1].is_ascii_alphanumeric())
+}
+
+fn check_metadata(meta: &Node, diags: &mut Vec<Diagnostic>) {
+    if let Some(Value::Map(labels)) = meta.get_path(&["labels"]).map(|n| &n.value) {
+        for (key, node) in labels {
+            if !is_qualified_name(key) {
+                diags.push(
+                    Diagnostic::new("E0208", node.span, format!("`{key}` is not a valid label key"))
+                        .label("invalid label key")
+                        .help("a label key is an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'"),
+                );
+            }
+            match &node.value {
+                Value::Str(value) if !is_label_value(value) => diags.push(
+                    Diagnostic::new("E0208", node.span, format!("{value:?} is not a valid value for label `{key}`"))
+                        .label("invalid label value")
+                        .help("a label value is at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"),
+                ),
+                Value::Str(_) => {}
+                other => diags.push(wrong_type(node, &Ty::String { max_len: None }, &format!("metadata.labels.{key}"), other)),
+            }
+        }
+    }
+    if let Some(Value::Map(annotations)) = meta.get_path(&["annotations"]).map(|n| &n.value) {
+        for (key, node) in annotations {
+            if !is_qualified_name(key) {
+                diags.push(
+                    Diagnostic::new("E0208", node.span, format!("`{key}` is not a valid annotation key"))
+                        .label("invalid annotation key")
+                        .help("an annotation key is an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.'"),
+                );
+            }
+            if !matches!(node.value, Value::Str(_)) {
+                diags.push(wrong_type(
+                    node,
+                    &Ty::String { max_len: None },
+                    &format!("metadata.annotations.{key}"),
+                    &node.value,
+                ));
+            }
+        }
+    }
+}
+
+pub fn check_value(schema: &Schema, node: &Node, ty: &Ty, path: &str, diags: &mut Vec<Diagnostic>) {
+    match (ty, &node.value) {
+        (Ty::Object(name), Value::Map(map)) => {
+            let Some(object) = schema.object(name) else {
+                return;
+            };
+            for (key, child) in map {
+                let child_path = format!("{path}.{key}");
+                match object.fields.get(key) {
+                    Some(field) => {
+                        if field.deprecated {
+                            diags.push(
+                                Diagnostic::new(
+                                    "W0104",
+                                    child.span,
+                                    format!("`{child_path}` is deprecated"),
+                                )
+                                .label("deprecated field")
+                                .help(deprecation_help(&child_path)),
+                            );
+                        }
+                        check_value(schema, child, &field.ty, &child_path, diags);
+                    }
+                    None => diags.push(unknown_field(
+                        key,
+                        &child_path,
+                        child,
+                        name,
+                        object.fields.keys(),
+                    )),
+                }
+            }
+            for (field_name, field) in &object.fields {
+                if field.required && !map.contains_key(field_name) {
+                    diags.push(
+                        Diagnostic::new(
+                            "E0206",
+                            node.span,
+                            format!("`{path}` needs `{field_name}`"),
+                        )
+                        .label(format!("`{field_name}` is required here"))
+                        .help(format!(
+                            "set `{path}.{field_name}` ({})",
+                            field.ty.describe()
+                        )),
+                    );
+                }
+            }
+        }
+        (Ty::Map(inner), Value::Map(map)) => {
+            for (key, child) in map {
+                check_value(schema, child, inner, &format!("{path}.{key}"), diags);
+            }
+        }
+        (Ty::List(inner), Value::List(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                check_value(schema, item, inner, &format!("{path}[{i}]"), diags);
+            }
+        }
+        (Ty::String { max_len }, Value::Str(s)) => {
+            if let Some(max) = max_len {
+                if s.chars().count() > *max {
+                    diags.push(
+                        Diagnostic::new(
+                            "E0205",
+                            node.span,
+                            format!("`{path}` is longer than {max} characters"),
+                        )
+                        .label(format!("{} characters", s.chars().count()))
+                        .help(format!("shorten it to at most {max} characters")),
+                    );
+                }
+            }
+        }
+        (Ty::Bool, Value::Bool(_)) | (Ty::Number, Value::Int(_) | Value::Float(_)) => {}
+        (Ty::Int { min, max }, Value::Int(v)) => {
+            let below = min.is_some_and(|m| *v < m);
+            let above = max.is_some_and(|m| *v > m);
+            if below || above {
+                let range = match (min, max) {
+                    (Some(lo), Some(hi)) => format!("from {lo} to {hi}"),
+                    (Some(lo), None) => format!("at least {lo}"),
+                    (None, Some(hi)) => format!("at most {hi}"),
+                    (None, None) => String::new(),
+                };
+                diags.push(
+                    Diagnostic::new("E0205", node.span, format!("`{path}` is {v}, out of range"))
+                        .label("out of range")
+                        .help(format!("`{path}` must be {range}")),
+                );
+            }
+        }
+        (Ty::Quantity, Value::Quantity(_) | Value::Int(_)) => {}
+        (Ty::Quantity, Value::Str(s)) => {
+            if Quantity::parse(s).is_none() {
+                diags.push(malformed_quantity(s, path, node));
+            }
+        }
+        (Ty::Enum(values), Value::Str(s)) => {
+            if !values.iter().any(|v| v == s) {
+                let help = match closest(s, values.iter().map(String::as_str)) {
+                    Some(best) => {
+                        format!("did you mean \"{best}\"? allowed: {}", quote_all(values))
+                    }
+                    None => format!("allowed: {}", quote_all(values)),
+                };
+                diags.push(
+                    Diagnostic::new(
+                        "E0203",
+                        node.span,
+                        format!("{s:?} is not a valid value for `{path}`"),
+                    )
+                    .label("not one of the allowed values")
+                    .help(help),
+                );
+            }
+        }
+        (Ty::DnsSubdomain, Value::Str(s)) => {
+            if !is_dns_subdomain(s) {
+                diags.push(
+                    Diagnostic::new("E0207", node.span, format!("{s:?} is not a DNS-1123 subdomain"))
+                        .label("invalid name")
+                        .help("use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit"),
+                );
+            }
+        }
+        (ty, value) => diags.push(wrong_type(node, ty, path, value)),
+    }
+}
+
+pub fn malformed_quantity(text: &str, path: &str, node: &Node) -> Diagnostic {
+    Diagnostic::new(
+        "E0204",
+        node.span,
+        format!("`{text}` is not a valid quantity for `{path}`"),
+    )
+    .label("malformed quantity")
+    .help(quantity_help(text))
+}
+
+/// The accepted forms of a quantity, with a hint for common slips.
+pub fn quantity_help(text: &str) -> String {
+    let units = "a quantity is a decimal number and an optional suffix: Ki Mi Gi Ti Pi Ei (powers of 1024) or m k M G T P E (powers of 1000), e.g. 512Mi, 1.5Gi";
+    let upper = text.to_ascii_uppercase();
+    for (wrong, right) in [
+        ("KB", "Ki"),
+        ("MB", "Mi"),
+        ("GB", "Gi"),
+        ("TB", "Ti"),
+        ("KIB", "Ki"),
+        ("MIB", "Mi"),
+        ("GIB", "Gi"),
+    ] {
+        if upper.ends_with(wrong) {
+            return format!(
+                "did you mean `{}{right}`? {units}",
+                &text[..text.len() - wrong.len()]
+            );
+        }
+    }
+    units.to_string()
+}
+
+fn wrong_type(node: &Node, ty: &Ty, path: &str, value: &Value) -> Diagnostic {
+    let found = match value {
+        Value::Str(s) => format!("the string {s:?}"),
+        Value::Int(i) => format!("the integer {i}"),
+        Value::Float(f) => format!("the number {f}"),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Quantity(q) => format!("the quantity {}", q.text),
+        Value::List(_) => "a list".to_string(),
+        Value::Map(_) => "a map".to_string(),
+    };
+    let help = match (ty, value) {
+        (
+            Ty::String { .. } | Ty::Enum(_),
+            Value::Int(_) | Value::Bool(_) | Value::Quantity(_) | Value::Float(_),
+        ) => {
+            format!(
+                "write it as a string: \"{}\"",
+                value.as_text().unwrap_or_default()
+            )
+        }
+        (Ty::Int { .. }, Value::Str(s)) if s.parse::<i64>().is_ok() => {
+            format!("write the number without quotes: {s}")
+        }
+        (Ty::Bool, Value::Str(s)) if s == "true" || s == "false" => {
+            format!("write the boolean without quotes: {s}")
+        }
+        (Ty::Object(_), _) => {
+            "this field is an object: set its fields, or `{}` for an empty one".to_string()
+        }
+        _ => format!("`{path}` takes {}", ty.describe()),
+    };
+    Diagnostic::new(
+        "E0202",
+        node.span,
+        format!("`{path}` expects {}, found {found}", ty.describe()),
+    )
+    .label(format!("expected {}", ty.describe()))
+    .help(help)
+}
+
+fn unknown_field<'a>(
+    key: &str,
+    path: &str,
+    node: &Node,
+    type_name: &str,
+    fields: impl Iterator<Item = &'a String>,
+) -> Diagnostic {
+    let names: Vec<&str> = fields.map(String::as_str).collect();
+    let help = match closest(key, names.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("`{type_name}` has: {}", names.join(", ")),
+    };
+    Diagnostic::new("E0201", node.span, format!("unknown field `{path}`"))
+        .label(format!("`{type_name}` has no field `{key}`"))
+        .help(help)
+}
+
+fn deprecation_help(path: &str) -> String {
+    match path {
+        "spec.launchSecurity" => "launchSecurity on instance types is deprecated: use the preference's spec.preferredLaunchSecurity".to_string(),
+        p if p.ends_with("preferredUseEfi") || p.ends_with("preferredUseSecureBoot") => {
+            "use spec.firmware.preferredEfi (with secureBoot) instead".to_string()
+        }
+        _ => "KubeVirt will remove this field in a future API version".to_string(),
+    }
+}
+
+fn quote_all(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("\"{v}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

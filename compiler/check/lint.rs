@@ -1,0 +1,137 @@
+//! Warnings for suspicious data: strings that look like a quoting accident,
+//! series sizes off their declared ratio, deprecated resources that name no
+//! replacement.
+
+use super::semantics::{int_at, quantity_at};
+use crate::diagnostic::Diagnostic;
+use crate::resolve::{Catalog, Resource};
+use crate::value::Value;
+
+pub const DEPRECATED_LABEL: &str = "instancetype.kubevirt.io/deprecated";
+pub const REPLACED_BY: &str = "instancetype.kubevirt.io/replaced-by";
+
+pub fn check_resource(resource: &Resource, diags: &mut Vec<Diagnostic>) {
+    suspicious_strings(resource, diags);
+    series_ratio(resource, diags);
+}
+
+/// Annotations that hold a URL or a name should be plain text.
+fn suspicious_strings(resource: &Resource, diags: &mut Vec<Diagnostic>) {
+    let Some(Value::Map(annotations)) = resource
+        .tree
+        .get_path(&["metadata", "annotations"])
+        .map(|n| &n.value)
+    else {
+        return;
+    };
+    for (key, node) in annotations {
+        let plain_expected = key.ends_with("url") || key.ends_with("name") || key.ends_with("Name");
+        let Value::Str(value) = &node.value else {
+            continue;
+        };
+        if !plain_expected {
+            continue;
+        }
+        let problem = if value.starts_with('"') || value.starts_with('\'') {
+            Some("starts with a quote")
+        } else if value.ends_with('\n') {
+            Some("ends with a newline")
+        } else if value.trim() != value {
+            Some("has spaces around it")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            diags.push(
+                Diagnostic::new("W0101", node.span, format!("the value of `{key}` {problem}"))
+                    .label(format!("{value:?}"))
+                    .help(format!("write the plain value, e.g. {:?}; if this is intended, say so with `allow W0101 \"reason\"`", value.trim().trim_matches(['"', '\'']))),
+            );
+        }
+    }
+}
+
+/// A series that declares `ratio C:M` has M GiB of memory for every C vCPUs.
+fn series_ratio(resource: &Resource, diags: &mut Vec<Diagnostic>) {
+    let Some(ratio) = resource.ratio else { return };
+    let (Some(cpu), Some(memory)) = (
+        int_at(resource, "spec.cpu.guest"),
+        quantity_at(resource, "spec.memory.guest"),
+    ) else {
+        return;
+    };
+    let expected_millis = i128::from(cpu) * i128::from(ratio.memory_gib) * 1000 * (1 << 30)
+        / i128::from(ratio.cpu.max(1));
+    if memory.millis != expected_millis {
+        let expected_gib = expected_millis as f64 / 1000.0 / f64::from(1u32 << 30);
+        diags.push(
+            Diagnostic::new(
+                "W0102",
+                resource.span,
+                format!(
+                    "`{}` has {} for {cpu} vCPU, off the series' ratio {}:{}",
+                    resource.name, memory.text, ratio.cpu, ratio.memory_gib
+                ),
+            )
+            .label("this series")
+            .with_secondary(ratio.span, "ratio declared here")
+            .help(format!(
+                "the ratio asks for {expected_gib}Gi; fix the size table or the ratio"
+            )),
+        );
+    }
+}
+
+/// Deprecated resources should name what replaces them, and it must exist.
+pub fn check_catalog(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    for resource in &catalog.resources {
+        let Some(flag) = resource
+            .tree
+            .get_path(&["metadata", "labels", DEPRECATED_LABEL])
+        else {
+            continue;
+        };
+        if flag.value.as_text().as_deref() != Some("true") {
+            continue;
+        }
+        let replacement = resource
+            .tree
+            .get_path(&["metadata", "annotations", REPLACED_BY]);
+        match replacement.and_then(|n| n.value.as_text()) {
+            None => diags.push(
+                Diagnostic::new(
+                    "W0103",
+                    resource.span,
+                    format!("`{}` is deprecated but names no replacement", resource.name),
+                )
+                .label("deprecated")
+                .with_secondary(flag.span, "marked deprecated here")
+                .help("name the resource to use instead: replacedBy = \"<name>\""),
+            ),
+            Some(name) => {
+                let exists = catalog
+                    .resources
+                    .iter()
+                    .any(|r| r.kind == resource.kind && r.name == name);
+                if !exists {
+                    let span = replacement.map_or(flag.span, |n| n.span);
+                    diags.push(
+                        Diagnostic::new(
+                            "E0231",
+                            span,
+                            format!(
+                                "`{}` is replaced by `{name}`, which does not exist",
+                                resource.name
+                            ),
+                        )
+                        .label("no such resource")
+                        .help(format!(
+                            "name an existing {} of the catalog",
+                            resource.kind.keyword()
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! Check: the type checker and linter over resolved resources. Reads the API
+//! schema from the stdlib, checks every field, applies KubeVirt's semantic
+//! rules, pairs preferences with instance types, and warns about suspicious
+//! data. `allow` statements silence warnings in their block.
+
+mod fields;
+mod lint;
+mod requirements;
+mod schema;
+mod semantics;
+
+pub use fields::{is_dns_subdomain, quantity_help};
+pub use schema::{Schema, Ty};
+
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::resolve::{Catalog, ParsedFile};
+use crate::syntax::ast::{Allow, Block, Item, Statement};
+
+pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    let schema = Schema::load(files, diags);
+    for resource in &catalog.resources {
+        fields::check_resource(&schema, resource, diags);
+        semantics::check_resource(resource, diags);
+        lint::check_resource(resource, diags);
+    }
+    requirements::check(catalog, diags);
+    lint::check_catalog(catalog, diags);
+}
+
+/// Removes the warnings that an `allow` covers. An `allow` that names an
+/// error or an unknown code is itself an error; one that silences nothing
+/// is a warning.
+pub fn apply_allows(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) {
+    let mut allows = Vec::new();
+    for file in files {
+        for item in &file.ast.items {
+            match item {
+                Item::Allow(allow) => allows.push(allow.clone()),
+                Item::Mixin(def) => collect(&def.body, &mut allows),
+                Item::Series(def) => collect(&def.body, &mut allows),
+                Item::Definition(def) => collect(&def.body, &mut allows),
+                _ => {}
+            }
+        }
+    }
+    let mut used = vec![false; allows.len()];
+    diags.retain(|diag| {
+        if diag.severity != Severity::Warning {
+            return true;
+        }
+        let covering = allows.iter().position(|a| {
+            a.code.name == diag.code
+                && a.scope.file == diag.span.file
+                && a.scope.start <= diag.span.start
+                && diag.span.end <= a.scope.end
+        });
+        if let Some(index) = covering {
+            used[index] = true;
+        }
+        covering.is_none()
+    });
+    for (allow, used) in allows.iter().zip(used) {
+        match codes::lookup(&allow.code.name) {
+            Some(info) if info.severity == Severity::Warning => {
+                if !used {
+                    diags.push(
+                        Diagnostic::new(
+                            "W0108",
+                            allow.code.span,
+                            format!("`allow {}` silences nothing here", allow.code.name),
+                        )
+                        .label("unused allowance")
+                        .help("remove it, or move it into the block that has the warning"),
+                    );
+                }
+            }
+            Some(_) => diags.push(
+                Diagnostic::new(
+                    "E0211",
+                    allow.code.span,
+                    format!("{} is an error and cannot be allowed", allow.code.name),
+                )
+                .label("an error")
+                .help("only warnings (W codes) can be allowed; fix the error instead"),
+            ),
+            None => diags.push(
+                Diagnostic::new(
+                    "E0211",
+                    allow.code.span,
+                    format!("unknown code {}", allow.code.name),
+                )
+                .label("no such code")
+                .help("`citc explain CODE` lists what each code means; warnings start with W"),
+            ),
+        }
+    }
+}
+
+fn collect(block: &Block, out: &mut Vec<Allow>) {
+    for statement in &block.statements {
+        match statement {
+            Statement::Allow(allow) => out.push(allow.clone()),
+            Statement::When { body, .. } => collect(body, out),
+            _ => {}
+        }
+    }
+}
