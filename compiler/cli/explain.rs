@@ -6,32 +6,42 @@ use clap::Args;
 
 use crate::codes;
 
-/// Explain a diagnostic code (for example `citc explain E0109`).
+/// Explain a diagnostic code (for example `citc explain E0109`); without a code, list them all.
 #[derive(Args)]
 pub struct ExplainArgs {
     /// The code, as printed in brackets by `check` and `build`.
-    code: String,
+    code: Option<String>,
 }
 
 pub fn run(args: ExplainArgs) -> ExitCode {
-    match codes::lookup(&args.code.to_ascii_uppercase()) {
+    let Some(code) = args.code else {
+        for info in codes::CODES {
+            super::print_line(&format!(
+                "{}  {:<7}  {}",
+                info.code,
+                info.severity.as_str(),
+                info.title
+            ));
+        }
+        return ExitCode::SUCCESS;
+    };
+    match codes::lookup(&code.to_ascii_uppercase()) {
         Some(info) => {
-            println!(
-                "{} ({}): {}\n\n{}",
+            super::print_line(&format!(
+                "{} ({}): {}
+
+{}",
                 info.code,
                 info.severity.as_str(),
                 info.title,
                 info.explanation
-            );
+            ));
             ExitCode::SUCCESS
         }
         None => {
             let first = codes::CODES.first().map_or("", |c| c.code);
             let last = codes::CODES.last().map_or("", |c| c.code);
-            eprintln!(
-                "error: unknown code `{}`; codes run from {first} to {last}",
-                args.code
-            );
+            eprintln!("error: unknown code `{code}`; codes run from {first} to {last} (`citc explain` lists them)");
             ExitCode::from(2)
         }
     }

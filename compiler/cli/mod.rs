@@ -51,6 +51,16 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Prints a line on stdout. A closed pipe (`citc explain | head`) is not an
+/// error worth a panic: the reader has what it wanted, so stop quietly.
+pub fn print_line(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{line}").is_err() {
+        std::process::exit(0);
+    }
+}
+
 /// How diagnostics are printed (to stderr).
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MessageFormat {
@@ -70,8 +80,8 @@ pub fn report(sources: &SourceMap, diagnostics: &[Diagnostic], format: MessageFo
         match format {
             MessageFormat::Human => eprint!("{}", render_human(sources, diag, color)),
             MessageFormat::Short => eprintln!("{}", render_short(sources, diag)),
-            MessageFormat::Json => println!("{}", render_json(sources, diag)),
-            MessageFormat::Github => println!("{}", render_github(sources, diag)),
+            MessageFormat::Json => print_line(&render_json(sources, diag)),
+            MessageFormat::Github => print_line(&render_github(sources, diag)),
         }
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
