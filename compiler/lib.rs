@@ -41,24 +41,50 @@ impl Compilation {
     }
 }
 
-/// Parses, resolves and lowers a catalog. Phases run as far as they can so
+/// The front of the pipeline: a loaded, resolved and checked catalog.
+pub struct Analysis {
+    pub sources: SourceMap,
+    pub catalog: resolve::Catalog,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Loads, resolves and checks a catalog. Phases run as far as they can so
 /// that independent problems are all reported.
-pub fn compile(root: resolve::Root, version: &str) -> Compilation {
+pub fn analyze(root: resolve::Root) -> Analysis {
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
     let files = resolve::load(root, &mut sources, &mut diagnostics);
     let catalog = resolve::resolve(&files, &mut diagnostics);
     check::check(&files, &catalog, &mut diagnostics);
-    let mut documents = lower::lower(&catalog, version, &mut diagnostics);
     check::apply_allows(&files, &mut diagnostics);
     diagnostic::sort_diagnostics(&mut diagnostics);
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    Analysis {
+        sources,
+        catalog,
+        diagnostics,
+    }
+}
+
+/// The whole pipeline, with every document kept in memory (for `check`,
+/// `diff`, tests and tools; `citc build` streams instead). The documents
+/// are empty when the catalog has errors.
+pub fn compile(root: resolve::Root, version: &str) -> Compilation {
+    let mut analysis = analyze(root);
+    let mut documents = lower::lower(&analysis.catalog, version, &mut analysis.diagnostics);
+    diagnostic::sort_diagnostics(&mut analysis.diagnostics);
+    if analysis.has_errors() {
         documents.clear();
     }
     Compilation {
-        sources,
+        sources: analysis.sources,
         documents,
-        diagnostics,
+        diagnostics: analysis.diagnostics,
     }
 }
 

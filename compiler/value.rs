@@ -1,6 +1,8 @@
 //! Resolved values: the typed tree that resolution produces and lowering
 //! reads. Every node remembers where it was set.
 
+use std::rc::Rc;
+
 use indexmap::IndexMap;
 
 use crate::source::Span;
@@ -13,8 +15,12 @@ pub enum Value {
     Bool(bool),
     Quantity(Quantity),
     List(Vec<Node>),
-    Map(IndexMap<String, Node>),
+    /// Shared: an inherited subtree is not copied until it is changed
+    /// (`Rc::make_mut`), so long inheritance chains stay cheap.
+    Map(Rc<Map>),
 }
+
+pub type Map = IndexMap<String, Node>;
 
 /// A value and the span of the source that set it.
 #[derive(Debug, Clone)]
@@ -36,7 +42,7 @@ impl Node {
     }
 
     pub fn empty_map(span: Span) -> Node {
-        Node::new(Value::Map(IndexMap::new()), span)
+        Node::new(Value::Map(Rc::default()), span)
     }
 
     /// The node at a dotted path of keys, if every step is a map.

@@ -115,7 +115,7 @@ pub fn is_label_value(value: &str) -> bool {
 
 fn check_metadata(meta: &Node, diags: &mut Vec<Diagnostic>) {
     if let Some(Value::Map(labels)) = meta.get_path(&["labels"]).map(|n| &n.value) {
-        for (key, node) in labels {
+        for (key, node) in labels.iter() {
             if !is_qualified_name(key) {
                 diags.push(
                     Diagnostic::new("E0208", node.span, format!("`{key}` is not a valid label key"))
@@ -135,7 +135,7 @@ fn check_metadata(meta: &Node, diags: &mut Vec<Diagnostic>) {
         }
     }
     if let Some(Value::Map(annotations)) = meta.get_path(&["annotations"]).map(|n| &n.value) {
-        for (key, node) in annotations {
+        for (key, node) in annotations.iter() {
             if !is_qualified_name(key) {
                 diags.push(
                     Diagnostic::new("E0208", node.span, format!("`{key}` is not a valid annotation key"))
@@ -161,7 +161,7 @@ pub fn check_value(schema: &Schema, node: &Node, ty: &Ty, path: &str, diags: &mu
             let Some(object) = schema.object(name) else {
                 return;
             };
-            for (key, child) in map {
+            for (key, child) in map.iter() {
                 let child_path = format!("{path}.{key}");
                 match object.fields.get(key) {
                     Some(field) => {
@@ -205,7 +205,7 @@ pub fn check_value(schema: &Schema, node: &Node, ty: &Ty, path: &str, diags: &mu
             }
         }
         (Ty::Map(inner), Value::Map(map)) => {
-            for (key, child) in map {
+            for (key, child) in map.iter() {
                 check_value(schema, child, inner, &format!("{path}.{key}"), diags);
             }
         }

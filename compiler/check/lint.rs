@@ -24,7 +24,7 @@ fn suspicious_strings(resource: &Resource, diags: &mut Vec<Diagnostic>) {
     else {
         return;
     };
-    for (key, node) in annotations {
+    for (key, node) in annotations.iter() {
         let plain_expected = key.ends_with("url") || key.ends_with("name") || key.ends_with("Name");
         let Value::Str(value) = &node.value else {
             continue;

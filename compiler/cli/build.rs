@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::{report, MessageFormat};
+use crate::diagnostic::sort_diagnostics;
 use crate::emit::bundle;
-use crate::{compile, resolve};
+use crate::{analyze, resolve};
 
 /// Compile a catalog into the five release bundles and CHECKSUMS.sha256.
 ///
@@ -30,22 +31,26 @@ pub struct BuildArgs {
 
 pub fn run(args: BuildArgs) -> ExitCode {
     let version = args.version.unwrap_or_else(|| git_describe(&args.catalog));
-    let compilation = compile(resolve::Root::Path(&args.catalog), &version);
+    let mut analysis = analyze(resolve::Root::Path(&args.catalog));
+    let rendered = if analysis.has_errors() {
+        Vec::new()
+    } else {
+        bundle::render(analysis.catalog, &version, &mut analysis.diagnostics)
+    };
+    sort_diagnostics(&mut analysis.diagnostics);
     report(
-        &compilation.sources,
-        &compilation.diagnostics,
+        &analysis.sources,
+        &analysis.diagnostics,
         args.message_format,
     );
-    if compilation.has_errors() {
+    if analysis.diagnostics.iter().any(|d| d.is_error()) {
         return ExitCode::from(1);
     }
-    let files = bundle::bundles(&compilation.documents);
-    match bundle::write_atomically(&args.output, &files) {
+    match bundle::write_dir_atomically(&args.output, |dir| bundle::write_rendered(dir, &rendered)) {
         Ok(()) => {
             eprintln!(
-                "wrote {} documents in {} files to {}",
-                compilation.documents.len(),
-                files.len(),
+                "wrote {} documents in 6 files to {}",
+                rendered.len() * 2,
                 args.output.display()
             );
             ExitCode::SUCCESS

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::yaml::write_document;
-use crate::lower::{ApiKind, Document};
+use crate::diagnostic::Diagnostic;
+use crate::lower::{self, ApiKind, Document};
+use crate::resolve::Catalog;
+use crate::syntax::ast::Kind;
 
 pub const ALL_BUNDLE: &str = "common-instancetypes-all-bundle.yaml";
 pub const CHECKSUMS: &str = "CHECKSUMS.sha256";
@@ -59,10 +62,127 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
-/// Writes `files` into `dir` so that `dir` is either left as it was or
-/// replaced as a whole: the files go to a fresh sibling directory first,
-/// which is then renamed over `dir`.
-pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+/// One resource's cluster-wide document as text. The namespaced document is
+/// the same text with the other kind, so each resource is rendered once.
+pub struct Rendered {
+    pub kind: Kind,
+    pub name: String,
+    pub text: String,
+}
+
+/// Lowers and renders every resource, sorted by name (byte order). Each
+/// resource's tree is dropped once rendered.
+pub fn render(catalog: Catalog, version: &str, diags: &mut Vec<Diagnostic>) -> Vec<Rendered> {
+    let mut rendered = Vec::with_capacity(catalog.resources.len());
+    for resource in catalog.resources {
+        let Some(doc) =
+            lower::lower_cluster_document(&resource, &catalog.derive_rules, version, diags)
+        else {
+            continue;
+        };
+        let mut text = String::with_capacity(2048);
+        write_document(&mut text, &doc);
+        rendered.push(Rendered {
+            kind: resource.kind,
+            name: resource.name,
+            text,
+        });
+    }
+    rendered.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+    rendered
+}
+
+/// Writes the five bundles and CHECKSUMS.sha256 into `dir`, streaming: each
+/// document goes to its kind's bundle and to the all-bundle (whose order is
+/// the kinds' order), hashed on the way.
+pub fn write_rendered(dir: &Path, rendered: &[Rendered]) -> std::io::Result<()> {
+    let mut all = HashingFile::create(&dir.join(ALL_BUNDLE))?;
+    let mut sums = Vec::new();
+    for kind in ApiKind::ALL {
+        let name = bundle_file(kind);
+        let mut file = HashingFile::create(&dir.join(name))?;
+        let cluster = matches!(
+            kind,
+            ApiKind::VirtualMachineClusterInstancetype | ApiKind::VirtualMachineClusterPreference
+        );
+        for doc in rendered
+            .iter()
+            .filter(|r| ApiKind::of(r.kind).contains(&kind))
+        {
+            let text = if cluster {
+                std::borrow::Cow::Borrowed(doc.text.as_str())
+            } else {
+                std::borrow::Cow::Owned(with_kind(&doc.text, kind))
+            };
+            file.write(text.as_bytes())?;
+            all.write(text.as_bytes())?;
+        }
+        sums.push((name.to_string(), file.finish()?));
+    }
+    sums.push((ALL_BUNDLE.to_string(), all.finish()?));
+    sums.sort();
+    let mut text = String::new();
+    for (name, digest) in &sums {
+        text.push_str(digest);
+        text.push_str("  ");
+        text.push_str(name);
+        text.push('\n');
+    }
+    let mut file = std::fs::File::create(dir.join(CHECKSUMS))?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+/// The document text with its top-level `kind` replaced. Keys are sorted and
+/// indented, so the first line starting with `kind: ` is the document's kind.
+fn with_kind(text: &str, kind: ApiKind) -> String {
+    match text.find("\nkind: ") {
+        Some(at) => {
+            let line_end = text[at + 1..].find('\n').map_or(text.len(), |e| at + 1 + e);
+            format!(
+                "{}\nkind: {}{}",
+                &text[..at],
+                kind.name(),
+                &text[line_end..]
+            )
+        }
+        None => text.to_string(),
+    }
+}
+
+/// A buffered file that hashes what goes through it.
+struct HashingFile {
+    file: std::io::BufWriter<std::fs::File>,
+    hasher: Sha256,
+}
+
+impl HashingFile {
+    fn create(path: &Path) -> std::io::Result<HashingFile> {
+        Ok(HashingFile {
+            file: std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?),
+            hasher: Sha256::new(),
+        })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.hasher.update(bytes);
+        self.file.write_all(bytes)
+    }
+
+    /// Flushes, syncs and returns the hex digest.
+    fn finish(self) -> std::io::Result<String> {
+        let file = self.file.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        Ok(hex(&self.hasher.finalize()))
+    }
+}
+
+/// Fills a fresh sibling of `dir` with `fill`, then swaps it in, so that
+/// `dir` is either left as it was or replaced as a whole.
+pub fn write_dir_atomically(
+    dir: &Path,
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -72,7 +192,8 @@ pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Res
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".to_string());
     let staging = parent.join(format!(".{base}.citc-new-{}", std::process::id()));
-    let result = write_staging(&staging, files)
+    let result = prepare_staging(&staging)
+        .and_then(|()| fill(&staging))
         .and_then(|()| swap_into_place(&staging, dir, &parent, &base));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
@@ -80,17 +201,25 @@ pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Res
     result
 }
 
-fn write_staging(staging: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+fn prepare_staging(staging: &Path) -> std::io::Result<()> {
     if staging.exists() {
         std::fs::remove_dir_all(staging)?;
     }
-    std::fs::create_dir_all(staging)?;
-    for (name, bytes) in files {
-        let mut file = std::fs::File::create(staging.join(name))?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
-    Ok(())
+    std::fs::create_dir_all(staging)
+}
+
+/// Writes `files` into `dir` so that `dir` is either left as it was or
+/// replaced as a whole: the files go to a fresh sibling directory first,
+/// which is then renamed over `dir`.
+pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+    write_dir_atomically(dir, |staging| {
+        for (name, bytes) in files {
+            let mut file = std::fs::File::create(staging.join(name))?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+        }
+        Ok(())
+    })
 }
 
 /// Moves the old directory aside, the new one in, then deletes the old one.

@@ -42,13 +42,38 @@ const MAX_SIMPLE_KEY: usize = 128;
 /// as numbers. Letters and digits follow Unicode only approximately (Rust has
 /// no `L`/`Nd` category test); for ASCII keys the order is exact.
 pub fn go_yaml_key_cmp(a: &str, b: &str) -> Ordering {
+    // Kubernetes keys are ASCII: compare their bytes without allocating.
+    if a.is_ascii() && b.is_ascii() {
+        return ordering(a.as_bytes(), b.as_bytes());
+    }
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if key_less(&a, &b) {
+    ordering(&a, &b)
+}
+
+fn ordering<T: KeyChar>(a: &[T], b: &[T]) -> Ordering {
+    if key_less(a, b) {
         Ordering::Less
-    } else if key_less(&b, &a) {
+    } else if key_less(b, a) {
         Ordering::Greater
     } else {
         Ordering::Equal
+    }
+}
+
+/// A character of a key: a byte of an ASCII key, or a `char`.
+trait KeyChar: Copy + PartialOrd {
+    fn char(self) -> char;
+}
+
+impl KeyChar for u8 {
+    fn char(self) -> char {
+        char::from(self)
+    }
+}
+
+impl KeyChar for char {
+    fn char(self) -> char {
+        self
     }
 }
 
@@ -73,12 +98,12 @@ pub fn write_document(out: &mut String, doc: &Yaml) {
 
 // ---------------------------------------------------------------- key order
 
-fn key_less(a: &[char], b: &[char]) -> bool {
+fn key_less<T: KeyChar>(a: &[T], b: &[T]) -> bool {
     for i in 0..a.len().min(b.len()) {
         if a[i] == b[i] {
             continue;
         }
-        let (a_letter, b_letter) = (a[i].is_alphabetic(), b[i].is_alphabetic());
+        let (a_letter, b_letter) = (a[i].char().is_alphabetic(), b[i].char().is_alphabetic());
         if a_letter && b_letter {
             return a[i] < b[i];
         }
@@ -88,9 +113,9 @@ fn key_less(a: &[char], b: &[char]) -> bool {
         // go-yaml: when a run of digits differs at a '0' after a non-zero
         // digit of `a`, both numbers get a leading 1 so that zeros count.
         let mut seed = 0;
-        if a[i] == '0' || b[i] == '0' {
-            let before = a[..i].iter().rev().take_while(|c| is_digit(**c));
-            if before.clone().any(|c| *c != '0') {
+        if a[i].char() == '0' || b[i].char() == '0' {
+            let before = a[..i].iter().rev().take_while(|c| is_digit(c.char()));
+            if before.clone().any(|c| c.char() != '0') {
                 seed = 1;
             }
         }
@@ -113,11 +138,11 @@ fn is_digit(c: char) -> bool {
 
 /// The value of the digit run starting at `start` and where it ends. Go
 /// computes it in an int64 that silently wraps, so this wraps too.
-fn digit_run(s: &[char], start: usize, seed: i64) -> (i64, usize) {
+fn digit_run<T: KeyChar>(s: &[T], start: usize, seed: i64) -> (i64, usize) {
     let mut value = seed;
     let mut end = start;
-    while end < s.len() && is_digit(s[end]) {
-        let digit = i64::from(u32::from(s[end])) - i64::from(u32::from('0'));
+    while end < s.len() && is_digit(s[end].char()) {
+        let digit = i64::from(u32::from(s[end].char())) - i64::from(u32::from('0'));
         value = value.wrapping_mul(10).wrapping_add(digit);
         end += 1;
     }

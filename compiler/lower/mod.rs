@@ -3,6 +3,8 @@
 //! `kind` and `metadata.name`, sorts keys in go-yaml v2's order and appends
 //! the release's version label last, as upstream's yq step does.
 
+use std::rc::Rc;
+
 use crate::diagnostic::Diagnostic;
 use crate::emit::yaml::{go_yaml_key_cmp, Yaml};
 use crate::resolve::{Catalog, Resource};
@@ -66,19 +68,48 @@ pub struct Document {
 pub fn lower(catalog: &Catalog, version: &str, diags: &mut Vec<Diagnostic>) -> Vec<Document> {
     let mut documents = Vec::with_capacity(catalog.resources.len() * 2);
     for resource in &catalog.resources {
-        let Some(body) = lower_resource(resource, &catalog.derive_rules, diags) else {
+        let Some(cluster) = lower_cluster_document(resource, &catalog.derive_rules, version, diags)
+        else {
             continue;
         };
-        for kind in ApiKind::of(resource.kind) {
+        let [cluster_kind, namespaced_kind] = ApiKind::of(resource.kind);
+        let mut namespaced = cluster.clone();
+        set_kind(&mut namespaced, namespaced_kind);
+        for (kind, yaml) in [(cluster_kind, cluster), (namespaced_kind, namespaced)] {
             documents.push(Document {
                 kind,
                 name: resource.name.clone(),
-                yaml: document(kind, &resource.name, &body, version),
+                yaml,
             });
         }
     }
     documents.sort_by(|a, b| (a.kind, a.name.as_bytes()).cmp(&(b.kind, b.name.as_bytes())));
     documents
+}
+
+/// The cluster-wide document of one resource; the namespaced one differs
+/// only in its `kind`. `None` when the resource has errors.
+pub fn lower_cluster_document(
+    resource: &Resource,
+    rules: &[(Kind, DeriveRule)],
+    version: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Yaml> {
+    let body = lower_resource(resource, rules, diags)?;
+    Some(document(
+        ApiKind::of(resource.kind)[0],
+        &resource.name,
+        body,
+        version,
+    ))
+}
+
+fn set_kind(doc: &mut Yaml, kind: ApiKind) {
+    if let Yaml::Map(entries) = doc {
+        if let Some((_, value)) = entries.iter_mut().find(|(k, _)| k == "kind") {
+            *value = Yaml::Str(kind.name().to_string());
+        }
+    }
 }
 
 /// The resource's tree with derived labels, checked for stray top-level
@@ -98,7 +129,7 @@ fn lower_resource(
             "spec" => true,
             "metadata" => match &node.value {
                 Value::Map(meta) => {
-                    for (meta_key, meta_node) in meta {
+                    for (meta_key, meta_node) in meta.iter() {
                         if meta_key != "labels" && meta_key != "annotations" {
                             diags.push(
                                 Diagnostic::new("E0113", meta_node.span, format!("`metadata.{meta_key}` cannot be set in a definition"))
@@ -129,11 +160,11 @@ fn lower_resource(
     }
     let labels = derive_labels(resource, rules);
     if !labels.is_empty() {
-        let meta = top
+        let meta = Rc::make_mut(top)
             .entry("metadata".to_string())
             .or_insert_with(|| Node::empty_map(resource.span));
         if let Value::Map(meta) = &mut meta.value {
-            let label_map = meta
+            let label_map = Rc::make_mut(meta)
                 .entry("labels".to_string())
                 .or_insert_with(|| Node::empty_map(resource.span));
             if let Value::Map(label_map) = &mut label_map.value {
@@ -150,7 +181,7 @@ fn lower_resource(
                             continue;
                         }
                     }
-                    label_map.insert(key, Node::new(Value::Str(value), span));
+                    Rc::make_mut(label_map).insert(key, Node::new(Value::Str(value), span));
                 }
             }
         }
@@ -213,14 +244,14 @@ fn to_yaml(node: &Node) -> Yaml {
 
 /// The full document: apiVersion, kind, metadata (with name and the version
 /// label last in labels), spec.
-fn document(kind: ApiKind, name: &str, body: &Yaml, version: &str) -> Yaml {
+fn document(kind: ApiKind, name: &str, body: Yaml, version: &str) -> Yaml {
     let mut metadata: Vec<(String, Yaml)> = Vec::new();
     let mut spec = None;
     if let Yaml::Map(top) = body {
         for (key, value) in top {
             match (key.as_str(), value) {
-                ("metadata", Yaml::Map(meta)) => metadata = meta.clone(),
-                ("spec", v) => spec = Some(v.clone()),
+                ("metadata", Yaml::Map(meta)) => metadata = meta,
+                ("spec", v) => spec = Some(v),
                 _ => {}
             }
         }

@@ -91,7 +91,8 @@ impl Table<'_> {
 #[derive(Default)]
 struct Symbols<'a> {
     globals: Rc<IndexMap<String, Node>>,
-    aliases: HashMap<(Option<Kind>, String), &'a AliasDef>,
+    /// By name: the alias for both kinds, for instance types, for preferences.
+    aliases: HashMap<String, [Option<&'a AliasDef>; 3]>,
     mixins: HashMap<String, &'a MixinDef>,
     tables: HashMap<String, Table<'a>>,
     series: HashMap<String, &'a SeriesDef>,
@@ -192,8 +193,13 @@ impl<'a> Resolver<'a, '_> {
                         }
                     }
                     Item::Alias(def) => {
-                        let key = (def.kind, def.name.name.clone());
-                        if let Some(first) = self.symbols.aliases.get(&key) {
+                        let slots = self
+                            .symbols
+                            .aliases
+                            .entry(def.name.name.clone())
+                            .or_default();
+                        let slot = &mut slots[alias_slot(def.kind)];
+                        if let Some(first) = slot {
                             self.diags.push(
                                 Diagnostic::new(
                                     "E0108",
@@ -206,7 +212,7 @@ impl<'a> Resolver<'a, '_> {
                             );
                             continue;
                         }
-                        self.symbols.aliases.insert(key, def);
+                        *slot = Some(def);
                     }
                     Item::Mixin(def) => register(
                         &mut self.symbols.mixins,
@@ -759,22 +765,16 @@ impl<'a> Resolver<'a, '_> {
         let mut tree = base;
         merge(&mut tree, mixed);
 
-        let mut own_paths = Vec::new();
-        for (path, op, value) in assigns {
-            let keys = self.expand_alias(path, kind);
-            own_paths.push(keys.join("."));
-            match self.eval_value(value, env, kind) {
-                Some(node) => {
-                    if let Err(d) =
-                        set_path(&mut tree, &keys, node, op == AssignOp::Replace, path.span)
-                    {
-                        self.diags.push(d);
-                        ok = false;
-                    }
-                }
-                None => ok = false,
-            }
-        }
+        ok &= self.apply_assigns(&mut tree, &assigns, env, kind, true);
+        // Conflicts the definition settles by setting the field itself are fine.
+        let own_paths: Vec<String> = if conflicts.is_empty() {
+            Vec::new()
+        } else {
+            assigns
+                .iter()
+                .map(|(path, _, _)| self.expand_alias(path, kind).join("."))
+                .collect()
+        };
         for (path, first, first_span, second, second_span, first_value, second_value) in conflicts {
             let overridden = own_paths
                 .iter()
@@ -904,43 +904,65 @@ impl<'a> Resolver<'a, '_> {
                 None => ok = false,
             }
         }
-        for (path, op, value) in assigns {
-            let keys = self.expand_alias(path, kind);
-            match self.eval_value(value, env, kind) {
-                Some(node) => {
-                    if let Err(d) =
-                        set_path(&mut tree, &keys, node, op == AssignOp::Replace, path.span)
-                    {
-                        self.diags.push(d);
-                        ok = false;
-                    }
-                }
-                None => ok = false,
-            }
-        }
+        ok &= self.apply_assigns(&mut tree, &assigns, env, kind, true);
         stack.pop();
         ok.then_some(tree)
     }
 
     /// A path with its first segment replaced by an alias's target, if any.
-    fn expand_alias(&self, path: &Path, kind: Kind) -> Vec<String> {
-        let first = &path.segments[0].name;
+    fn expand_alias<'p>(&self, path: &'p Path, kind: Kind) -> Vec<&'p str>
+    where
+        'a: 'p,
+    {
+        let first = path.segments[0].name.as_str();
         let alias = self
             .symbols
             .aliases
-            .get(&(Some(kind), first.clone()))
-            .or_else(|| self.symbols.aliases.get(&(None, first.clone())));
-        let mut keys: Vec<String> = match alias {
+            .get(first)
+            .and_then(|slots| slots[alias_slot(Some(kind))].or(slots[alias_slot(None)]));
+        let mut keys: Vec<&'p str> = match alias {
             Some(alias) => alias
                 .target
                 .segments
                 .iter()
-                .map(|s| s.name.clone())
+                .map(|s| s.name.as_str())
                 .collect(),
-            None => vec![first.clone()],
+            None => vec![first],
         };
-        keys.extend(path.segments[1..].iter().map(|s| s.name.clone()));
+        keys.extend(path.segments[1..].iter().map(|s| s.name.as_str()));
         keys
+    }
+
+    /// Applies assignments to `tree` in order. Aliases apply at the top of a
+    /// definition or mixin; inside a map literal, keys are literal.
+    fn apply_assigns<'p>(
+        &mut self,
+        tree: &mut Node,
+        assigns: &[(&'p Path, AssignOp, &'p Expr)],
+        env: &Env,
+        kind: Kind,
+        aliases: bool,
+    ) -> bool
+    where
+        'a: 'p,
+    {
+        let mut ok = true;
+        for (path, op, value) in assigns {
+            let Some(node) = self.eval_value(value, env, kind) else {
+                ok = false;
+                continue;
+            };
+            let keys = if aliases {
+                self.expand_alias(path, kind)
+            } else {
+                path.segments.iter().map(|s| s.name.as_str()).collect()
+            };
+            if let Err(d) = set_path(tree, &keys, node, *op == AssignOp::Replace, path.span) {
+                self.diags.push(d);
+                ok = false;
+            }
+        }
+        ok
     }
 
     fn eval_value(&mut self, expr: &Expr, env: &Env, kind: Kind) -> Option<Node> {
@@ -968,23 +990,23 @@ impl<'a> Resolver<'a, '_> {
             return None;
         }
         let mut tree = Node::empty_map(block.span);
-        let mut ok = true;
-        for (path, op, value) in assigns {
-            // Aliases name top-level paths only; inside a map, keys are literal.
-            let keys: Vec<String> = path.segments.iter().map(|s| s.name.clone()).collect();
-            match self.eval_value(value, env, kind.unwrap_or(Kind::Preference)) {
-                Some(node) => {
-                    if let Err(d) =
-                        set_path(&mut tree, &keys, node, op == AssignOp::Replace, path.span)
-                    {
-                        self.diags.push(d);
-                        ok = false;
-                    }
-                }
-                None => ok = false,
-            }
-        }
+        let ok = self.apply_assigns(
+            &mut tree,
+            &assigns,
+            env,
+            kind.unwrap_or(Kind::Preference),
+            false,
+        );
         ok.then_some(tree)
+    }
+}
+
+/// Where an alias for `kind` lives in the alias table's slots.
+fn alias_slot(kind: Option<Kind>) -> usize {
+    match kind {
+        None => 0,
+        Some(Kind::Instancetype) => 1,
+        Some(Kind::Preference) => 2,
     }
 }
 

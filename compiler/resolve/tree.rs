@@ -1,6 +1,8 @@
 //! Trees: evaluating expressions in an environment, setting a field path,
 //! and the deep merge that inheritance and mixins are built on.
 
+use std::rc::Rc;
+
 use indexmap::IndexMap;
 
 use crate::diagnostic::Diagnostic;
@@ -37,7 +39,13 @@ impl Env<'_> {
 /// Deep merge: maps merge key by key, anything else replaces.
 pub fn merge(dst: &mut Node, src: Node) {
     match (&mut dst.value, src.value) {
+        // Nothing to merge into: share the incoming map instead of copying it.
+        (Value::Map(into), Value::Map(from)) if into.is_empty() => {
+            *into = from;
+        }
         (Value::Map(into), Value::Map(from)) => {
+            let into = Rc::make_mut(into);
+            let from = Rc::unwrap_or_clone(from);
             for (key, value) in from {
                 match into.get_mut(&key) {
                     Some(existing) => merge(existing, value),
@@ -58,7 +66,7 @@ pub fn merge(dst: &mut Node, src: Node) {
 pub fn leaves<'a>(node: &'a Node, prefix: &mut Vec<&'a str>, out: &mut Vec<(String, &'a Node)>) {
     match &node.value {
         Value::Map(map) if !map.is_empty() => {
-            for (key, child) in map {
+            for (key, child) in map.iter() {
                 prefix.push(key);
                 leaves(child, prefix, out);
                 prefix.pop();
@@ -72,7 +80,7 @@ pub fn leaves<'a>(node: &'a Node, prefix: &mut Vec<&'a str>, out: &mut Vec<(Stri
 /// `replace`, the subtree is replaced; otherwise it is deep-merged.
 pub fn set_path(
     root: &mut Node,
-    keys: &[String],
+    keys: &[&str],
     mut value: Node,
     replace: bool,
     span: Span,
@@ -103,9 +111,13 @@ pub fn set_path(
         let Value::Map(map) = &mut node.value else {
             unreachable!("checked above")
         };
-        node = map
-            .entry(key.clone())
-            .or_insert_with(|| Node::empty_map(span));
+        let map = Rc::make_mut(map);
+        // Look the key up before allocating it: most paths exist already.
+        let index = match map.get_index_of(*key) {
+            Some(index) => index,
+            None => map.insert_full((*key).to_string(), Node::empty_map(span)).0,
+        };
+        node = &mut map[index];
         if depth + 1 == keys.len() {
             if replace {
                 *node = value;
@@ -163,7 +175,7 @@ pub fn eval_scalar(expr: &Expr, env: &Env) -> Result<Node, Diagnostic> {
         }
         Expr::Map(block) => {
             if block.statements.is_empty() {
-                Value::Map(IndexMap::new())
+                Value::Map(Rc::default())
             } else {
                 return Err(Diagnostic::new("E0116", span, "a map is not allowed here")
                     .label("expected a scalar")
