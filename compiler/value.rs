@@ -3,8 +3,6 @@
 
 use std::rc::Rc;
 
-use indexmap::IndexMap;
-
 use crate::source::Span;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +18,83 @@ pub enum Value {
     Map(Rc<Map>),
 }
 
-pub type Map = IndexMap<String, Node>;
+/// A small ordered map. Most maps of a catalog hold a handful of keys, so a
+/// vector with linear lookup is smaller and faster than a hash map; keys keep
+/// the order they were set in.
+#[derive(Debug, Clone, Default)]
+pub struct Map {
+    entries: Vec<(String, Node)>,
+}
+
+impl PartialEq for Map {
+    /// Maps are equal when they hold the same keys and values, in any order.
+    fn eq(&self, other: &Map) -> bool {
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl Map {
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.entries
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Sets `key`, replacing its value if it is there.
+    pub fn insert(&mut self, key: String, value: Node) {
+        match self.get_mut(&key) {
+            Some(existing) => *existing = value,
+            None => self.entries.push((key, value)),
+        }
+    }
+
+    /// The value at `key`, inserted with `make` if missing (the key is only
+    /// allocated then).
+    pub fn get_or_insert_with(&mut self, key: &str, make: impl FnOnce() -> Node) -> &mut Node {
+        let index = match self.entries.iter().position(|(k, _)| k == key) {
+            Some(index) => index,
+            None => {
+                self.entries.push((key.to_string(), make()));
+                self.entries.len() - 1
+            }
+        };
+        &mut self.entries[index].1
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Node)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+}
+
+impl IntoIterator for Map {
+    type Item = (String, Node);
+    type IntoIter = std::vec::IntoIter<(String, Node)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
 
 /// A value and the span of the source that set it.
 #[derive(Debug, Clone)]
@@ -50,7 +124,7 @@ impl Node {
         let mut node = self;
         for key in keys {
             match &node.value {
-                Value::Map(map) => node = map.get(*key)?,
+                Value::Map(map) => node = map.get(key)?,
                 _ => return None,
             }
         }

@@ -160,13 +160,11 @@ fn lower_resource(
     }
     let labels = derive_labels(resource, rules);
     if !labels.is_empty() {
-        let meta = Rc::make_mut(top)
-            .entry("metadata".to_string())
-            .or_insert_with(|| Node::empty_map(resource.span));
+        let meta =
+            Rc::make_mut(top).get_or_insert_with("metadata", || Node::empty_map(resource.span));
         if let Value::Map(meta) = &mut meta.value {
-            let label_map = Rc::make_mut(meta)
-                .entry("labels".to_string())
-                .or_insert_with(|| Node::empty_map(resource.span));
+            let label_map =
+                Rc::make_mut(meta).get_or_insert_with("labels", || Node::empty_map(resource.span));
             if let Value::Map(label_map) = &mut label_map.value {
                 for (key, value, span) in labels {
                     if let Some(existing) = label_map.get(&key) {

@@ -106,6 +106,7 @@ pub fn resolve(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
         diags,
         memo: HashMap::new(),
         in_progress: HashSet::new(),
+        static_mixins: HashMap::new(),
     };
     resolver.collect(files);
     let instances = resolver.expand();
@@ -122,6 +123,9 @@ struct Resolver<'a, 'd> {
     /// Resolved trees of preferences and instance types, by name.
     memo: HashMap<String, Option<Node>>,
     in_progress: HashSet<String>,
+    /// Trees of mixins that read no variable, by name and kind: evaluated
+    /// once and shared by every definition that uses them.
+    static_mixins: HashMap<(String, Kind), Option<Node>>,
 }
 
 /// Registers `name` in a namespace, reporting a duplicate with both places.
@@ -892,6 +896,10 @@ impl<'a> Resolver<'a, '_> {
             );
             return None;
         }
+        let cache_key = (name.name.clone(), kind);
+        if let Some(cached) = self.static_mixins.get(&cache_key) {
+            return cached.clone();
+        }
         stack.push(name.name.clone());
         let mut uses = Vec::new();
         let mut assigns = Vec::new();
@@ -906,7 +914,34 @@ impl<'a> Resolver<'a, '_> {
         }
         ok &= self.apply_assigns(&mut tree, &assigns, env, kind, true);
         stack.pop();
-        ok.then_some(tree)
+        let result = ok.then_some(tree);
+        if self.is_static_mixin(&def.body, &mut Vec::new()) {
+            self.static_mixins.insert(cache_key, result.clone());
+        }
+        result
+    }
+
+    /// Whether a mixin's tree is the same wherever it is used: no variables,
+    /// no `when`, and only mixins that are static too.
+    fn is_static_mixin(&self, body: &Block, seen: &mut Vec<String>) -> bool {
+        body.statements.iter().all(|statement| match statement {
+            Statement::Assign { value, .. } => !reads_variables(value),
+            Statement::Use(names) => names.iter().all(|name| {
+                if seen.contains(&name.name) {
+                    return false;
+                }
+                seen.push(name.name.clone());
+                self.symbols
+                    .mixins
+                    .get(&name.name)
+                    .is_some_and(|def| self.is_static_mixin(&def.body, seen))
+            }),
+            Statement::When { .. } => false,
+            Statement::Sizes { .. }
+            | Statement::Variants { .. }
+            | Statement::Ratio { .. }
+            | Statement::Allow(_) => true,
+        })
     }
 
     /// A path with its first segment replaced by an alias's target, if any.
@@ -998,6 +1033,26 @@ impl<'a> Resolver<'a, '_> {
             false,
         );
         ok.then_some(tree)
+    }
+}
+
+/// Whether evaluating `expr` reads a variable (directly, in `${...}`, or
+/// inside a map or list).
+fn reads_variables(expr: &Expr) -> bool {
+    match expr {
+        Expr::Variable(_) => true,
+        Expr::Text(text) => text
+            .parts
+            .iter()
+            .any(|p| matches!(p, TextPart::Variable(_))),
+        Expr::List(items, _) => items.iter().any(reads_variables),
+        Expr::Map(block) => block.statements.iter().any(|s| match s {
+            Statement::Assign { value, .. } => reads_variables(value),
+            _ => true,
+        }),
+        Expr::Word(..) | Expr::Int(..) | Expr::Float(..) | Expr::Bool(..) | Expr::Quantity(..) => {
+            false
+        }
     }
 }
 

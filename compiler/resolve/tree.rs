@@ -113,11 +113,7 @@ pub fn set_path(
         };
         let map = Rc::make_mut(map);
         // Look the key up before allocating it: most paths exist already.
-        let index = match map.get_index_of(*key) {
-            Some(index) => index,
-            None => map.insert_full((*key).to_string(), Node::empty_map(span)).0,
-        };
-        node = &mut map[index];
+        node = map.get_or_insert_with(key, || Node::empty_map(span));
         if depth + 1 == keys.len() {
             if replace {
                 *node = value;
