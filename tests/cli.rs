@@ -228,3 +228,53 @@ fn damaged_catalogs_never_panic() {
         }
     }
 }
+
+#[test]
+fn build_check_reports_stale_output_without_writing() {
+    let dir = temp_catalog(&catalog_text());
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "catalog.cit", "--version", "v1", "-o", "_build"];
+        args.extend_from_slice(extra);
+        citc(&args, dir.path())
+    };
+    // Nothing there yet: every file is missing, and nothing gets written.
+    let out = build(&["--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("missing"), "{}", stderr(&out));
+    assert!(
+        !dir.path().join("_build").exists(),
+        "--check must not write"
+    );
+
+    assert_eq!(build(&[]).status.code(), Some(0));
+    let out = build(&["--check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    // A hand edit and a stray file are both reported, with a diff line.
+    let bundle = dir.path().join("_build/common-preferences-bundle.yaml");
+    let text = std::fs::read_to_string(&bundle).expect("bundle");
+    std::fs::write(
+        &bundle,
+        text.replacen("required-cpu: \"8\"", "required-cpu: \"9\"", 1),
+    )
+    .expect("edit");
+    std::fs::write(dir.path().join("_build/old.yaml"), "x").expect("stray");
+    let before = read_dir(&dir.path().join("_build"));
+    let out = build(&["--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = stderr(&out);
+    assert!(
+        report.contains("common-preferences-bundle.yaml"),
+        "{report}"
+    );
+    assert!(
+        report.contains("-    instancetype.kubevirt.io/required-cpu: \"9\""),
+        "{report}"
+    );
+    assert!(report.contains("old.yaml"), "{report}");
+    assert_eq!(
+        read_dir(&dir.path().join("_build")),
+        before,
+        "--check must not write"
+    );
+}

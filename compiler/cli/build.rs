@@ -14,6 +14,10 @@ use crate::{analyze, resolve};
 ///
 /// The output directory is replaced as a whole, only when the catalog
 /// compiles without errors: on any error nothing in it changes.
+///
+/// With --check, nothing is written: the command verifies that the output
+/// directory holds exactly what the catalog compiles to (a CI gate for a
+/// committed _build), and exits 1 listing the stale files with a short diff.
 #[derive(Args)]
 pub struct BuildArgs {
     /// The catalog to compile.
@@ -27,6 +31,9 @@ pub struct BuildArgs {
     version: Option<String>,
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
+    /// Write nothing; exit 1 if the output directory is not up to date.
+    #[arg(long)]
+    check: bool,
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
@@ -46,6 +53,9 @@ pub fn run(args: BuildArgs) -> ExitCode {
     if analysis.diagnostics.iter().any(|d| d.is_error()) {
         return ExitCode::from(1);
     }
+    if args.check {
+        return check_up_to_date(&args.output, &bundle::rendered_files(&rendered));
+    }
     match bundle::write_dir_atomically(&args.output, |dir| bundle::write_rendered(dir, &rendered)) {
         Ok(()) => {
             eprintln!(
@@ -63,6 +73,76 @@ pub fn run(args: BuildArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Compares the files `dir` should hold with what it holds.
+fn check_up_to_date(dir: &Path, expected: &[(String, Vec<u8>)]) -> ExitCode {
+    let mut stale = Vec::new();
+    for (name, bytes) in expected {
+        match std::fs::read(dir.join(name)) {
+            Ok(actual) if actual == *bytes => {}
+            Ok(actual) => stale.push((name.clone(), short_diff(name, &actual, bytes))),
+            Err(_) => stale.push((name.clone(), "  missing\n".to_string())),
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut extra: Vec<String> = entries
+            .filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
+            .filter(|name| !expected.iter().any(|(n, _)| n == name))
+            .collect();
+        extra.sort();
+        for name in extra {
+            stale.push((
+                name,
+                "  not produced by the catalog: remove it\n".to_string(),
+            ));
+        }
+    }
+    if stale.is_empty() {
+        eprintln!("{} is up to date ({} files)", dir.display(), expected.len());
+        return ExitCode::SUCCESS;
+    }
+    eprintln!(
+        "{} is stale: {} of its files differ from what the catalog compiles to",
+        dir.display(),
+        stale.len()
+    );
+    for (name, detail) in &stale {
+        eprintln!("{}", dir.join(name).display());
+        eprint!("{detail}");
+    }
+    eprintln!("run `citc build` without --check to update it");
+    ExitCode::from(1)
+}
+
+/// The first lines of a unified diff, enough to see what changed.
+fn short_diff(name: &str, actual: &[u8], expected: &[u8]) -> String {
+    const MAX_LINES: usize = 20;
+    let (actual, expected) = (
+        String::from_utf8_lossy(actual),
+        String::from_utf8_lossy(expected),
+    );
+    let diff = similar::TextDiff::from_lines(actual.as_ref(), expected.as_ref())
+        .unified_diff()
+        .context_radius(1)
+        .header(
+            &format!("{name} (committed)"),
+            &format!("{name} (compiled)"),
+        )
+        .to_string();
+    let lines: Vec<&str> = diff.lines().collect();
+    let mut out: String = lines
+        .iter()
+        .take(MAX_LINES)
+        .map(|l| format!("  {l}\n"))
+        .collect();
+    if lines.len() > MAX_LINES {
+        out.push_str(&format!(
+            "  … {} more diff lines\n",
+            lines.len() - MAX_LINES
+        ));
+    }
+    out
 }
 
 /// The release version from git, as upstream's release step takes it.

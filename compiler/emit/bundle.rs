@@ -25,31 +25,34 @@ pub fn bundle_file(kind: ApiKind) -> &'static str {
     }
 }
 
-/// The six output files, by name, in file-name order. `documents` must be
-/// sorted by kind then name (as `lower` returns them).
+/// The six output files in memory, by name, in file-name order. `documents`
+/// are those of `lower::lower` (both kinds of every resource); the
+/// cluster-wide ones are rendered and the namespaced ones derived from them.
 pub fn bundles(documents: &[Document]) -> Vec<(String, Vec<u8>)> {
-    let mut all = String::new();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for kind in ApiKind::ALL {
-        let mut text = String::new();
-        for doc in documents.iter().filter(|d| d.kind == kind) {
-            write_document(&mut text, &doc.yaml);
-        }
-        all.push_str(&text);
-        files.push((bundle_file(kind).to_string(), text.into_bytes()));
-    }
-    files.push((ALL_BUNDLE.to_string(), all.into_bytes()));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut sums = String::new();
-    for (name, bytes) in &files {
-        sums.push_str(&hex(&Sha256::digest(bytes)));
-        sums.push_str("  ");
-        sums.push_str(name);
-        sums.push('\n');
-    }
-    files.push((CHECKSUMS.to_string(), sums.into_bytes()));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    let rendered: Vec<Rendered> = documents
+        .iter()
+        .filter(|d| is_cluster(d.kind))
+        .map(|d| {
+            let mut text = String::with_capacity(2048);
+            write_document(&mut text, &d.yaml);
+            Rendered {
+                kind: match d.kind {
+                    ApiKind::VirtualMachineClusterInstancetype => Kind::Instancetype,
+                    _ => Kind::Preference,
+                },
+                name: d.name.clone(),
+                text,
+            }
+        })
+        .collect();
+    rendered_files(&rendered)
+}
+
+fn is_cluster(kind: ApiKind) -> bool {
+    matches!(
+        kind,
+        ApiKind::VirtualMachineClusterInstancetype | ApiKind::VirtualMachineClusterPreference
+    )
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -92,24 +95,51 @@ pub fn render(catalog: Catalog, version: &str, diags: &mut Vec<Diagnostic>) -> V
     rendered
 }
 
-/// Writes the five bundles and CHECKSUMS.sha256 into `dir`, streaming: each
-/// document goes to its kind's bundle and to the all-bundle (whose order is
-/// the kinds' order), hashed on the way.
+/// Writes the five bundles and CHECKSUMS.sha256 into `dir`, streaming, each
+/// file flushed and synced.
 pub fn write_rendered(dir: &Path, rendered: &[Rendered]) -> std::io::Result<()> {
-    let mut all = HashingFile::create(&dir.join(ALL_BUNDLE))?;
+    write_bundles(
+        rendered,
+        &mut |name| {
+            Ok(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::fs::File::create(dir.join(name))?,
+            ))
+        },
+        &mut |_, writer| writer.into_inner().map_err(|e| e.into_error())?.sync_all(),
+    )
+}
+
+/// The six files in memory, by name, in file-name order.
+pub fn rendered_files(rendered: &[Rendered]) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_bundles(rendered, &mut |_| Ok(Vec::new()), &mut |name, bytes| {
+        files.push((name.to_string(), bytes));
+        Ok(())
+    });
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// The one place that decides what goes in which file: each document goes
+/// to its kind's bundle and to the all-bundle (whose order is the kinds'
+/// order), hashed on the way; CHECKSUMS.sha256 comes last.
+fn write_bundles<W: Write>(
+    rendered: &[Rendered],
+    open: &mut dyn FnMut(&str) -> std::io::Result<W>,
+    close: &mut dyn FnMut(&str, W) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut all = HashingWriter::new(open(ALL_BUNDLE)?);
     let mut sums = Vec::new();
     for kind in ApiKind::ALL {
         let name = bundle_file(kind);
-        let mut file = HashingFile::create(&dir.join(name))?;
-        let cluster = matches!(
-            kind,
-            ApiKind::VirtualMachineClusterInstancetype | ApiKind::VirtualMachineClusterPreference
-        );
+        let mut file = HashingWriter::new(open(name)?);
         for doc in rendered
             .iter()
             .filter(|r| ApiKind::of(r.kind).contains(&kind))
         {
-            let text = if cluster {
+            let text = if is_cluster(kind) {
                 std::borrow::Cow::Borrowed(doc.text.as_str())
             } else {
                 std::borrow::Cow::Owned(with_kind(&doc.text, kind))
@@ -117,9 +147,13 @@ pub fn write_rendered(dir: &Path, rendered: &[Rendered]) -> std::io::Result<()> 
             file.write(text.as_bytes())?;
             all.write(text.as_bytes())?;
         }
-        sums.push((name.to_string(), file.finish()?));
+        let (writer, digest) = file.finish()?;
+        close(name, writer)?;
+        sums.push((name.to_string(), digest));
     }
-    sums.push((ALL_BUNDLE.to_string(), all.finish()?));
+    let (writer, digest) = all.finish()?;
+    close(ALL_BUNDLE, writer)?;
+    sums.push((ALL_BUNDLE.to_string(), digest));
     sums.sort();
     let mut text = String::new();
     for (name, digest) in &sums {
@@ -128,9 +162,9 @@ pub fn write_rendered(dir: &Path, rendered: &[Rendered]) -> std::io::Result<()> 
         text.push_str(name);
         text.push('\n');
     }
-    let mut file = std::fs::File::create(dir.join(CHECKSUMS))?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
+    let mut writer = open(CHECKSUMS)?;
+    writer.write_all(text.as_bytes())?;
+    close(CHECKSUMS, writer)
 }
 
 /// The document text with its top-level `kind` replaced. Keys are sorted and
@@ -150,30 +184,28 @@ fn with_kind(text: &str, kind: ApiKind) -> String {
     }
 }
 
-/// A buffered file that hashes what goes through it.
-struct HashingFile {
-    file: std::io::BufWriter<std::fs::File>,
+/// A writer that hashes what goes through it.
+struct HashingWriter<W> {
+    inner: W,
     hasher: Sha256,
 }
 
-impl HashingFile {
-    fn create(path: &Path) -> std::io::Result<HashingFile> {
-        Ok(HashingFile {
-            file: std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?),
+impl<W: Write> HashingWriter<W> {
+    fn new(inner: W) -> HashingWriter<W> {
+        HashingWriter {
+            inner,
             hasher: Sha256::new(),
-        })
+        }
     }
 
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.hasher.update(bytes);
-        self.file.write_all(bytes)
+        self.inner.write_all(bytes)
     }
 
-    /// Flushes, syncs and returns the hex digest.
-    fn finish(self) -> std::io::Result<String> {
-        let file = self.file.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        Ok(hex(&self.hasher.finalize()))
+    /// The writer back, and the hex digest of everything written.
+    fn finish(self) -> std::io::Result<(W, String)> {
+        Ok((self.inner, hex(&self.hasher.finalize())))
     }
 }
 
