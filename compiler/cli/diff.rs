@@ -1,17 +1,193 @@
-//! `citc diff` (in progress).
+//! `citc diff`: what changed since a release — for a maintainer before a
+//! release, for a CI gate on every pull request, and as release notes.
+//!
+//! Resolves each REF (`diff::refs`), reads bundles or compiles the catalog,
+//! compares (`diff::compare`), prints the report (`diff::render`) and maps
+//! `--fail-on` to the exit code: 0 nothing that meets it, 1 something
+//! does, 2 errors (usage, a REF that resolves nowhere, unreadable input, a
+//! catalog with errors).
 
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
-/// Compare a previous release with the catalog, or two releases (not yet available).
+use super::build::git_describe;
+use super::{report, MessageFormat};
+use crate::diff::compare::{compare, Summary};
+use crate::diff::refs::{self, Lookup, Source};
+use crate::diff::{read, render, Error, Snapshot};
+use crate::{compile, resolve};
+
+/// Compare a previous release with the catalog, or two releases.
+///
+/// A REF is, tried in order: a bundle file or folder; a git revision of the
+/// repository that holds the catalog (the catalog and its imports as of that
+/// revision are compiled); a release folder in the releases folder
+/// (--releases, else releases/ beside the catalog), whose bundles may carry
+/// upstream's `-<version>` suffix; a download from the catalog's
+/// `let release_url = "https://…/\${version}/…"`, cached in $CITC_CACHE_DIR,
+/// else $XDG_CACHE_HOME/citc, else ~/.cache/citc.
+///
+/// The common-instancetypes-version label is shown in the header, never
+/// counted as a change.
+///
+/// Exit codes: 0 no change that meets --fail-on, 1 one does, 2 errors.
 #[derive(Args)]
 pub struct DiffArgs {
     /// What to compare from.
+    #[arg(value_name = "REF")]
     reference: String,
+    /// What to compare to, found like REF [default: the catalog, compiled now].
+    #[arg(value_name = "REF2")]
+    reference2: Option<String>,
+    /// The catalog: compiled when there is no REF2; its repository, its
+    /// releases/ folder and its release URL serve to find REFs.
+    #[arg(long, value_name = "FILE", default_value = "catalog.cit")]
+    catalog: PathBuf,
+    /// The folder of releases, one folder of bundles per release name.
+    #[arg(long, value_name = "DIR")]
+    releases: Option<PathBuf>,
+    /// Version label of the catalog compiled now (shown, never compared)
+    /// [default: `git describe --tags` of the catalog's directory, else `noversion`].
+    #[arg(long)]
+    version: Option<String>,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Which changes make the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Never)]
+    fail_on: FailOn,
+    /// How to print the catalog's diagnostics, if it has errors.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
 }
 
-pub fn run(_args: DiffArgs) -> ExitCode {
-    eprintln!("error: `citc diff` is not available yet");
-    ExitCode::from(2)
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Grouped by removed, added, changed; counts first; coloured on a terminal.
+    Text,
+    /// A unified diff of the canonical YAML of each resource that differs.
+    Unified,
+    /// from, to, summary and resources, for CI.
+    Json,
+    /// Release notes, breaking changes first.
+    Markdown,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Exit 1 when a change breaks users.
+    Breaking,
+    /// Exit 1 on any added, removed or changed resource.
+    Any,
+    /// Exit 0 whatever changed.
+    Never,
+}
+
+/// Why the diff could not be made.
+enum Failure {
+    /// Already printed (the catalog's diagnostics).
+    Reported,
+    Error(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Failure {
+        Failure::Error(err)
+    }
+}
+
+pub fn run(args: DiffArgs) -> ExitCode {
+    let summary = match diff(&args) {
+        Ok(summary) => summary,
+        Err(Failure::Reported) => return ExitCode::from(2),
+        Err(Failure::Error(err)) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let fails = match args.fail_on {
+        FailOn::Breaking => summary.breaking > 0,
+        FailOn::Any => summary.any(),
+        FailOn::Never => false,
+    };
+    if fails {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
+    let lookup = Lookup {
+        catalog: &args.catalog,
+        releases: args.releases.as_deref(),
+        cache: refs::default_cache_dir(),
+    };
+    let old = load(&args.reference, &lookup, args.message_format)?;
+    let new = match &args.reference2 {
+        Some(reference) => load(reference, &lookup, args.message_format)?,
+        None => {
+            if !args.catalog.is_file() {
+                return Err(Error::new(format!(
+                    "there is no catalog {} to compare `{}` with",
+                    args.catalog.display(),
+                    args.reference
+                ))
+                .with_help("pass --catalog FILE, or give a second REF")
+                .into());
+            }
+            let version = args
+                .version
+                .clone()
+                .unwrap_or_else(|| git_describe(&args.catalog));
+            let label = args.catalog.display().to_string();
+            compile_catalog(&args.catalog, &version, &label, args.message_format)?
+        }
+    };
+    let report = compare(&old, &new);
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let text = match args.format {
+        Format::Text => render::text(&report, color),
+        Format::Unified => render::unified(&report, color),
+        Format::Json => render::json(&report),
+        Format::Markdown => render::markdown(&report),
+    };
+    // A closed pipe (`citc diff … | head`) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(report.summary())
+}
+
+/// Resolves a REF and reads or compiles what it names.
+fn load(reference: &str, lookup: &Lookup, format: MessageFormat) -> Result<Snapshot, Failure> {
+    let resolved = refs::resolve(reference, lookup)?;
+    if let Some(how) = &resolved.how {
+        eprintln!("{reference}: {how}");
+    }
+    Ok(match resolved.source {
+        Source::Bundles(path) => read::read_path(&path, reference)?,
+        Source::Downloaded { url, text } => {
+            Snapshot::new(reference, read::parse_bundle(&text, &url)?)
+        }
+        Source::Revision(revision) => {
+            compile_catalog(&revision.catalog, &revision.version, reference, format)?
+        }
+    })
+}
+
+fn compile_catalog(
+    catalog: &Path,
+    version: &str,
+    label: &str,
+    format: MessageFormat,
+) -> Result<Snapshot, Failure> {
+    let compilation = compile(resolve::Root::Path(catalog), version);
+    if compilation.has_errors() {
+        report(&compilation.sources, &compilation.diagnostics, format);
+        eprintln!("error: cannot compare `{label}`: the catalog has errors");
+        return Err(Failure::Reported);
+    }
+    Ok(Snapshot::from_documents(label, &compilation.documents))
 }

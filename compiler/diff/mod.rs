@@ -1,1 +1,202 @@
-//! Diff: semantic comparison of two catalogs' documents (issue 4, in progress).
+//! Diff: what changed between two versions of a catalog, in terms of
+//! instance types and preferences, and whether any of it breaks users.
+//!
+//! One file per phase:
+//! - [`refs`]: what a REF on the command line names — a bundle file or
+//!   folder, a git revision of the catalog's repository, a release in a
+//!   releases folder, or a release to download (cached on disk);
+//! - [`read`]: YAML bundles, as any tool wrote them → a [`Snapshot`];
+//! - [`compare`]: two snapshots → a [`compare::Report`]: resources added,
+//!   removed and changed, every changed field, breaking changes with their
+//!   reason, rename hints;
+//! - [`render`]: a report → text, unified diff, JSON or Markdown.
+//!
+//! Compiling a catalog and printing are the command line's job
+//! (`cli/diff.rs`); this module never prints and never exits.
+
+pub mod compare;
+pub mod read;
+pub mod refs;
+pub mod render;
+
+use std::fmt;
+
+use crate::emit::yaml::Yaml;
+use crate::lower::{Document, VERSION_LABEL};
+
+/// One resource of a snapshot, keyed by kind and name. The release's
+/// version label has been taken out of `body`: it is metadata of the whole
+/// snapshot (see [`Snapshot::version`]), never a change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub kind: String,
+    pub name: String,
+    pub body: Yaml,
+}
+
+/// One side of a diff: every resource of a catalog or a release.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// What the user named (`v0.3.0`, `catalog.cit`, a path).
+    pub label: String,
+    /// The common-instancetypes version label of the resources, when they
+    /// carry one (several distinct values are joined with ", ").
+    pub version: Option<String>,
+    /// Sorted by kind, then name; (kind, name) is unique.
+    pub resources: Vec<Resource>,
+}
+
+impl Snapshot {
+    /// Builds a snapshot, moving the version label out of every resource.
+    /// `resources` must have unique (kind, name) pairs.
+    pub fn new(label: impl Into<String>, resources: Vec<Resource>) -> Snapshot {
+        let mut versions: Vec<String> = Vec::new();
+        let mut resources: Vec<Resource> = resources
+            .into_iter()
+            .map(|mut resource| {
+                if let Some(version) = take_version_label(&mut resource.body) {
+                    if !versions.contains(&version) {
+                        versions.push(version);
+                    }
+                }
+                resource
+            })
+            .collect();
+        resources.sort_by(|a, b| (&a.kind, &a.name).cmp(&(&b.kind, &b.name)));
+        versions.sort();
+        Snapshot {
+            label: label.into(),
+            version: (!versions.is_empty()).then(|| versions.join(", ")),
+            resources,
+        }
+    }
+
+    /// The documents of a compiled catalog.
+    pub fn from_documents(label: impl Into<String>, documents: &[Document]) -> Snapshot {
+        let resources = documents
+            .iter()
+            .map(|doc| Resource {
+                kind: doc.kind.name().to_string(),
+                name: doc.name.clone(),
+                body: doc.yaml.clone(),
+            })
+            .collect();
+        Snapshot::new(label, resources)
+    }
+
+    /// How the snapshot is called in reports: its version label, else what
+    /// the user named.
+    pub fn title(&self) -> &str {
+        self.version.as_deref().unwrap_or(&self.label)
+    }
+}
+
+/// Removes `metadata.labels[VERSION_LABEL]` and returns its value. A labels
+/// map left empty is removed too, so that a release without the label and
+/// one with only the label compare equal.
+fn take_version_label(body: &mut Yaml) -> Option<String> {
+    let metadata = map_get_mut(body, "metadata")?;
+    let labels = map_get_mut(metadata, "labels")?;
+    let Yaml::Map(entries) = labels else {
+        return None;
+    };
+    let index = entries.iter().position(|(key, _)| key == VERSION_LABEL)?;
+    let (_, value) = entries.remove(index);
+    let empty = entries.is_empty();
+    if empty {
+        if let Yaml::Map(meta) = metadata {
+            meta.retain(|(key, _)| key != "labels");
+        }
+    }
+    Some(match value {
+        Yaml::Str(s) => s,
+        other => render::inline(&other, usize::MAX),
+    })
+}
+
+fn map_get_mut<'a>(map: &'a mut Yaml, key: &str) -> Option<&'a mut Yaml> {
+    match map {
+        Yaml::Map(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+/// Why a diff could not be made: a message for the user, with the file or
+/// the REF it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Error {
+    pub fn new(message: impl Into<String>) -> Error {
+        Error {
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Error {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\nhelp: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labelled(labels: Vec<(&str, &str)>) -> Yaml {
+        Yaml::Map(vec![(
+            "metadata".into(),
+            Yaml::Map(vec![(
+                "labels".into(),
+                Yaml::Map(
+                    labels
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), Yaml::Str(v.to_string())))
+                        .collect(),
+                ),
+            )]),
+        )])
+    }
+
+    #[test]
+    fn the_version_label_is_metadata_of_the_snapshot() {
+        let snapshot = Snapshot::new(
+            "x",
+            vec![
+                Resource {
+                    kind: "K".into(),
+                    name: "b".into(),
+                    body: labelled(vec![("a", "1"), (VERSION_LABEL, "v1.7.0")]),
+                },
+                Resource {
+                    kind: "K".into(),
+                    name: "a".into(),
+                    body: labelled(vec![(VERSION_LABEL, "v1.7.0")]),
+                },
+            ],
+        );
+        assert_eq!(snapshot.version.as_deref(), Some("v1.7.0"));
+        assert_eq!(snapshot.resources[0].name, "a");
+        assert_eq!(
+            snapshot.resources[0].body,
+            Yaml::Map(vec![("metadata".into(), Yaml::Map(vec![]))])
+        );
+        assert_eq!(snapshot.resources[1].body, labelled(vec![("a", "1")]));
+    }
+}
