@@ -573,6 +573,57 @@ Mistake:
 Fix: remove it, or move it into the definition or mixin whose values raise the warning.
 ",
     },
+    CodeInfo {
+        code: "E0003",
+        severity: E,
+        title: "nesting too deep",
+        explanation: "Blocks, maps and lists nest at most 64 levels deep. Real catalogs nest a handful of levels; deeper input is refused before parsing so that it cannot exhaust the parser's stack.
+
+Mistake: a generated file with 100 nested `{ a { a { ... } } }`.
+
+Fix: use dotted paths, `a.b.c = 1`, instead of deep nesting.
+",
+    },
+    CodeInfo {
+        code: "E0117",
+        severity: E,
+        title: "matrix too large",
+        explanation: "A `for` over tables makes one definition per combination of rows; more than 100000 combinations is refused, as it is almost certainly a mistake (the upstream catalog's largest matrix has 22).
+
+Mistake:
+
+    preference \"p${a}${b}${c}\" for big * big2 * big3 { }
+
+Fix: split the definition, or leave rows out with `except`.
+",
+    },
+    CodeInfo {
+        code: "E0118",
+        severity: E,
+        title: "inheritance chain too deep",
+        explanation: "A chain of more than 256 parents is refused: resolution follows parents recursively, and no catalog needs chains that long (upstream's deepest is 5).
+
+Mistake: `preference p300 : p299 { }`, `preference p299 : p298 { }`, … down to p0.
+
+Fix: share fields through mixins instead of long chains of parents.
+",
+    },
+    CodeInfo {
+        code: "W0109",
+        severity: W,
+        title: "import cycle",
+        explanation: "A file is imported back by a file it imports (directly or through others). Files are loaded once, so the catalog still compiles; the cycle usually means two files that should be one, or definitions that belong in a third file both import.
+
+Mistake:
+
+    // a.cit
+    import \"b.cit\"
+    // b.cit
+    import \"a.cit\"
+
+Fix: move what both need into `common.cit` and import that from each.
+",
+    },
 ];
 
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {

@@ -64,6 +64,7 @@ pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) ->
             sources.add(name.to_string(), Some(dir.join(name)), text.to_string())
         }
     };
+    let mut imports = Vec::new();
     let mut queue = vec![root_id];
     let schema_text = STDLIB
         .iter()
@@ -89,33 +90,79 @@ pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) ->
             .and_then(|p| p.parent().map(Path::to_path_buf));
         for item in &parsed.items {
             if let ast::Item::Import(import) = item {
-                if let Some(new_id) = resolve_import(import, base_dir.as_deref(), sources, diags) {
-                    queue.push(new_id);
+                if let Some((target, new)) =
+                    resolve_import(import, base_dir.as_deref(), sources, diags)
+                {
+                    if new {
+                        queue.push(target);
+                    }
+                    imports.push((id, target, import.span));
                 }
             }
         }
         files.push(ParsedFile { id, ast: parsed });
     }
+    report_import_cycles(&imports, sources, diags);
     // Stable order: the root first, then files in the order they were added.
     files.sort_by_key(|f| f.id);
     files
 }
 
-/// Adds the imported file to the source map unless it is already there.
-/// Returns the id of a newly added file.
+/// Files are loaded once, so a cycle of imports does no harm; it is still
+/// worth a warning, because it usually means two files that should be one.
+fn report_import_cycles(
+    imports: &[(FileId, FileId, Span)],
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let reaches = |from: FileId, to: FileId| {
+        let mut stack = vec![from];
+        let mut seen = vec![from];
+        while let Some(file) = stack.pop() {
+            if file == to {
+                return true;
+            }
+            for (_, next, _) in imports.iter().filter(|(f, _, _)| *f == file) {
+                if !seen.contains(next) {
+                    seen.push(*next);
+                    stack.push(*next);
+                }
+            }
+        }
+        false
+    };
+    // Every cycle has an edge back to a file loaded no later than the
+    // importing one: report the cycle there, once.
+    for (from, to, span) in imports {
+        if to <= from && reaches(*to, *from) {
+            diags.push(
+                Diagnostic::new(
+                    "W0109",
+                    *span,
+                    format!("import cycle: `{}` is imported back by a file it imports", sources.get(*to).name),
+                )
+                .label("closes the cycle")
+                .help("files are loaded once, so this works; merge the files or move what both need into a third"),
+            );
+        }
+    }
+}
+
+/// Finds the imported file, adding it to the source map unless it is already
+/// there. Returns its id and whether it was newly added.
 fn resolve_import(
     import: &ast::Import,
     base_dir: Option<&Path>,
     sources: &mut SourceMap,
     diags: &mut Vec<Diagnostic>,
-) -> Option<FileId> {
+) -> Option<(FileId, bool)> {
     if import.path.starts_with("std/") || import.path == "std" {
         let name = format!("{}.cit", import.path);
-        if sources.find_name(&name).is_some() {
-            return None;
+        if let Some(id) = sources.find_name(&name) {
+            return Some((id, false));
         }
         return match STDLIB.iter().find(|(module, _)| *module == import.path) {
-            Some((_, text)) => Some(sources.add(name, None, (*text).to_string())),
+            Some((_, text)) => Some((sources.add(name, None, (*text).to_string()), true)),
             None => {
                 let known: Vec<&str> = STDLIB.iter().map(|(m, _)| *m).collect();
                 diags.push(
@@ -137,11 +184,14 @@ fn resolve_import(
         None => relative,
     };
     let canonical = full.canonicalize().unwrap_or_else(|_| full.clone());
-    if sources.find_path(&canonical).is_some() {
-        return None;
+    if let Some(id) = sources.find_path(&canonical) {
+        return Some((id, false));
     }
     match std::fs::read_to_string(&full) {
-        Ok(text) => Some(sources.add(import.path.clone(), Some(canonical), text)),
+        Ok(text) => Some((
+            sources.add(import.path.clone(), Some(canonical), text),
+            true,
+        )),
         Err(err) => {
             diags.push(
                 Diagnostic::new(

@@ -71,6 +71,14 @@ enum Origin<'a> {
     },
 }
 
+/// Longer chains of parents than any catalog needs; resolution recurses once
+/// per level, so this also keeps it far from the end of the stack.
+const MAX_INHERITANCE_DEPTH: usize = 256;
+
+/// More combinations than any matrix of a real catalog makes: beyond this,
+/// a `for` is more likely a mistake than a catalog.
+const MAX_MATRIX_SIZE: usize = 100_000;
+
 /// A table row or matrix combination: (column, value) pairs.
 type Row = Vec<(String, Node)>;
 
@@ -589,6 +597,21 @@ impl<'a> Resolver<'a, '_> {
             excluded.push(keys);
         }
         // Each combination: its row keys (for `except`) and its variables.
+        let combinations = tables
+            .iter()
+            .try_fold(1usize, |n, (_, rows)| n.checked_mul(rows.len()));
+        if combinations.is_none_or(|n| n > MAX_MATRIX_SIZE) {
+            self.diags.push(
+                Diagnostic::new(
+                    "E0117",
+                    matrix.span,
+                    format!("this matrix makes more than {MAX_MATRIX_SIZE} combinations"),
+                )
+                .label("too many combinations")
+                .help("split the definition, or leave rows out of its tables"),
+            );
+            return None;
+        }
         let mut product: Vec<(Vec<String>, Row)> = vec![(Vec::new(), Vec::new())];
         for (_, rows) in &tables {
             let mut next = Vec::with_capacity(product.len() * rows.len());
@@ -661,6 +684,23 @@ impl<'a> Resolver<'a, '_> {
         let memo_key = format!("{}/{}", instance.kind.keyword(), instance.name);
         if let Some(done) = self.memo.get(&memo_key) {
             return done.clone();
+        }
+        // Each level of inheritance is a level of recursion here.
+        if self.in_progress.len() >= MAX_INHERITANCE_DEPTH {
+            self.diags.push(
+                Diagnostic::new(
+                    "E0118",
+                    instance.span,
+                    format!(
+                        "`{}` has more than {MAX_INHERITANCE_DEPTH} ancestors",
+                        instance.name
+                    ),
+                )
+                .label("inheritance chain too deep")
+                .help("share fields through mixins instead of very long chains of parents"),
+            );
+            self.memo.insert(memo_key, None);
+            return None;
         }
         if !self.in_progress.insert(memo_key.clone()) {
             self.diags.push(

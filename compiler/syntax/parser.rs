@@ -16,6 +16,7 @@ struct CitParser;
 /// Parses one file. A syntax error stops the file: the grammar cannot tell
 /// where the next good item starts with enough confidence to go on.
 pub fn parse_file(file: FileId, text: &str) -> Result<File, Diagnostic> {
+    check_nesting(file, text)?;
     let mut pairs = CitParser::parse(Rule::file, text).map_err(|e| syntax_error(file, text, e))?;
     let mut ctx = Ctx {
         file,
@@ -35,6 +36,56 @@ pub fn parse_file(file: FileId, text: &str) -> Result<File, Diagnostic> {
         Some(err) => Err(err),
         None => Ok(File { items }),
     }
+}
+
+/// Deeper nesting than any catalog needs, and shallow enough that the
+/// recursive parser and evaluator stay far from the end of the stack.
+pub const MAX_NESTING: usize = 64;
+
+/// Refuses input nested deeper than [`MAX_NESTING`] before the recursive
+/// descent sees it. Brackets inside strings and comments do not count.
+fn check_nesting(file: FileId, text: &str) -> Result<(), Diagnostic> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(Diagnostic::new(
+                        "E0003",
+                        Span::new(file, i, i + 1),
+                        format!("nesting deeper than {MAX_NESTING} levels"),
+                    )
+                    .label("too deep")
+                    .help("flatten the structure: use dotted paths (a.b.c = 1) instead of nested blocks"));
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diagnostic {
