@@ -1,0 +1,3 @@
+" .cit catalogs (citc). Vim and Neovim source every ftdetect/*.vim in
+" 'runtimepath' while detecting file types.
+autocmd BufRead,BufNewFile *.cit setfiletype cit
