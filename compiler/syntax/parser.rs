@@ -93,14 +93,21 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
         pest::error::InputLocation::Pos(p) => (p, p),
         pest::error::InputLocation::Span((s, e)) => (s, e),
     };
-    // Underline the offending token (up to the next space), or one character.
-    let rest = &text[start.min(text.len())..];
+    // Underline the offending token: up to the next space, at least one
+    // character, at most 40 (all counted in characters, not bytes).
+    let start = start.min(text.len());
+    let rest = &text[start..];
     let token_len = rest
         .char_indices()
+        .take(40)
         .find(|(_, c)| c.is_whitespace())
-        .map_or(rest.len(), |(i, _)| i)
+        .map(|(i, _)| i)
+        .unwrap_or_else(|| rest.char_indices().nth(40).map_or(rest.len(), |(i, _)| i))
         .max(rest.chars().next().map_or(0, char::len_utf8));
-    let end = end.max(start + token_len.min(40));
+    let mut end = end.max(start + token_len).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
     let found = if rest.is_empty() {
         "end of file".to_string()
     } else {
