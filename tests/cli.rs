@@ -278,3 +278,70 @@ fn build_check_reports_stale_output_without_writing() {
         "--check must not write"
     );
 }
+
+/// A failure in the middle of writing (a full disk, say) leaves the previous
+/// output exactly as it was, and no staging directory behind.
+#[test]
+fn a_failure_while_writing_keeps_the_previous_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("_build");
+    std::fs::create_dir(&out).expect("mkdir");
+    std::fs::write(out.join("common-instancetypes-all-bundle.yaml"), "previous").expect("write");
+    let result = citc::emit::bundle::write_dir_atomically(&out, |staging| {
+        std::fs::write(
+            staging.join("common-instancetypes-all-bundle.yaml"),
+            "half of the new",
+        )?;
+        Err(std::io::Error::other("No space left on device"))
+    });
+    assert!(result.is_err());
+    assert_eq!(
+        read_dir(&out),
+        [(
+            "common-instancetypes-all-bundle.yaml".to_string(),
+            b"previous".to_vec()
+        )]
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["_build"], "staging left behind");
+}
+
+#[test]
+fn an_unwritable_output_is_an_error_and_touches_nothing() {
+    let dir = temp_catalog(&catalog_text());
+    // The output's parent is a file: no directory can be made there, even as root.
+    std::fs::write(dir.path().join("blocker"), "a file").expect("write");
+    let out = citc(
+        &["build", "catalog.cit", "-o", "blocker/_build"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot write blocker/_build"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("blocker")).expect("read"),
+        "a file"
+    );
+}
+
+#[test]
+fn unreadable_inputs_are_diagnostics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("binary.cit"), [0xff, 0xfe, 0x00, 0x41]).expect("write");
+    std::fs::create_dir(dir.path().join("folder.cit")).expect("mkdir");
+    for name in ["binary.cit", "folder.cit"] {
+        let out = citc(&["check", name, "--message-format", "short"], dir.path());
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(
+            stderr(&out).contains("error[E0002]"),
+            "{name}: {}",
+            stderr(&out)
+        );
+    }
+}
