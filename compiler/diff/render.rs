@@ -73,22 +73,9 @@ fn write_float(out: &mut String, f: f64) {
     }
 }
 
+/// One JSON string escaper for all of citc: the diagnostics' JSON uses it too.
 fn write_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    out.push_str(&crate::diagnostic::json_string(s));
 }
 
 // ------------------------------------------------------------------ groups
