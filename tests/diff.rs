@@ -896,14 +896,19 @@ fn a_release_is_downloaded_from_the_catalogs_url_and_cached() {
         10,
     );
     let dir = tempfile::tempdir().expect("temp dir");
+    // The catalog's own release_url points at GitHub: point it at the local
+    // server instead (tests never reach the internet).
     let catalog = std::fs::read_to_string(project().join("catalog.cit")).expect("catalog.cit");
-    std::fs::write(
-        dir.path().join("catalog.cit"),
-        format!(
-            "{catalog}\nlet release_url = \"http://127.0.0.1:{port}/download/\\${{version}}/common-instancetypes-all-bundle-\\${{version}}.yaml\"\n"
-        ),
-    )
-    .expect("write catalog");
+    let local = format!(
+        "let release_url = \"http://127.0.0.1:{port}/download/\\${{version}}/common-instancetypes-all-bundle-\\${{version}}.yaml\""
+    );
+    let mut lines: Vec<String> = catalog
+        .lines()
+        .filter(|l| !l.starts_with("let release_url"))
+        .map(str::to_string)
+        .collect();
+    lines.push(local);
+    std::fs::write(dir.path().join("catalog.cit"), lines.join("\n") + "\n").expect("write catalog");
     let cache = dir.path().join("cache");
     let run = || {
         citc_env(
