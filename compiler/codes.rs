@@ -588,7 +588,7 @@ Fix: use dotted paths, `a.b.c = 1`, instead of deep nesting.
         code: "E0117",
         severity: E,
         title: "matrix too large",
-        explanation: "A `for` over tables makes one definition per combination of rows; more than 100000 combinations is refused, as it is almost certainly a mistake (the upstream catalog's largest matrix has 22).
+        explanation: "A `for` over tables makes one definition per combination of rows; more than 10000 combinations is refused, as it is almost certainly a mistake (the upstream catalog's largest matrix has 22).
 
 Mistake:
 

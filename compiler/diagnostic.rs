@@ -77,7 +77,12 @@ impl Diagnostic {
     }
 }
 
-/// Sorts diagnostics by file, then position, then code, and drops exact repeats.
+/// How many diagnostics of one code at one place are shown; a matrix gone
+/// wrong can make thousands, and the first few say it all.
+const MAX_SAME_PLACE: usize = 3;
+
+/// Sorts diagnostics by file, then position, then code, drops exact repeats,
+/// and folds long runs of one code at one place into a count.
 pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
         (a.span.file, a.span.start, a.span.end, a.code).cmp(&(
@@ -88,6 +93,29 @@ pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
         ))
     });
     diags.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
+    // (diagnostic, how many like it after it were folded into it)
+    let mut kept: Vec<(Diagnostic, usize)> = Vec::with_capacity(diags.len());
+    let mut run = 0;
+    for diag in diags.drain(..) {
+        let same = kept
+            .last()
+            .is_some_and(|(last, _)| last.span == diag.span && last.code == diag.code);
+        run = if same { run + 1 } else { 1 };
+        match kept.last_mut() {
+            Some((_, hidden)) if run > MAX_SAME_PLACE => *hidden += 1,
+            _ => kept.push((diag, 0)),
+        }
+    }
+    diags.extend(kept.into_iter().map(|(mut diag, hidden)| {
+        if hidden > 0 {
+            let help = diag.help.take().unwrap_or_default();
+            diag.help = Some(format!(
+                "{help} ({hidden} more {} here not shown)",
+                diag.code
+            ));
+        }
+        diag
+    }));
 }
 
 /// `file:line:col: severity[code]: message`

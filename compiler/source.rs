@@ -42,6 +42,9 @@ pub struct SourceFile {
     /// The real path on disk; `None` for the embedded standard library.
     pub path: Option<PathBuf>,
     pub text: String,
+    /// Byte offset of the start of every line, for line/column lookups in
+    /// O(log n): diagnostics can be many.
+    line_starts: Vec<u32>,
 }
 
 /// All files of one compilation.
@@ -52,7 +55,15 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, name: String, path: Option<PathBuf>, text: String) -> FileId {
-        self.files.push(SourceFile { name, path, text });
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+            .collect();
+        self.files.push(SourceFile {
+            name,
+            path,
+            text,
+            line_starts,
+        });
         FileId((self.files.len() - 1) as u32)
     }
 
@@ -82,12 +93,14 @@ impl SourceMap {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, file: FileId, offset: u32) -> (usize, usize) {
-        let text = &self.get(file).text;
-        let offset = (offset as usize).min(text.len());
-        let before = &text[..floor_char_boundary(text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
+        let source = self.get(file);
+        let text = &source.text;
+        let offset = floor_char_boundary(text, (offset as usize).min(text.len()));
+        let line = source
+            .line_starts
+            .partition_point(|&start| start as usize <= offset);
+        let line_start = source.line_starts[line - 1] as usize;
+        let col = text[line_start..offset].chars().count() + 1;
         (line, col)
     }
 }

@@ -189,3 +189,31 @@ fn every_code_has_an_explanation_and_a_help_line_in_its_diagnostics() {
     let compilation = citc::compile_str("test.cit", src, "v0");
     assert!(compilation.diagnostics.iter().all(|d| d.help.is_some()));
 }
+
+#[test]
+fn a_run_of_one_error_at_one_place_is_folded_into_a_count() {
+    let rows: String = (0..50).map(|i| format!("  r{i} \"\"\n")).collect();
+    // The second definition makes the 50 names of the first again: 50
+    // distinct errors at one place.
+    let src = format!("table t (v, s) {{\n{rows}}}\n\npreference \"x${{v}}\" for t {{ }}\npreference \"x${{v}}\" for t {{ }}\n");
+    let compilation = citc::compile_str("test.cit", &src, "v0");
+    let dups: Vec<_> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E0107")
+        .collect();
+    assert_eq!(
+        dups.len(),
+        3,
+        "{:?}",
+        dups.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+    assert!(
+        dups[2]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.ends_with("(47 more E0107 here not shown)")),
+        "{:?}",
+        dups[2].help
+    );
+}

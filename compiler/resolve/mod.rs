@@ -77,7 +77,7 @@ const MAX_INHERITANCE_DEPTH: usize = 256;
 
 /// More combinations than any matrix of a real catalog makes: beyond this,
 /// a `for` is more likely a mistake than a catalog.
-const MAX_MATRIX_SIZE: usize = 100_000;
+const MAX_MATRIX_SIZE: usize = 10_000;
 
 /// A table row or matrix combination: (column, value) pairs.
 type Row = Vec<(String, Node)>;
