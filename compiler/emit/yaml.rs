@@ -527,6 +527,7 @@ enum Style {
 
 /// What emitterc.go `yaml_emitter_analyze_scalar` learns about a scalar
 /// (only the block-context half: no flow collection ever holds a scalar here).
+#[derive(Debug, PartialEq)]
 struct Analysis {
     multiline: bool,
     plain_allowed: bool,
@@ -550,6 +551,27 @@ fn is_blank(c: char) -> bool {
 }
 
 fn analyze(value: &str) -> Analysis {
+    // Most scalars of a catalog are words like `instancetype.kubevirt.io/cpu`
+    // or `16Gi`: nothing in them can need quoting, so skip the scan.
+    let bytes = value.as_bytes();
+    let word = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-');
+    if bytes
+        .first()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'/')
+        && bytes.iter().all(word)
+    {
+        return Analysis {
+            multiline: false,
+            plain_allowed: true,
+            single_allowed: true,
+            block_allowed: true,
+        };
+    }
+    scan(value)
+}
+
+/// emitterc.go `yaml_emitter_analyze_scalar`: what styles `value` allows.
+fn scan(value: &str) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
@@ -990,6 +1012,23 @@ mod tests {
     //! Every expected text below is written out by hand from design/YAML.md
     //! and go-yaml v2's source, never produced by the emitter.
     use super::*;
+
+    #[test]
+    fn the_fast_path_for_words_agrees_with_the_full_scan() {
+        for word in [
+            "a",
+            "16Gi",
+            "instancetype.kubevirt.io/cpu",
+            "2xlarge",
+            "v1.7.0",
+            "_x",
+            "/a",
+            "a-b_c.d",
+            "Z9",
+        ] {
+            assert_eq!(analyze(word), scan(word), "{word}");
+        }
+    }
 
     fn doc(node: &Yaml) -> String {
         let mut out = String::new();
