@@ -55,8 +55,8 @@ fn suspicious_strings(resource: &Resource, diags: &mut Vec<Diagnostic>) {
 fn series_ratio(resource: &Resource, diags: &mut Vec<Diagnostic>) {
     let Some(ratio) = resource.ratio else { return };
     let (Some(cpu), Some(memory)) = (
-        int_at(resource, "spec.cpu.guest"),
-        quantity_at(resource, "spec.memory.guest"),
+        int_at(resource, &["spec", "cpu", "guest"]),
+        quantity_at(resource, &["spec", "memory", "guest"]),
     ) else {
         return;
     };

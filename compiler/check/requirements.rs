@@ -29,19 +29,20 @@ struct Layout {
 
 impl Layout {
     fn of(pref: &Resource) -> Layout {
-        let topology =
-            text_at(pref, "spec.cpu.preferredCPUTopology").unwrap_or_else(|| "sockets".into());
-        let default_ratio = match int_at(pref, "spec.preferSpreadSocketToCoreRatio") {
+        let topology = text_at(pref, &["spec", "cpu", "preferredCPUTopology"])
+            .unwrap_or_else(|| "sockets".into());
+        let default_ratio = match int_at(pref, &["spec", "preferSpreadSocketToCoreRatio"]) {
             Some(r) if r != 0 => r,
             _ => 2,
         };
-        let arch = text_at(pref, "spec.requirements.architecture")
-            .or_else(|| text_at(pref, "spec.preferredArchitecture"));
+        let arch = text_at(pref, &["spec", "requirements", "architecture"])
+            .or_else(|| text_at(pref, &["spec", "preferredArchitecture"]));
         Layout {
             topology: topology.trim_start_matches("prefer").to_ascii_lowercase(),
-            across: text_at(pref, "spec.cpu.spreadOptions.across")
+            across: text_at(pref, &["spec", "cpu", "spreadOptions", "across"])
                 .unwrap_or_else(|| "SocketsCores".into()),
-            ratio: int_at(pref, "spec.cpu.spreadOptions.ratio").unwrap_or(default_ratio),
+            ratio: int_at(pref, &["spec", "cpu", "spreadOptions", "ratio"])
+                .unwrap_or(default_ratio),
             arm64: arch.as_deref() == Some("arm64"),
         }
     }
@@ -97,17 +98,17 @@ pub fn check(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|r| r.kind == Kind::Instancetype)
         .filter_map(|r| {
-            let memory = quantity_at(r, "spec.memory.guest")?;
+            let memory = quantity_at(r, &["spec", "memory", "guest"])?;
             Some(Offer {
                 name: &r.name,
-                cpu: int_at(r, "spec.cpu.guest")?,
+                cpu: int_at(r, &["spec", "cpu", "guest"])?,
                 memory_millis: memory.millis,
                 memory_text: memory.text,
                 dedicated: matches!(
-                    field(r, "spec.cpu.dedicatedCPUPlacement").map(|n| &n.value),
+                    field(r, &["spec", "cpu", "dedicatedCPUPlacement"]).map(|n| &n.value),
                     Some(Value::Bool(true))
                 ),
-                max_sockets: int_at(r, "spec.cpu.maxSockets"),
+                max_sockets: int_at(r, &["spec", "cpu", "maxSockets"]),
             })
         })
         .collect();
@@ -119,11 +120,11 @@ pub fn check(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|r| r.kind == Kind::Preference)
     {
-        let Some(requirements) = field(pref, "spec.requirements") else {
+        let Some(requirements) = field(pref, &["spec", "requirements"]) else {
             continue;
         };
-        let cpu = int_at(pref, "spec.requirements.cpu.guest").unwrap_or(0);
-        let memory = quantity_at(pref, "spec.requirements.memory.guest");
+        let cpu = int_at(pref, &["spec", "requirements", "cpu", "guest"]).unwrap_or(0);
+        let memory = quantity_at(pref, &["spec", "requirements", "memory", "guest"]);
         let memory_millis = memory.as_ref().map_or(0, |q| q.millis);
         let layout = Layout::of(pref);
         let mut near: Vec<(f64, &Offer, Vec<String>)> = Vec::new();

@@ -8,19 +8,18 @@ use crate::syntax::ast::Kind;
 use crate::value::{Node, Quantity, Value};
 
 /// The node at a dotted path under the resource's tree.
-pub fn field<'a>(resource: &'a Resource, path: &str) -> Option<&'a Node> {
-    let keys: Vec<&str> = path.split('.').collect();
-    resource.tree.get_path(&keys)
+pub fn field<'a>(resource: &'a Resource, path: &[&str]) -> Option<&'a Node> {
+    resource.tree.get_path(path)
 }
 
-pub fn int_at(resource: &Resource, path: &str) -> Option<i64> {
+pub fn int_at(resource: &Resource, path: &[&str]) -> Option<i64> {
     match field(resource, path)?.value {
         Value::Int(i) => Some(i),
         _ => None,
     }
 }
 
-pub fn quantity_at(resource: &Resource, path: &str) -> Option<Quantity> {
+pub fn quantity_at(resource: &Resource, path: &[&str]) -> Option<Quantity> {
     match &field(resource, path)?.value {
         Value::Quantity(q) => Some(q.clone()),
         Value::Str(s) => Quantity::parse(s),
@@ -29,14 +28,14 @@ pub fn quantity_at(resource: &Resource, path: &str) -> Option<Quantity> {
     }
 }
 
-pub fn text_at(resource: &Resource, path: &str) -> Option<String> {
+pub fn text_at(resource: &Resource, path: &[&str]) -> Option<String> {
     match &field(resource, path)?.value {
         Value::Str(s) => Some(s.clone()),
         _ => None,
     }
 }
 
-fn is_true(resource: &Resource, path: &str) -> bool {
+fn is_true(resource: &Resource, path: &[&str]) -> bool {
     matches!(
         field(resource, path).map(|n| &n.value),
         Some(Value::Bool(true))
@@ -44,7 +43,7 @@ fn is_true(resource: &Resource, path: &str) -> bool {
 }
 
 /// A feature is on when its map is present and does not say `enabled: false`.
-fn feature_on(resource: &Resource, path: &str) -> bool {
+fn feature_on(resource: &Resource, path: &[&str]) -> bool {
     match field(resource, path).map(|n| &n.value) {
         Some(Value::Map(map)) => !matches!(
             map.get("enabled").map(|n| &n.value),
@@ -62,7 +61,10 @@ pub fn check_resource(resource: &Resource, diags: &mut Vec<Diagnostic>) {
 }
 
 fn check_instancetype(r: &Resource, diags: &mut Vec<Diagnostic>) {
-    if let (Some(0), Some(node)) = (int_at(r, "spec.cpu.guest"), field(r, "spec.cpu.guest")) {
+    if let (Some(0), Some(node)) = (
+        int_at(r, &["spec", "cpu", "guest"]),
+        field(r, &["spec", "cpu", "guest"]),
+    ) {
         diags.push(
             Diagnostic::new(
                 "E0220",
@@ -73,8 +75,8 @@ fn check_instancetype(r: &Resource, diags: &mut Vec<Diagnostic>) {
             .help("set spec.cpu.guest to 1 or more; KubeVirt accepts 0 but no VM can run with it"),
         );
     }
-    let memory = quantity_at(r, "spec.memory.guest");
-    if let (Some(q), Some(node)) = (&memory, field(r, "spec.memory.guest")) {
+    let memory = quantity_at(r, &["spec", "memory", "guest"]);
+    if let (Some(q), Some(node)) = (&memory, field(r, &["spec", "memory", "guest"])) {
         if q.millis <= 0 {
             diags.push(
                 Diagnostic::new(
@@ -89,8 +91,8 @@ fn check_instancetype(r: &Resource, diags: &mut Vec<Diagnostic>) {
     }
     // I2: overcommitted memory cannot be backed by huge pages.
     if let (Some(percent), Some(pages)) = (
-        field(r, "spec.memory.overcommitPercent"),
-        field(r, "spec.memory.hugepages"),
+        field(r, &["spec", "memory", "overcommitPercent"]),
+        field(r, &["spec", "memory", "hugepages"]),
     ) {
         if !matches!(percent.value, Value::Int(0)) {
             diags.push(
@@ -102,9 +104,10 @@ fn check_instancetype(r: &Resource, diags: &mut Vec<Diagnostic>) {
         }
     }
     // V2: the emulator thread is isolated onto a dedicated core.
-    if is_true(r, "spec.cpu.isolateEmulatorThread") && !is_true(r, "spec.cpu.dedicatedCPUPlacement")
+    if is_true(r, &["spec", "cpu", "isolateEmulatorThread"])
+        && !is_true(r, &["spec", "cpu", "dedicatedCPUPlacement"])
     {
-        if let Some(node) = field(r, "spec.cpu.isolateEmulatorThread") {
+        if let Some(node) = field(r, &["spec", "cpu", "isolateEmulatorThread"]) {
             diags.push(
                 Diagnostic::new(
                     "E0223",
@@ -117,9 +120,9 @@ fn check_instancetype(r: &Resource, diags: &mut Vec<Diagnostic>) {
         }
     }
     // V3 and V4: realtime and NUMA passthrough need pinned CPUs (and huge pages for NUMA).
-    let dedicated = is_true(r, "spec.cpu.dedicatedCPUPlacement");
-    let numa = field(r, "spec.cpu.numa.guestMappingPassthrough");
-    if let Some(node) = field(r, "spec.cpu.realtime") {
+    let dedicated = is_true(r, &["spec", "cpu", "dedicatedCPUPlacement"]);
+    let numa = field(r, &["spec", "cpu", "numa", "guestMappingPassthrough"]);
+    if let Some(node) = field(r, &["spec", "cpu", "realtime"]) {
         let mut missing = Vec::new();
         if !dedicated {
             missing.push("spec.cpu.dedicatedCPUPlacement = true");
@@ -144,7 +147,7 @@ fn check_instancetype(r: &Resource, diags: &mut Vec<Diagnostic>) {
         if !dedicated {
             missing.push("spec.cpu.dedicatedCPUPlacement = true");
         }
-        if field(r, "spec.memory.hugepages").is_none() {
+        if field(r, &["spec", "memory", "hugepages"]).is_none() {
             missing.push("spec.memory.hugepages.pageSize");
         }
         if !missing.is_empty() {
@@ -162,8 +165,8 @@ fn check_instancetype(r: &Resource, diags: &mut Vec<Diagnostic>) {
     // V1: memory is a whole number of huge pages; maxGuest is not below guest.
     if let (Some(memory), Some(page), Some(node)) = (
         &memory,
-        quantity_at(r, "spec.memory.hugepages.pageSize"),
-        field(r, "spec.memory.hugepages.pageSize"),
+        quantity_at(r, &["spec", "memory", "hugepages", "pageSize"]),
+        field(r, &["spec", "memory", "hugepages", "pageSize"]),
     ) {
         if page.millis > 0 && (memory.millis < page.millis || memory.millis % page.millis != 0) {
             diags.push(
@@ -193,8 +196,8 @@ fn check_instancetype(r: &Resource, diags: &mut Vec<Diagnostic>) {
     }
     if let (Some(memory), Some(max), Some(node)) = (
         &memory,
-        quantity_at(r, "spec.memory.maxGuest"),
-        field(r, "spec.memory.maxGuest"),
+        quantity_at(r, &["spec", "memory", "maxGuest"]),
+        field(r, &["spec", "memory", "maxGuest"]),
     ) {
         if max.millis < memory.millis {
             diags.push(
@@ -215,8 +218,11 @@ const DEPRECATED_TOPOLOGIES: &[(&str, &str)] = &[
 ];
 
 fn check_preference(r: &Resource, diags: &mut Vec<Diagnostic>) {
-    let topology = text_at(r, "spec.cpu.preferredCPUTopology");
-    if let (Some(t), Some(node)) = (&topology, field(r, "spec.cpu.preferredCPUTopology")) {
+    let topology = text_at(r, &["spec", "cpu", "preferredCPUTopology"]);
+    if let (Some(t), Some(node)) = (
+        &topology,
+        field(r, &["spec", "cpu", "preferredCPUTopology"]),
+    ) {
         if let Some((_, new)) = DEPRECATED_TOPOLOGIES.iter().find(|(old, _)| old == t) {
             diags.push(
                 Diagnostic::new(
@@ -230,7 +236,7 @@ fn check_preference(r: &Resource, diags: &mut Vec<Diagnostic>) {
         }
     }
     let spread = matches!(topology.as_deref(), Some("spread" | "preferSpread"));
-    if let Some(options) = field(r, "spec.cpu.spreadOptions") {
+    if let Some(options) = field(r, &["spec", "cpu", "spreadOptions"]) {
         if !spread {
             diags.push(
                 Diagnostic::new(
@@ -244,8 +250,8 @@ fn check_preference(r: &Resource, diags: &mut Vec<Diagnostic>) {
         }
     }
     if let (Some(0), Some(node)) = (
-        int_at(r, "spec.cpu.spreadOptions.ratio"),
-        field(r, "spec.cpu.spreadOptions.ratio"),
+        int_at(r, &["spec", "cpu", "spreadOptions", "ratio"]),
+        field(r, &["spec", "cpu", "spreadOptions", "ratio"]),
     ) {
         diags.push(
             Diagnostic::new(
@@ -257,10 +263,13 @@ fn check_preference(r: &Resource, diags: &mut Vec<Diagnostic>) {
             .help("use a ratio of 1 or more (the default is 2)"),
         );
     }
-    if spread && text_at(r, "spec.cpu.spreadOptions.across").as_deref() == Some("CoresThreads") {
-        let ratio = int_at(r, "spec.cpu.spreadOptions.ratio").unwrap_or(2);
+    if spread
+        && text_at(r, &["spec", "cpu", "spreadOptions", "across"]).as_deref()
+            == Some("CoresThreads")
+    {
+        let ratio = int_at(r, &["spec", "cpu", "spreadOptions", "ratio"]).unwrap_or(2);
         if ratio != 2 {
-            if let Some(node) = field(r, "spec.cpu.spreadOptions.ratio") {
+            if let Some(node) = field(r, &["spec", "cpu", "spreadOptions", "ratio"]) {
                 diags.push(
                     Diagnostic::new("E0225", node.span, "only a ratio of 2 (1 core 2 threads) is allowed when spreading vCPUs over cores and threads")
                         .label(format!("ratio {ratio}"))
@@ -270,14 +279,14 @@ fn check_preference(r: &Resource, diags: &mut Vec<Diagnostic>) {
         }
     }
     // V19: secure boot needs SMM.
-    if let Some(efi) = field(r, "spec.firmware.preferredEfi") {
+    if let Some(efi) = field(r, &["spec", "firmware", "preferredEfi"]) {
         let secure_boot = !matches!(
-            field(r, "spec.firmware.preferredEfi.secureBoot").map(|n| &n.value),
+            field(r, &["spec", "firmware", "preferredEfi", "secureBoot"]).map(|n| &n.value),
             Some(Value::Bool(false))
         );
-        if secure_boot && !feature_on(r, "spec.features.preferredSmm") {
-            let span =
-                field(r, "spec.firmware.preferredEfi.secureBoot").map_or(efi.span, |n| n.span);
+        if secure_boot && !feature_on(r, &["spec", "features", "preferredSmm"]) {
+            let span = field(r, &["spec", "firmware", "preferredEfi", "secureBoot"])
+                .map_or(efi.span, |n| n.span);
             diags.push(
                 Diagnostic::new("E0226", span, "EFI secure boot requires SMM, which this preference does not enable")
                     .label("secure boot is on (it is unless secureBoot = false)")
@@ -286,8 +295,8 @@ fn check_preference(r: &Resource, diags: &mut Vec<Diagnostic>) {
         }
     }
     // R3: a VM that does not choose its architecture gets the preferred one.
-    let required = field(r, "spec.requirements.architecture");
-    let preferred = field(r, "spec.preferredArchitecture");
+    let required = field(r, &["spec", "requirements", "architecture"]);
+    let preferred = field(r, &["spec", "preferredArchitecture"]);
     match (required, preferred) {
         (Some(req), Some(pref)) if req.value != pref.value => diags.push(
             Diagnostic::new(
