@@ -11,7 +11,9 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Bool(bool),
-    Quantity(Quantity),
+    /// Boxed: quantities are rare next to strings, and this keeps every
+    /// value (and so every node of every tree) small.
+    Quantity(Box<Quantity>),
     List(Vec<Node>),
     /// Shared: an inherited subtree is not copied until it is changed
     /// (`Rc::make_mut`), so long inheritance chains stay cheap.
@@ -61,8 +63,18 @@ impl Map {
     pub fn insert(&mut self, key: String, value: Node) {
         match self.get_mut(&key) {
             Some(existing) => *existing = value,
-            None => self.entries.push((key, value)),
+            None => self.push(key, value),
         }
+    }
+
+    /// Most maps hold one or two keys (`spec.cpu.guest` makes two maps of
+    /// one), so grow one slot at a time while small instead of doubling.
+    fn push(&mut self, key: String, value: Node) {
+        if self.entries.len() == self.entries.capacity() {
+            let more = (self.entries.len() / 2).max(1);
+            self.entries.reserve_exact(more);
+        }
+        self.entries.push((key, value));
     }
 
     /// The value at `key`, inserted with `make` if missing (the key is only
@@ -71,7 +83,7 @@ impl Map {
         let index = match self.entries.iter().position(|(k, _)| k == key) {
             Some(index) => index,
             None => {
-                self.entries.push((key.to_string(), make()));
+                self.push(key.to_string(), make());
                 self.entries.len() - 1
             }
         };

@@ -21,7 +21,7 @@ pub fn int_at(resource: &Resource, path: &[&str]) -> Option<i64> {
 
 pub fn quantity_at(resource: &Resource, path: &[&str]) -> Option<Quantity> {
     match &field(resource, path)?.value {
-        Value::Quantity(q) => Some(q.clone()),
+        Value::Quantity(q) => Some((**q).clone()),
         Value::Str(s) => Quantity::parse(s),
         Value::Int(i) => Quantity::parse(&i.to_string()),
         _ => None,

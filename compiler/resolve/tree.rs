@@ -143,7 +143,7 @@ pub fn eval_scalar(expr: &Expr, env: &Env) -> Result<Node, Diagnostic> {
         Expr::Float(f, _) => Value::Float(*f),
         Expr::Bool(b, _) => Value::Bool(*b),
         Expr::Quantity(text, _) => match Quantity::parse(text) {
-            Some(q) => Value::Quantity(q),
+            Some(q) => Value::Quantity(Box::new(q)),
             None => {
                 return Err(Diagnostic::new(
                     "E0204",
