@@ -114,13 +114,13 @@ fn run_once(text: &str) -> Timings {
     let scratch = std::env::temp_dir().join(format!("citc-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("scratch dir");
     citc::emit::bundle::write_rendered(&scratch, &rendered).expect("write bundles");
+    let write_time = t_sort.elapsed();
     let bytes: u64 = std::fs::read_dir(&scratch)
         .expect("scratch")
         .filter_map(|e| e.ok()?.metadata().ok())
         .map(|m| m.len())
         .sum();
     let _ = std::fs::remove_dir_all(&scratch);
-    let write_time = t_sort.elapsed();
     let errors: Vec<String> = diags
         .iter()
         .filter(|d| d.is_error())
