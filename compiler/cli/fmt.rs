@@ -12,7 +12,7 @@ use super::{report, MessageFormat};
 use crate::fmt::format_source;
 use crate::source::SourceMap;
 
-/// Format .cit files in the canonical layout (grammar/LANGUAGE.md, "Layout").
+/// Format .cit files in the canonical layout (grammar/LANGUAGE.md, "Canonical layout").
 ///
 /// Rewrites each file whose layout differs (through a temporary file, so a
 /// file is never half written) and prints its name. A file with a syntax
