@@ -171,11 +171,11 @@ fn resolves_to_non_string(s: &str) -> bool {
     let Some(&first) = s.as_bytes().first() else {
         return true; // the empty string is null
     };
-    let special = SPECIAL_WORDS.contains(&s);
+    let special = || SPECIAL_WORDS.contains(&s);
     match first {
-        b'+' | b'-' | b'0'..=b'9' => special || is_timestamp(s) || is_number(s),
-        b'.' => special || go_parse_float_dotted(s),
-        b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~' => special,
+        b'+' | b'-' | b'0'..=b'9' => special() || is_timestamp(s) || is_number(s),
+        b'.' => special() || go_parse_float_dotted(s),
+        b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~' => special(),
         _ => false,
     }
 }
