@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
@@ -73,16 +74,35 @@ pub struct Rendered {
     pub text: String,
 }
 
-/// Lowers and renders every resource, sorted by name (byte order). Each
-/// resource's tree is dropped once rendered.
+/// Time spent in each step of [`render_timed`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RenderTimes {
+    pub lower: Duration,
+    pub render: Duration,
+}
+
+/// Lowers and renders every resource, sorted by name (byte order).
 pub fn render(catalog: Catalog, version: &str, diags: &mut Vec<Diagnostic>) -> Vec<Rendered> {
+    render_timed(catalog, version, diags).0
+}
+
+/// [`render`], with the time of each step. Each resource's tree is dropped
+/// once rendered. One thread: the trees share maps through `Rc`, and a
+/// pipeline that renders on a second thread was measured slower, as glibc's
+/// allocator serialises frees of memory another thread allocated.
+pub fn render_timed(
+    catalog: Catalog,
+    version: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Rendered>, RenderTimes) {
     let mut rendered = Vec::with_capacity(catalog.resources.len());
+    let mut times = RenderTimes::default();
     for resource in catalog.resources {
-        let Some(doc) =
-            lower::lower_cluster_document(&resource, &catalog.derive_rules, version, diags)
-        else {
-            continue;
-        };
+        let start = Instant::now();
+        let doc = lower::lower_cluster_document(&resource, &catalog.derive_rules, version, diags);
+        let lowered = Instant::now();
+        times.lower += lowered - start;
+        let Some(doc) = doc else { continue };
         let mut text = String::with_capacity(2048);
         write_document(&mut text, &doc);
         rendered.push(Rendered {
@@ -90,9 +110,10 @@ pub fn render(catalog: Catalog, version: &str, diags: &mut Vec<Diagnostic>) -> V
             name: resource.name,
             text,
         });
+        times.render += lowered.elapsed();
     }
     rendered.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
-    rendered
+    (rendered, times)
 }
 
 /// Writes the five bundles and CHECKSUMS.sha256 into `dir`, streaming.
@@ -129,33 +150,51 @@ pub fn rendered_files(rendered: &[Rendered]) -> Vec<(String, Vec<u8>)> {
 /// The one place that decides what goes in which file: each document goes
 /// to its kind's bundle and to the all-bundle (whose order is the kinds'
 /// order), hashed on the way; CHECKSUMS.sha256 comes last.
-fn write_bundles<W: Write>(
+fn write_bundles<W: Write + Send>(
     rendered: &[Rendered],
     open: &mut dyn FnMut(&str) -> std::io::Result<W>,
     close: &mut dyn FnMut(&str, W) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let mut all = HashingWriter::new(open(ALL_BUNDLE)?);
+    // The all-bundle holds every document again: it is written and hashed on
+    // a second thread while this one writes the four per-kind bundles.
+    let all = open(ALL_BUNDLE)?;
     let mut sums = Vec::new();
-    for kind in ApiKind::ALL {
-        let name = bundle_file(kind);
-        let mut file = HashingWriter::new(open(name)?);
-        for doc in rendered
-            .iter()
-            .filter(|r| ApiKind::of(r.kind).contains(&kind))
-        {
-            let text = if is_cluster(kind) {
-                std::borrow::Cow::Borrowed(doc.text.as_str())
-            } else {
-                std::borrow::Cow::Owned(with_kind(&doc.text, kind))
-            };
-            file.write(text.as_bytes())?;
-            all.write(text.as_bytes())?;
+    let all_result = std::thread::scope(|scope| -> std::io::Result<(W, String)> {
+        let all_writer = scope.spawn(move || {
+            let mut all = HashingWriter::new(all);
+            for kind in ApiKind::ALL {
+                for text in documents_of(rendered, kind) {
+                    all.write(text.as_bytes())?;
+                }
+            }
+            Ok(all.finish())
+        });
+        let mut kinds_result = Ok(());
+        for kind in ApiKind::ALL {
+            let name = bundle_file(kind);
+            let written = open(name).and_then(|file| {
+                let mut file = HashingWriter::new(file);
+                for text in documents_of(rendered, kind) {
+                    file.write(text.as_bytes())?;
+                }
+                let (writer, digest) = file.finish();
+                close(name, writer)?;
+                Ok(digest)
+            });
+            match written {
+                Ok(digest) => sums.push((name.to_string(), digest)),
+                Err(err) => {
+                    kinds_result = Err(err);
+                    break;
+                }
+            }
         }
-        let (writer, digest) = file.finish()?;
-        close(name, writer)?;
-        sums.push((name.to_string(), digest));
-    }
-    let (writer, digest) = all.finish()?;
+        let all = all_writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        kinds_result.and(all)
+    });
+    let (writer, digest) = all_result?;
     close(ALL_BUNDLE, writer)?;
     sums.push((ALL_BUNDLE.to_string(), digest));
     sums.sort();
@@ -169,6 +208,24 @@ fn write_bundles<W: Write>(
     let mut writer = open(CHECKSUMS)?;
     writer.write_all(text.as_bytes())?;
     close(CHECKSUMS, writer)
+}
+
+/// The documents of one kind's bundle, in order: the cluster-wide texts as
+/// rendered, the namespaced ones with their kind line changed.
+fn documents_of(
+    rendered: &[Rendered],
+    kind: ApiKind,
+) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+    rendered
+        .iter()
+        .filter(move |r| ApiKind::of(r.kind).contains(&kind))
+        .map(move |doc| {
+            if is_cluster(kind) {
+                std::borrow::Cow::Borrowed(doc.text.as_str())
+            } else {
+                std::borrow::Cow::Owned(with_kind(&doc.text, kind))
+            }
+        })
 }
 
 /// The document text with its top-level `kind` replaced. Keys are sorted and
@@ -208,8 +265,8 @@ impl<W: Write> HashingWriter<W> {
     }
 
     /// The writer back, and the hex digest of everything written.
-    fn finish(self) -> std::io::Result<(W, String)> {
-        Ok((self.inner, hex(&self.hasher.finalize())))
+    fn finish(self) -> (W, String) {
+        (self.inner, hex(&self.hasher.finalize()))
     }
 }
 
