@@ -217,3 +217,19 @@ fn a_run_of_one_error_at_one_place_is_folded_into_a_count() {
         dups[2].help
     );
 }
+
+#[test]
+fn an_unknown_top_level_name_suggests_the_alias_it_resembles() {
+    let src = "import \"std/kubevirt\"\n\npreference p {\n  displayname = \"x\"\n  spce.cpu.preferredCPUTopology = \"sockets\"\n}\n";
+    assert_eq!(
+        check(src),
+        [
+            "test.cit:4:3: error[E0113]: unknown top-level field `displayname`",
+            "test.cit:5:3: error[E0113]: unknown top-level field `spce`",
+        ]
+    );
+    assert_eq!(
+        helps(src),
+        ["did you mean `displayName`?", "did you mean `spec`?"]
+    );
+}

@@ -1008,6 +1008,55 @@ impl<'a> Resolver<'a, '_> {
         keys
     }
 
+    /// Whether a top-level path starts with `metadata`, `spec` or an alias of
+    /// the kind; reports E0113 with the closest name otherwise.
+    fn starts_known_path(&mut self, path: &Path, kind: Kind) -> bool {
+        let first = &path.segments[0];
+        let known = |slots: &[Option<&AliasDef>; 3]| {
+            slots[alias_slot(Some(kind))]
+                .or(slots[alias_slot(None)])
+                .is_some()
+        };
+        if first.name == "metadata"
+            || first.name == "spec"
+            || self.symbols.aliases.get(&first.name).is_some_and(known)
+        {
+            return true;
+        }
+        let mut names: Vec<&str> = self
+            .symbols
+            .aliases
+            .iter()
+            .filter(|(_, slots)| known(slots))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        names.sort_unstable();
+        let help = match closest(
+            &first.name,
+            names.iter().copied().chain(["metadata", "spec"]),
+        ) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if names.is_empty() => {
+                "fields go under `spec.` or `metadata.labels` / `metadata.annotations`".to_string()
+            }
+            None => format!(
+                "fields go under `spec.` or `metadata.`, or start with an alias of {}s: {}",
+                kind.keyword(),
+                names.join(", ")
+            ),
+        };
+        self.diags.push(
+            Diagnostic::new(
+                "E0113",
+                first.span,
+                format!("unknown top-level field `{}`", first.name),
+            )
+            .label("not `metadata`, `spec` or an alias")
+            .help(help),
+        );
+        false
+    }
+
     /// Applies assignments to `tree` in order. Aliases apply at the top of a
     /// definition or mixin; inside a map literal, keys are literal.
     fn apply_assigns<'p>(
@@ -1023,6 +1072,10 @@ impl<'a> Resolver<'a, '_> {
     {
         let mut ok = true;
         for (path, op, value) in assigns {
+            if aliases && !self.starts_known_path(path, kind) {
+                ok = false;
+                continue;
+            }
             let Some(node) = self.eval_value(value, env, kind) else {
                 ok = false;
                 continue;
