@@ -1,9 +1,11 @@
 //! citc: the compiler of the `.cit` catalog language.
 //!
-//! The pipeline, phase by phase (see [`compile`]):
+//! The pipeline, phase by phase (see [`analyze`] and [`compile`]):
 //! `syntax` (text → AST) → `resolve` (imports, names, inheritance, mixins,
-//! matrices → resources) → `check` (schema, KubeVirt's rules, lints) → `lower` (resources → Kubernetes documents with
-//! derived labels) → `emit` (documents → go-yaml v2 bytes, bundles).
+//! matrices → resources) → `check` (schema, KubeVirt's rules, lints) →
+//! `lower` (resources → Kubernetes documents with derived labels) → `emit`
+//! (documents → go-yaml v2 bytes, bundles). `diff` and `fmt` are tools on
+//! top; `cli` is the command line.
 
 // Diagnostics are the error type of every phase; they are built only on the
 // error path, so their size does not matter.
