@@ -85,12 +85,6 @@ impl SourceMap {
             .map(|i| FileId(i as u32))
     }
 
-    pub fn snippet(&self, span: Span) -> &str {
-        let text = &self.get(span.file).text;
-        text.get(span.start as usize..span.end as usize)
-            .unwrap_or("")
-    }
-
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, file: FileId, offset: u32) -> (usize, usize) {
         let source = self.get(file);
