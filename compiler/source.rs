@@ -105,3 +105,138 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     }
     offset
 }
+
+/// The largest `.cit` file citc reads: upstream's whole catalog is 15 KB, so
+/// this leaves room for catalogs a thousand times larger, and still bounds
+/// the memory an input can make citc use.
+pub const MAX_SOURCE_BYTES: u64 = 32 << 20;
+
+/// Why an input file could not be read; `help` says what to do.
+#[derive(Debug)]
+pub struct ReadError {
+    pub message: String,
+    pub help: String,
+}
+
+/// Reads an input file as text: only a regular file (symlinks followed),
+/// at most `limit` bytes, UTF-8; a leading byte-order mark is dropped. A
+/// FIFO, a device or a folder is refused before anything is read, so citc
+/// never waits on a pipe nor reads `/dev/zero` until memory runs out.
+pub fn read_input(path: &Path, what: &str, limit: u64) -> Result<String, ReadError> {
+    let bytes = read_input_bytes(path, what, limit)?;
+    let text = String::from_utf8(bytes).map_err(|err| ReadError {
+        message: format!(
+            "cannot read {what} {}: it is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            err.utf8_error().valid_up_to()
+        ),
+        help: "save the file as UTF-8".to_string(),
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+/// [`read_input`] without the text decoding.
+pub fn read_input_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let io_error = |err: std::io::Error| ReadError {
+        message: format!(
+            "cannot read {what} {}: {}",
+            path.display(),
+            plain_io_error(&err)
+        ),
+        help: match err.kind() {
+            std::io::ErrorKind::NotFound => "check the path".to_string(),
+            std::io::ErrorKind::PermissionDenied => "check the file's permissions".to_string(),
+            _ => "check the path and that the file is readable".to_string(),
+        },
+    };
+    // Refuse what is not a regular file before opening it: opening a FIFO
+    // for reading blocks until a writer comes.
+    let metadata = std::fs::metadata(path).map_err(io_error)?;
+    check_regular(path, what, &metadata)?;
+    let file = open_nonblocking(path).map_err(io_error)?;
+    // Checked again on the open file: the path may have changed in between.
+    check_regular(path, what, &file.metadata().map_err(io_error)?)?;
+    let mut bytes = Vec::with_capacity(metadata.len().min(limit) as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError {
+            message: format!(
+                "{what} {} is larger than citc reads ({} MiB at most)",
+                path.display(),
+                limit >> 20
+            ),
+            help: "split the catalog into files joined by `import`, or check that this is the file you meant".to_string(),
+        });
+    }
+    Ok(bytes)
+}
+
+fn check_regular(path: &Path, what: &str, metadata: &std::fs::Metadata) -> Result<(), ReadError> {
+    if metadata.is_file() {
+        return Ok(());
+    }
+    let kind = file_kind(metadata);
+    Err(ReadError {
+        message: format!(
+            "cannot read {what} {}: it is {kind}, not a regular file",
+            path.display()
+        ),
+        help: format!("give the path of a regular file; citc does not read {kind}s"),
+    })
+}
+
+/// "a folder", "a FIFO", … for messages.
+pub fn file_kind(metadata: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = metadata.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if metadata.is_dir() {
+        "a folder"
+    } else if metadata.is_file() {
+        "a file"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK: if a FIFO took the file's place since the check, opening
+    // it returns at once instead of waiting for a writer.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// An I/O error without Rust's "(os error N)" suffix.
+pub fn plain_io_error(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{read_input, FileId, SourceMap, Span, MAX_SOURCE_BYTES};
 use crate::syntax::{self, ast};
 
 /// The standard library, embedded so that `citc` works alone.
@@ -41,7 +41,7 @@ pub enum Root<'a> {
 pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<ParsedFile> {
     let mut files = Vec::new();
     let root_id = match root {
-        Root::Path(path) => match std::fs::read_to_string(path) {
+        Root::Path(path) => match read_input(path, "catalog", MAX_SOURCE_BYTES) {
             Ok(text) => {
                 let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
                 sources.add(path.display().to_string(), Some(canonical), text)
@@ -50,12 +50,7 @@ pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) ->
                 // No span to point at: report against an empty pseudo-file.
                 let id = sources.add(path.display().to_string(), None, String::new());
                 diags.push(
-                    Diagnostic::new(
-                        "E0002",
-                        Span::new(id, 0, 0),
-                        format!("cannot read {}: {err}", path.display()),
-                    )
-                    .help("check the path of the catalog file"),
+                    Diagnostic::new("E0002", Span::new(id, 0, 0), err.message).help(err.help),
                 );
                 return files;
             }
@@ -187,20 +182,34 @@ fn resolve_import(
     if let Some(id) = sources.find_path(&canonical) {
         return Some((id, false));
     }
-    match std::fs::read_to_string(&full) {
+    if full.extension().and_then(|e| e.to_str()) != Some("cit") {
+        diags.push(
+            Diagnostic::new(
+                "E0002",
+                import.span,
+                format!(
+                    "cannot import `{}`: only `.cit` files can be imported",
+                    import.path
+                ),
+            )
+            .label("not a .cit file")
+            .help("name a .cit catalog file, or a standard-library module such as `std/sizes`"),
+        );
+        return None;
+    }
+    match read_input(&full, "imported file", MAX_SOURCE_BYTES) {
         Ok(text) => Some((
             sources.add(import.path.clone(), Some(canonical), text),
             true,
         )),
         Err(err) => {
             diags.push(
-                Diagnostic::new(
-                    "E0002",
-                    import.span,
-                    format!("cannot read `{}`: {err}", import.path),
-                )
-                .label("imported here")
-                .help("relative imports are resolved from the directory of the importing file"),
+                Diagnostic::new("E0002", import.span, err.message)
+                    .label("imported here")
+                    .help(format!(
+                        "{}; relative imports are resolved from the directory of the importing file",
+                        err.help
+                    )),
             );
             None
         }
