@@ -609,6 +609,19 @@ Fix: share fields through mixins instead of long chains of parents.
 ",
     },
     CodeInfo {
+        code: "E0119",
+        severity: E,
+        title: "empty catalog",
+        explanation: "The catalog defines no instance types and no preferences, so its build \
+would be five empty bundles. An empty file, a file of comments only, or a catalog whose \
+definitions are all abstract (`abstract preference`, mixins, tables) gets this error, so that \
+a wrong path or a lost edit never replaces a good release with an empty one.\n\nMistake:\n\n\
+    // catalog.cit\n    import \"std/sizes\"\n\nFix: define something to build:\n\n\
+    preference alpine { spec.devices.preferredDiskBus = \"virtio\" }\n\nor, if an empty \
+release is really intended, `citc build --allow-empty` (it still never replaces a build that \
+has resources without --force).\n",
+    },
+    CodeInfo {
         code: "W0109",
         severity: W,
         title: "import cycle",

@@ -71,6 +71,11 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// The paths on disk of every loaded file (the embedded stdlib has none).
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().filter_map(|f| f.path.as_deref())
+    }
+
     pub fn find_path(&self, path: &Path) -> Option<FileId> {
         self.files
             .iter()
@@ -187,7 +192,8 @@ fn check_regular(path: &Path, what: &str, metadata: &std::fs::Metadata) -> Resul
             "cannot read {what} {}: it is {kind}, not a regular file",
             path.display()
         ),
-        help: format!("give the path of a regular file; citc does not read {kind}s"),
+        help: "give the path of a regular file; citc reads no FIFOs, devices or folders"
+            .to_string(),
     })
 }
 

@@ -71,9 +71,13 @@ fn missing_catalog_is_a_diagnostic() {
         &["check", "nope.cit", "--message-format", "short"],
         dir.path(),
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a missing file is an I/O failure"
+    );
     assert!(
-        stderr(&out).contains("error[E0002]: cannot read nope.cit"),
+        stderr(&out).contains("error[E0002]: cannot read catalog nope.cit"),
         "{}",
         stderr(&out)
     );
@@ -103,7 +107,7 @@ fn build_replaces_the_output_only_on_success() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let build = dir.path().join("_build");
     let before: Vec<(String, Vec<u8>)> = read_dir(&build);
-    assert_eq!(before.len(), 6);
+    assert_eq!(before.len(), 7, "six files and the manifest");
 
     // A broken catalog: the previous _build stays exactly as it was.
     std::fs::write(
@@ -130,17 +134,33 @@ fn build_replaces_the_output_only_on_success() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
-    // A good build replaces it as a whole, stale files included.
+    // A good build replaces it as a whole; a file citc did not write stops
+    // it, until --force says to replace it too.
     std::fs::write(build.join("stale.yaml"), "old").expect("write stale");
     std::fs::write(dir.path().join("catalog.cit"), catalog_text()).expect("write");
     let out = citc(
         &["build", "catalog.cit", "--version", "v3", "-o", "_build"],
         dir.path(),
     );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("stale.yaml"), "{}", stderr(&out));
+    let out = citc(
+        &[
+            "build",
+            "catalog.cit",
+            "--version",
+            "v3",
+            "-o",
+            "_build",
+            "--force",
+        ],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(0));
     let after = read_dir(&build);
-    assert_eq!(after.len(), 6);
-    assert!(String::from_utf8_lossy(&after[1].1).contains("common-instancetypes-version: v3"));
+    assert_eq!(after.len(), 7, "six files and the manifest");
+    assert_eq!(after[0].0, ".citc-build");
+    assert!(String::from_utf8_lossy(&after[2].1).contains("common-instancetypes-version: v3"));
 }
 
 #[test]
@@ -287,7 +307,19 @@ fn a_failure_while_writing_keeps_the_previous_output() {
     let out = dir.path().join("_build");
     std::fs::create_dir(&out).expect("mkdir");
     std::fs::write(out.join("common-instancetypes-all-bundle.yaml"), "previous").expect("write");
-    let result = citc::emit::bundle::write_dir_atomically(&out, |staging| {
+    std::fs::write(
+        out.join(".citc-build"),
+        "# documents: 1\ncommon-instancetypes-all-bundle.yaml\n",
+    )
+    .expect("write");
+    let names = ["common-instancetypes-all-bundle.yaml".to_string()];
+    let options = citc::emit::outdir::Options {
+        force: false,
+        protected: &[],
+        files: &names,
+        documents: 1,
+    };
+    let result = citc::emit::outdir::replace_dir(&out, &options, |staging| {
         std::fs::write(
             staging.join("common-instancetypes-all-bundle.yaml"),
             "half of the new",
@@ -297,10 +329,16 @@ fn a_failure_while_writing_keeps_the_previous_output() {
     assert!(result.is_err());
     assert_eq!(
         read_dir(&out),
-        [(
-            "common-instancetypes-all-bundle.yaml".to_string(),
-            b"previous".to_vec()
-        )]
+        [
+            (
+                ".citc-build".to_string(),
+                b"# documents: 1\ncommon-instancetypes-all-bundle.yaml\n".to_vec()
+            ),
+            (
+                "common-instancetypes-all-bundle.yaml".to_string(),
+                b"previous".to_vec()
+            )
+        ]
     );
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .expect("read dir")
@@ -318,9 +356,9 @@ fn an_unwritable_output_is_an_error_and_touches_nothing() {
         &["build", "catalog.cit", "-o", "blocker/_build"],
         dir.path(),
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("cannot write blocker/_build"),
+        stderr(&out).contains("blocker/_build: Not a directory"),
         "{}",
         stderr(&out)
     );
@@ -337,7 +375,7 @@ fn unreadable_inputs_are_diagnostics() {
     std::fs::create_dir(dir.path().join("folder.cit")).expect("mkdir");
     for name in ["binary.cit", "folder.cit"] {
         let out = citc(&["check", name, "--message-format", "short"], dir.path());
-        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert_eq!(out.status.code(), Some(2), "{name}");
         assert!(
             stderr(&out).contains("error[E0002]"),
             "{name}: {}",

@@ -67,7 +67,7 @@ fn unknown_imports() {
         out,
         [
             "test.cit:1:8: error[E0101]: no standard-library module `std/kubvirt`",
-            "test.cit:2:8: error[E0002]: cannot read `no/such/file.cit`: No such file or directory (os error 2)",
+            "test.cit:2:8: error[E0002]: cannot read `no/such/file.cit`: No such file or directory",
         ]
     );
 }

@@ -26,7 +26,30 @@ pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic
     }
     requirements::check(catalog, diags);
     lint::check_catalog(catalog, diags);
+    check_not_empty(files, catalog, diags);
 }
+
+/// A catalog that defines nothing would build empty bundles over a good
+/// release; that is almost always a wrong file or a lost edit. Reported only
+/// when nothing else is wrong (a syntax error also leaves no resources).
+fn check_not_empty(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    if !catalog.resources.is_empty() || diags.iter().any(Diagnostic::is_error) {
+        return;
+    }
+    let Some(root) = files.first() else { return };
+    diags.push(
+        Diagnostic::new(
+            EMPTY_CATALOG,
+            crate::source::Span::new(root.id, 0, 0),
+            "the catalog defines no instance types and no preferences",
+        )
+        .label("nothing to build")
+        .help("define a `series` or a `preference` (see grammar/LANGUAGE.md), check that this is the right file, or pass --allow-empty if an empty release is intended"),
+    );
+}
+
+/// The code of an empty catalog, which `--allow-empty` lets through.
+pub const EMPTY_CATALOG: &str = "E0119";
 
 /// Removes the warnings that an `allow` covers. An `allow` that names an
 /// error or an unknown code is itself an error; one that silences nothing

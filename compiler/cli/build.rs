@@ -7,38 +7,72 @@ use clap::Args;
 
 use super::{report, MessageFormat};
 use crate::diagnostic::sort_diagnostics;
-use crate::emit::bundle;
+use crate::emit::{bundle, outdir};
 use crate::{analyze, resolve};
 
 /// Compile a catalog into the five release bundles and CHECKSUMS.sha256.
 ///
-/// The output directory is replaced as a whole, only when the catalog
-/// compiles without errors: on any error nothing in it changes.
+/// The output folder is replaced as a whole, only when the catalog compiles
+/// without errors: on any error nothing in it changes. citc replaces a
+/// folder only when it made it: a folder that does not exist, is empty, or
+/// holds exactly a previous build (listed in its `.citc-build` manifest).
+/// A folder of other files is refused unless --force; a folder that holds
+/// the catalog, an import or the current directory is always refused. A
+/// symlink to a folder writes into that folder. Builds into one folder run
+/// one at a time; a build killed mid-way leaves the previous output intact.
 ///
 /// With --check, nothing is written: the command verifies that the output
-/// directory holds exactly what the catalog compiles to (a CI gate for a
+/// folder holds exactly what the catalog compiles to (a CI gate for a
 /// committed _build), and exits 1 listing the stale files with a short diff.
+///
+/// Exit codes: 0 written (or up to date); 1 the catalog has errors, or with
+/// --check the output is stale; 2 usage and I/O errors (unreadable catalog
+/// or import, output folder refused or not writable, invalid --version).
 #[derive(Args)]
 pub struct BuildArgs {
     /// The catalog to compile.
     catalog: PathBuf,
-    /// Output directory.
+    /// Output folder; `-` writes the all-bundle to stdout instead.
     #[arg(short, long, default_value = "_build")]
     output: PathBuf,
-    /// Release version for the common-instancetypes-version label
-    /// [default: `git describe --tags` of the catalog's directory, else `noversion`].
+    /// Release version for the common-instancetypes-version label; must be a
+    /// valid label value [default: `git describe --tags --dirty` of the
+    /// catalog's folder, else `noversion`].
     #[arg(long)]
     version: Option<String>,
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
-    /// Write nothing; exit 1 if the output directory is not up to date.
+    /// Write nothing; exit 1 if the output folder is not up to date.
     #[arg(long)]
     check: bool,
+    /// Replace an output folder that holds files citc did not write (never
+    /// one that holds the catalog, its imports or the current directory).
+    #[arg(long)]
+    force: bool,
+    /// Build a catalog that defines no resources (E0119) into empty bundles.
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
-    let version = args.version.unwrap_or_else(|| git_describe(&args.catalog));
+    let version = match args.version {
+        Some(version) => match validate_version(&version) {
+            Ok(()) => version,
+            Err(problem) => {
+                eprintln!("error: --version {version:?} {problem}");
+                eprintln!("  help: a version is a label value: at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (e.g. v1.7.0)");
+                return ExitCode::from(2);
+            }
+        },
+        None => git_describe(&args.catalog),
+    };
     let mut analysis = analyze(resolve::Root::Path(&args.catalog));
+    if args.allow_empty {
+        analysis
+            .diagnostics
+            .retain(|d| d.code != crate::check::EMPTY_CATALOG);
+    }
+    let documents = analysis.catalog.resources.len();
     let rendered = if analysis.has_errors() {
         Vec::new()
     } else {
@@ -50,29 +84,85 @@ pub fn run(args: BuildArgs) -> ExitCode {
         &analysis.diagnostics,
         args.message_format,
     );
-    if analysis.diagnostics.iter().any(|d| d.is_error()) {
-        return ExitCode::from(1);
+    if let Some(code) = super::diagnostics_exit_code(&analysis.diagnostics) {
+        return code;
     }
+    if args.output.as_os_str() == "-" {
+        return write_stdout(&rendered);
+    }
+    let files = bundle::rendered_files(&rendered);
     if args.check {
-        return check_up_to_date(&args.output, &bundle::rendered_files(&rendered));
+        return check_up_to_date(&args.output, &files);
     }
-    match bundle::write_dir_atomically(&args.output, |dir| bundle::write_rendered(dir, &rendered)) {
+    let mut protected: Vec<PathBuf> = analysis.sources.paths().map(Path::to_path_buf).collect();
+    protected.push(args.catalog.clone());
+    protected.extend(std::env::current_dir().ok());
+    let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    let options = outdir::Options {
+        force: args.force,
+        protected: &protected,
+        files: &names,
+        documents,
+    };
+    drop(files);
+    match outdir::replace_dir(&args.output, &options, |dir| {
+        bundle::write_rendered(dir, &rendered)
+    }) {
         Ok(()) => {
             eprintln!(
-                "wrote {} documents in 6 files to {}",
+                "wrote {} documents in {} files to {}",
                 rendered.len() * 2,
+                names.len(),
                 args.output.display()
             );
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!(
-                "error: cannot write {}: {err}; it was left as it was",
-                args.output.display()
-            );
-            ExitCode::from(1)
+            eprintln!("error: {err}");
+            match &err {
+                outdir::OutputError::Refused { help, .. } => eprintln!("  help: {help}"),
+                _ => eprintln!("  {} was left as it was", args.output.display()),
+            }
+            ExitCode::from(2)
         }
     }
+}
+
+/// `-o -`: the all-bundle on stdout, for a pipe into kubectl.
+fn write_stdout(rendered: &[bundle::Rendered]) -> ExitCode {
+    use std::io::Write;
+    let files = bundle::rendered_files(rendered);
+    let all = files
+        .iter()
+        .find(|(name, _)| name == bundle::ALL_BUNDLE)
+        .map(|(_, bytes)| bytes.as_slice())
+        .unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    match out.write_all(all).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`| head`): what it read was right.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: cannot write to stdout: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A version is stamped into a label, so it must be a label value.
+pub fn validate_version(version: &str) -> Result<(), &'static str> {
+    if version.len() > 63 {
+        return Err("is longer than 63 characters");
+    }
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if !version.chars().all(ok_char) {
+        return Err("holds a character a label value cannot");
+    }
+    let alnum = |c: Option<char>| c.is_none_or(|c| c.is_ascii_alphanumeric());
+    if !alnum(version.chars().next()) || !alnum(version.chars().last()) {
+        return Err("must start and end with a letter or digit");
+    }
+    Ok(())
 }
 
 /// Compares the files `dir` should hold with what it holds.
@@ -88,7 +178,7 @@ fn check_up_to_date(dir: &Path, expected: &[(String, Vec<u8>)]) -> ExitCode {
     if let Ok(entries) = std::fs::read_dir(dir) {
         let mut extra: Vec<String> = entries
             .filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
-            .filter(|name| !expected.iter().any(|(n, _)| n == name))
+            .filter(|name| name != outdir::MANIFEST && !expected.iter().any(|(n, _)| n == name))
             .collect();
         extra.sort();
         for name in extra {
@@ -152,7 +242,7 @@ pub fn git_describe(catalog: &Path) -> String {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::process::Command::new("git")
-        .args(["describe", "--tags"])
+        .args(["describe", "--tags", "--dirty"])
         .current_dir(dir)
         .stderr(std::process::Stdio::null())
         .output()
@@ -160,6 +250,6 @@ pub fn git_describe(catalog: &Path) -> String {
         .filter(|out| out.status.success())
         .and_then(|out| String::from_utf8(out.stdout).ok())
         .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
+        .filter(|s| validate_version(s).is_ok())
         .unwrap_or_else(|| "noversion".to_string())
 }

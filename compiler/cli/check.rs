@@ -10,7 +10,8 @@ use crate::{compile, resolve};
 
 /// Type-check a catalog: schema, KubeVirt's rules, lints. Nothing is written.
 ///
-/// Exit codes: 0 clean (warnings allowed unless --deny warnings), 1 errors, 2 usage.
+/// Exit codes: 0 clean (warnings allowed unless --deny warnings); 1 errors
+/// (or warnings with --deny warnings); 2 usage errors and unreadable files.
 /// JSON and GitHub formats go to stdout; human and short to stderr.
 #[derive(Args)]
 pub struct CheckArgs {
@@ -21,6 +22,9 @@ pub struct CheckArgs {
     /// Treat warnings as errors: `--deny warnings` makes any warning fail the check.
     #[arg(long, value_enum)]
     deny: Vec<Deny>,
+    /// Accept a catalog that defines no resources (E0119).
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -29,14 +33,22 @@ enum Deny {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
-    let compilation = compile(resolve::Root::Path(&args.catalog), "noversion");
+    let mut compilation = compile(resolve::Root::Path(&args.catalog), "noversion");
+    if args.allow_empty {
+        compilation
+            .diagnostics
+            .retain(|d| d.code != crate::check::EMPTY_CATALOG);
+    }
     report(
         &compilation.sources,
         &compilation.diagnostics,
         args.message_format,
     );
+    if let Some(code) = super::diagnostics_exit_code(&compilation.diagnostics) {
+        return code;
+    }
     let warnings_fail = args.deny.contains(&Deny::Warnings) && !compilation.diagnostics.is_empty();
-    if compilation.has_errors() || warnings_fail {
+    if warnings_fail {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

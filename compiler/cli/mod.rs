@@ -1,8 +1,25 @@
 //! The command line: argument parsing and one file per command, each a thin
 //! layer over the library that maps results to exit codes.
 //!
-//! Exit codes: 0 success; 1 the catalog has errors (or the output could not
-//! be written); 2 usage errors (bad arguments, unknown code).
+//! Exit codes: 0 success; 1 the catalog has errors, or a check (`--check`,
+//! `--fail-on`, `--deny warnings`) failed; 2 usage errors and I/O failures
+//! (a missing or unreadable input, an output folder refused or unwritable).
+
+/// `eprintln!` and `eprint!` that never panic: a closed stderr must not
+/// change the exit status, which comes from the diagnostics alone. Defined
+/// before the command modules, so that they use these rather than std's.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
 
 mod build;
 mod check;
@@ -25,7 +42,9 @@ use crate::source::SourceMap;
     about = "Compiler for the .cit catalog language: KubeVirt instance types and preferences",
     long_about = "citc compiles a .cit catalog of KubeVirt instance types and preferences into the \
 release bundles that kubevirt/common-instancetypes publishes, byte for byte.\n\n\
-Exit codes: 0 success, 1 the catalog has errors (or output could not be written), 2 usage error."
+Exit codes: 0 success; 1 the catalog has errors, or a check (--check, --fail-on, --deny) \
+failed; 2 usage errors and I/O failures (a missing or unreadable file, an output folder refused \
+or not writable)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -52,12 +71,31 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 /// Prints a line on stdout. A closed pipe (`citc explain | head`) is not an
-/// error worth a panic: the reader has what it wanted, so stop quietly.
+/// error worth a panic, nor a reason to change the exit status: the reader
+/// has what it wanted, so later lines are dropped quietly.
 pub fn print_line(line: &str) {
     use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+    if CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     if writeln!(out, "{line}").is_err() {
-        std::process::exit(0);
+        CLOSED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The exit code that diagnostics call for, if any: 2 when an input could
+/// not be read (an I/O failure, like a missing file), else 1 when there is
+/// an error. Never from whether printing them succeeded.
+pub fn diagnostics_exit_code(diagnostics: &[Diagnostic]) -> Option<ExitCode> {
+    if diagnostics.iter().any(|d| d.code == "E0002") {
+        Some(ExitCode::from(2))
+    } else if diagnostics.iter().any(Diagnostic::is_error) {
+        Some(ExitCode::from(1))
+    } else {
+        None
     }
 }
 

@@ -1,8 +1,8 @@
 //! Bundles: the five release files and CHECKSUMS.sha256, built in memory,
-//! then written to the output directory atomically.
+//! then written into a folder (see `outdir` for how it replaces the output).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
@@ -268,54 +268,4 @@ impl<W: Write> HashingWriter<W> {
     fn finish(self) -> (W, String) {
         (self.inner, hex(&self.hasher.finalize()))
     }
-}
-
-/// Fills a fresh sibling of `dir` with `fill`, then swaps it in, so that
-/// `dir` is either left as it was or replaced as a whole.
-pub fn write_dir_atomically(
-    dir: &Path,
-    fill: impl FnOnce(&Path) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let base = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".to_string());
-    let staging = parent.join(format!(".{base}.citc-new-{}", std::process::id()));
-    let result = prepare_staging(&staging)
-        .and_then(|()| fill(&staging))
-        .and_then(|()| swap_into_place(&staging, dir, &parent, &base));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
-}
-
-fn prepare_staging(staging: &Path) -> std::io::Result<()> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging)?;
-    }
-    std::fs::create_dir_all(staging)
-}
-
-/// Moves the old directory aside, the new one in, then deletes the old one.
-/// If the second rename fails the old directory is put back.
-fn swap_into_place(staging: &Path, dir: &Path, parent: &Path, base: &str) -> std::io::Result<()> {
-    if !dir.exists() {
-        return std::fs::rename(staging, dir);
-    }
-    let old = parent.join(format!(".{base}.citc-old-{}", std::process::id()));
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
-    }
-    std::fs::rename(dir, &old)?;
-    if let Err(err) = std::fs::rename(staging, dir) {
-        let _ = std::fs::rename(&old, dir);
-        return Err(err);
-    }
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(())
 }

@@ -1,3 +1,4 @@
 //! Emit: Kubernetes documents become bytes (go-yaml v2 style), bundles and checksums.
 pub mod bundle;
+pub mod outdir;
 pub mod yaml;

@@ -203,8 +203,13 @@ fn resolve_import(
             true,
         )),
         Err(err) => {
+            // Name the file as the import spells it, not as joined.
+            let message = err.message.replace(
+                &format!("imported file {}", full.display()),
+                &format!("`{}`", import.path),
+            );
             diags.push(
-                Diagnostic::new("E0002", import.span, err.message)
+                Diagnostic::new("E0002", import.span, message)
                     .label("imported here")
                     .help(format!(
                         "{}; relative imports are resolved from the directory of the importing file",

@@ -2,6 +2,8 @@
 //! it: `render_human` (miette's graphical report) and `render_short`
 //! (`file:line:col: severity[code]: message`).
 
+mod excerpt;
+
 use crate::codes;
 use crate::source::{SourceMap, Span};
 
@@ -137,32 +139,33 @@ pub fn render_short(sources: &SourceMap, diag: &Diagnostic) -> String {
 /// secondary labels of the same file, the help line; labels in other files
 /// follow as notes with their own snippet.
 pub fn render_human(sources: &SourceMap, diag: &Diagnostic, color: bool) -> String {
-    use miette::{
-        GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
-    };
+    use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
 
     let file = sources.get(diag.span.file);
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        non_empty(&diag.label),
-        (
-            diag.span.start as usize,
-            (diag.span.end - diag.span.start) as usize,
-        ),
-    )];
     let mut notes = Vec::new();
+    let mut spans = vec![(diag.span.start as usize, diag.span.end as usize)];
+    let mut messages = vec![non_empty(&diag.label)];
     for secondary in &diag.secondary {
         if secondary.span.file == diag.span.file {
-            labels.push(LabeledSpan::new_with_span(
-                Some(secondary.message.clone()),
-                (
-                    secondary.span.start as usize,
-                    (secondary.span.end - secondary.span.start) as usize,
-                ),
-            ));
+            spans.push((secondary.span.start as usize, secondary.span.end as usize));
+            messages.push(Some(secondary.message.clone()));
         } else {
             notes.push(secondary);
         }
     }
+    let (excerpt, moved) = excerpt::Excerpt::new(file, &spans);
+    let labels: Vec<LabeledSpan> = moved
+        .into_iter()
+        .zip(messages)
+        .enumerate()
+        .map(|(i, (span, message))| {
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(message, span)
+            } else {
+                LabeledSpan::new_with_span(message, span)
+            }
+        })
+        .collect();
     let severity = match diag.severity {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
@@ -181,8 +184,7 @@ pub fn render_human(sources: &SourceMap, diag: &Diagnostic, color: bool) -> Stri
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
-    let source = NamedSource::new(file.name.clone(), file.text.clone());
-    let report = miette::Report::new(report).with_source_code(source);
+    let report = miette::Report::new(report).with_source_code(excerpt);
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         out = render_short(sources, diag);
     }
