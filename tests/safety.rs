@@ -579,3 +579,76 @@ fn build_dash_o_dash_writes_the_all_bundle_to_stdout() {
     assert_eq!(text.matches("\n---\n").count() + 1, 2, "both kinds of p");
     assert!(!dir.path().join("-").exists());
 }
+
+/// Shapes that once took minutes or overflowed the stack: a chain of 20,000
+/// mixins, a chain of 10,000 parents defined child first, 100 files that
+/// all import each other. Each must finish with the right result (times
+/// are in the benchmark, `cargo bench --bench pipeline`, not asserted here).
+#[test]
+fn pathological_shapes_resolve() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut chain = String::new();
+    for i in 0..19_999 {
+        chain.push_str(&format!("mixin m{i} {{ use m{} }}\n", i + 1));
+    }
+    chain.push_str(
+        "mixin m19999 { spec.devices.preferredDiskBus = \"virtio\" }\npreference p { use m0 }\n",
+    );
+    std::fs::write(dir.path().join("chain.cit"), chain).expect("write");
+    let out = citc_within(
+        &["build", "chain.cit", "-o", "-"],
+        dir.path(),
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("preferredDiskBus: virtio"));
+
+    let mut parents = String::new();
+    for i in (1..10_000).rev() {
+        parents.push_str(&format!("preference p{i} : p{} {{ }}\n", i - 1));
+    }
+    parents.push_str("preference p0 { spec.devices.preferredDiskBus = \"virtio\" }\n");
+    std::fs::write(dir.path().join("parents.cit"), parents).expect("write");
+    let out = citc_within(
+        &["check", "parents.cit", "--message-format", "short"],
+        dir.path(),
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("error[E0118]"), "{}", stderr(&out));
+    // One per 256 links of the chain, at most: each names a place to cut it.
+    assert!(stderr(&out).lines().all(|l| l.contains("E0118")));
+    assert!(stderr(&out).lines().count() <= 10_000 / 256 + 1);
+
+    let mesh = dir.path().join("mesh");
+    std::fs::create_dir(&mesh).expect("mkdir");
+    for i in 0..100 {
+        let mut text = String::new();
+        for j in (0..100).filter(|&j| j != i) {
+            text.push_str(&format!("import \"f{j}.cit\"\n"));
+        }
+        text.push_str(&format!(
+            "preference p{i} {{ spec.devices.preferredDiskBus = \"virtio\" }}\n"
+        ));
+        std::fs::write(mesh.join(format!("f{i}.cit")), text).expect("write");
+    }
+    let out = citc_within(
+        &["check", "f0.cit", "--message-format", "short"],
+        &mesh,
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let warnings: Vec<&str> = std::str::from_utf8(&out.stderr)
+        .expect("utf8")
+        .lines()
+        .collect();
+    assert_eq!(
+        warnings.len(),
+        1,
+        "one W0109 for the whole group: {warnings:?}"
+    );
+    assert!(
+        warnings[0].contains("100 files import one another"),
+        "{warnings:?}"
+    );
+}

@@ -2,6 +2,7 @@
 //! relative to the importing file, and `std/...` modules embedded in the
 //! binary), and parses each file once.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
@@ -60,6 +61,9 @@ pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) ->
         }
     };
     let mut imports = Vec::new();
+    // Canonical paths by joined path: files that all import one another ask
+    // for the same few paths many times.
+    let mut canonical = HashMap::new();
     let mut queue = vec![root_id];
     let schema_text = STDLIB
         .iter()
@@ -86,7 +90,7 @@ pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) ->
         for item in &parsed.items {
             if let ast::Item::Import(import) = item {
                 if let Some((target, new)) =
-                    resolve_import(import, base_dir.as_deref(), sources, diags)
+                    resolve_import(import, base_dir.as_deref(), sources, &mut canonical, diags)
                 {
                     if new {
                         queue.push(target);
@@ -105,42 +109,100 @@ pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) ->
 
 /// Files are loaded once, so a cycle of imports does no harm; it is still
 /// worth a warning, because it usually means two files that should be one.
+/// One warning per group of files that import each other (a strongly
+/// connected component), found in time linear in the number of imports.
 fn report_import_cycles(
     imports: &[(FileId, FileId, Span)],
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let reaches = |from: FileId, to: FileId| {
-        let mut stack = vec![from];
-        let mut seen = vec![from];
-        while let Some(file) = stack.pop() {
-            if file == to {
-                return true;
+    let files = imports
+        .iter()
+        .map(|(from, to, _)| from.0.max(to.0) as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut next: Vec<Vec<usize>> = vec![Vec::new(); files];
+    for (from, to, _) in imports {
+        next[from.0 as usize].push(to.0 as usize);
+    }
+    let component = strongly_connected(&next);
+    let mut reported = vec![false; files];
+    // Imports are in load order: the first edge back to a file loaded no
+    // later than the importing one closes the group's cycle; report there.
+    for (from, to, span) in imports {
+        let (f, t) = (from.0 as usize, to.0 as usize);
+        if t > f || component[f] != component[t] || reported[component[f]] {
+            continue;
+        }
+        reported[component[f]] = true;
+        let size = component.iter().filter(|&&c| c == component[f]).count();
+        let group = if size > 2 {
+            format!(" ({size} files import one another)")
+        } else {
+            String::new()
+        };
+        diags.push(
+            Diagnostic::new(
+                "W0109",
+                *span,
+                format!(
+                    "import cycle: `{}` is imported back by a file it imports{group}",
+                    sources.get(*to).name
+                ),
+            )
+            .label("closes the cycle")
+            .help("files are loaded once, so this works; merge the files or move what both need into a third"),
+        );
+    }
+}
+
+/// The strongly connected component of every node (Kosaraju's algorithm,
+/// iterative: the input decides how deep a recursion would go).
+fn strongly_connected(next: &[Vec<usize>]) -> Vec<usize> {
+    let n = next.len();
+    let mut order = Vec::with_capacity(n);
+    let mut visited = vec![false; n];
+    for start in 0..n {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, child)) = stack.pop() {
+            if let Some(&to) = next[node].get(child) {
+                stack.push((node, child + 1));
+                if !visited[to] {
+                    visited[to] = true;
+                    stack.push((to, 0));
+                }
+            } else {
+                order.push(node);
             }
-            for (_, next, _) in imports.iter().filter(|(f, _, _)| *f == file) {
-                if !seen.contains(next) {
-                    seen.push(*next);
-                    stack.push(*next);
+        }
+    }
+    let mut back: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (from, targets) in next.iter().enumerate() {
+        for &to in targets {
+            back[to].push(from);
+        }
+    }
+    let mut component = vec![usize::MAX; n];
+    for (index, &root) in order.iter().rev().enumerate() {
+        if component[root] != usize::MAX {
+            continue;
+        }
+        component[root] = index;
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            for &from in &back[node] {
+                if component[from] == usize::MAX {
+                    component[from] = index;
+                    stack.push(from);
                 }
             }
         }
-        false
-    };
-    // Every cycle has an edge back to a file loaded no later than the
-    // importing one: report the cycle there, once.
-    for (from, to, span) in imports {
-        if to <= from && reaches(*to, *from) {
-            diags.push(
-                Diagnostic::new(
-                    "W0109",
-                    *span,
-                    format!("import cycle: `{}` is imported back by a file it imports", sources.get(*to).name),
-                )
-                .label("closes the cycle")
-                .help("files are loaded once, so this works; merge the files or move what both need into a third"),
-            );
-        }
     }
+    component
 }
 
 /// Finds the imported file, adding it to the source map unless it is already
@@ -149,6 +211,7 @@ fn resolve_import(
     import: &ast::Import,
     base_dir: Option<&Path>,
     sources: &mut SourceMap,
+    canonical_paths: &mut HashMap<PathBuf, PathBuf>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(FileId, bool)> {
     if import.path.starts_with("std/") || import.path == "std" {
@@ -178,7 +241,10 @@ fn resolve_import(
         Some(dir) => dir.join(&relative),
         None => relative,
     };
-    let canonical = full.canonicalize().unwrap_or_else(|_| full.clone());
+    let canonical = canonical_paths
+        .entry(full.clone())
+        .or_insert_with(|| full.canonicalize().unwrap_or_else(|_| full.clone()))
+        .clone();
     if let Some(id) = sources.find_path(&canonical) {
         return Some((id, false));
     }

@@ -8,6 +8,7 @@
 mod load;
 mod tree;
 
+use indexmap::IndexSet;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -115,6 +116,7 @@ pub fn resolve(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
         memo: HashMap::new(),
         in_progress: HashSet::new(),
         static_mixins: HashMap::new(),
+        static_flags: HashMap::new(),
     };
     resolver.collect(files);
     let instances = resolver.expand();
@@ -134,7 +136,15 @@ struct Resolver<'a, 'd> {
     /// Trees of mixins that read no variable, by name and kind: evaluated
     /// once and shared by every definition that uses them.
     static_mixins: HashMap<(String, Kind), Option<Node>>,
+    /// Whether each mixin is static (see `is_static_mixin`), by name.
+    static_flags: HashMap<String, bool>,
 }
+
+/// Resolution recurses along chains of mixins, which the input can make as
+/// long as it likes: past this much stack left, the recursion continues on
+/// a fresh heap-allocated segment instead of overflowing.
+const STACK_RED_ZONE: usize = 128 * 1024;
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
 
 /// Registers `name` in a namespace, reporting a duplicate with both places.
 fn register<T>(
@@ -782,7 +792,7 @@ impl<'a> Resolver<'a, '_> {
         let mut conflicts = Vec::new();
         let mut ok = true;
         for mixin in &uses {
-            let Some(tree) = self.mixin_tree(mixin, env, kind, &mut Vec::new()) else {
+            let Some(tree) = self.mixin_tree(mixin, env, kind, &mut IndexSet::new()) else {
                 ok = false;
                 continue;
             };
@@ -898,13 +908,14 @@ impl<'a> Resolver<'a, '_> {
         }
     }
 
-    /// A mixin's own tree: the mixins it uses, then its statements.
+    /// A mixin's own tree: the mixins it uses, then its statements. `stack`
+    /// holds the mixins being evaluated, in order, to report a cycle.
     fn mixin_tree(
         &mut self,
         name: &Ident,
         env: &Env,
         kind: Kind,
-        stack: &mut Vec<String>,
+        stack: &mut IndexSet<String>,
     ) -> Option<Node> {
         let Some(def) = self.symbols.mixins.get(&name.name).copied() else {
             let help = match closest(&name.name, self.symbols.mixins.keys().map(String::as_str)) {
@@ -921,6 +932,7 @@ impl<'a> Resolver<'a, '_> {
             return None;
         };
         if stack.contains(&name.name) {
+            let chain: Vec<&str> = stack.iter().map(String::as_str).collect();
             self.diags.push(
                 Diagnostic::new(
                     "E0106",
@@ -930,7 +942,7 @@ impl<'a> Resolver<'a, '_> {
                 .label("part of a cycle")
                 .with_secondary(
                     def.name.span,
-                    format!("cycle: {} -> {}", stack.join(" -> "), name.name),
+                    format!("cycle: {} -> {}", chain.join(" -> "), name.name),
                 )
                 .help("mixins must not use each other in a cycle"),
             );
@@ -940,14 +952,17 @@ impl<'a> Resolver<'a, '_> {
         if let Some(cached) = self.static_mixins.get(&cache_key) {
             return cached.clone();
         }
-        stack.push(name.name.clone());
+        stack.insert(name.name.clone());
         let mut uses = Vec::new();
         let mut assigns = Vec::new();
         self.flatten(&def.body, env, &mut uses, &mut assigns);
         let mut tree = Node::empty_map(def.body.span);
         let mut ok = true;
         for used in uses {
-            match self.mixin_tree(used, env, kind, stack) {
+            let used_tree = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+                self.mixin_tree(used, env, kind, stack)
+            });
+            match used_tree {
                 Some(t) => merge(&mut tree, t),
                 None => ok = false,
             }
@@ -955,33 +970,39 @@ impl<'a> Resolver<'a, '_> {
         ok &= self.apply_assigns(&mut tree, &assigns, env, kind, true);
         stack.pop();
         let result = ok.then_some(tree);
-        if self.is_static_mixin(&def.body, &mut Vec::new()) {
+        if self.is_static_mixin(&name.name) {
             self.static_mixins.insert(cache_key, result.clone());
         }
         result
     }
 
     /// Whether a mixin's tree is the same wherever it is used: no variables,
-    /// no `when`, and only mixins that are static too.
-    fn is_static_mixin(&self, body: &Block, seen: &mut Vec<String>) -> bool {
-        body.statements.iter().all(|statement| match statement {
+    /// no `when`, and only mixins that are static too. Memoised, so a chain
+    /// of mixins is walked once, not once per link.
+    fn is_static_mixin(&mut self, name: &str) -> bool {
+        if let Some(&known) = self.static_flags.get(name) {
+            return known;
+        }
+        let Some(def) = self.symbols.mixins.get(name).copied() else {
+            return false;
+        };
+        // Until known: a mixin in a cycle is not static (the cycle is an error).
+        self.static_flags.insert(name.to_string(), false);
+        let result = def.body.statements.iter().all(|statement| match statement {
             Statement::Assign { value, .. } => !reads_variables(value),
-            Statement::Use(names) => names.iter().all(|name| {
-                if seen.contains(&name.name) {
-                    return false;
-                }
-                seen.push(name.name.clone());
-                self.symbols
-                    .mixins
-                    .get(&name.name)
-                    .is_some_and(|def| self.is_static_mixin(&def.body, seen))
+            Statement::Use(names) => names.iter().all(|used| {
+                stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+                    self.is_static_mixin(&used.name)
+                })
             }),
             Statement::When { .. } => false,
             Statement::Sizes { .. }
             | Statement::Variants { .. }
             | Statement::Ratio { .. }
             | Statement::Allow(_) => true,
-        })
+        });
+        self.static_flags.insert(name.to_string(), result);
+        result
     }
 
     /// A path with its first segment replaced by an alias's target, if any.

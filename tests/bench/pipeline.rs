@@ -8,6 +8,10 @@
 //! not add up) and the growth factor between sizes.
 //!
 //! `cargo bench --bench pipeline -- --quick` skips the 1000x catalog.
+//! A second table times pathological shapes (long mixin and inheritance
+//! chains, files that all import each other, a large catalog): see shapes.rs.
+
+mod shapes;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -171,6 +175,10 @@ fn measure(scale: usize) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Ok(shape) = std::env::var("CITC_BENCH_SHAPE") {
+        shapes::measure(&shape, peak_rss_mib);
+        return;
+    }
     if let Some(scale) = std::env::var("CITC_BENCH_CHILD")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -216,6 +224,26 @@ fn main() {
         println!(
             "| {label} | {} | {} | {mib:.1} | {} | {} | {} | {} | {} | {} | {} | {} | {growth} | {} |",
             f[0], f[1], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11]
+        );
+    }
+    println!();
+    println!("| shape | input KiB | analyse ms | resources | diagnostics | peak MiB |");
+    println!("|---|---|---|---|---|---|");
+    for shape in shapes::SHAPES {
+        let out = Command::new(&args[0])
+            .env("CITC_BENCH_SHAPE", shape)
+            .output()
+            .expect("run the benchmark child");
+        let line = String::from_utf8_lossy(&out.stdout);
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if !out.status.success() || f.len() < 5 {
+            eprintln!("{shape}: failed\n{}", String::from_utf8_lossy(&out.stderr));
+            continue;
+        }
+        let kib = f[0].parse::<f64>().unwrap_or(0.0) / 1024.0;
+        println!(
+            "| {shape} | {kib:.0} | {} | {} | {} | {} |",
+            f[1], f[2], f[3], f[4]
         );
     }
 }
