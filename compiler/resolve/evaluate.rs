@@ -1,0 +1,511 @@
+//! Evaluation: each instance's tree, from its parent, its mixins (in
+//! order, with conflicts reported) and its own statements.
+
+use indexmap::IndexSet;
+use std::collections::HashMap;
+
+use super::*;
+
+impl<'a> Resolver<'a, '_> {
+    pub(super) fn evaluate(&mut self, instances: &[Instance<'a>]) -> Vec<Resource> {
+        let mut by_name: HashMap<&str, usize> = HashMap::new();
+        for (index, instance) in instances.iter().enumerate() {
+            if let Some(&first) = by_name.get(instance.name.as_str()) {
+                let first = &instances[first];
+                if first.kind == instance.kind {
+                    self.diags.push(
+                        Diagnostic::new("E0107", instance.span, format!("two {}s are named `{}`", instance.kind.keyword(), instance.name))
+                            .label("this makes the name again")
+                            .with_secondary(first.span, "first made here")
+                            .help("every resource needs a unique name: rename one, or leave the row out with `except`"),
+                    );
+                    continue;
+                }
+            }
+            by_name.insert(&instance.name, index);
+        }
+        let mut resources = Vec::new();
+        for instance in instances {
+            if instance.is_abstract {
+                continue;
+            }
+            if let Some(tree) = self.instance_tree(instance, instances, &by_name) {
+                resources.push(Resource {
+                    kind: instance.kind,
+                    name: instance.name.clone(),
+                    span: instance.span,
+                    tree,
+                    attributes: instance.attributes.clone(),
+                    ratio: instance.ratio,
+                });
+            }
+        }
+        resources
+    }
+
+    /// The full tree of an instance: parent, then mixins, then its own fields.
+    /// Memoized by name so that long inheritance chains are resolved once.
+    fn instance_tree(
+        &mut self,
+        instance: &Instance<'a>,
+        all: &[Instance<'a>],
+        by_name: &HashMap<&str, usize>,
+    ) -> Option<Node> {
+        let memo_key = format!("{}/{}", instance.kind.keyword(), instance.name);
+        if let Some(done) = self.memo.get(&memo_key) {
+            return done.clone();
+        }
+        // Each level of inheritance is a level of recursion here.
+        if self.in_progress.len() >= MAX_INHERITANCE_DEPTH {
+            self.diags.push(
+                Diagnostic::new(
+                    "E0118",
+                    instance.span,
+                    format!(
+                        "`{}` has more than {MAX_INHERITANCE_DEPTH} ancestors",
+                        instance.name
+                    ),
+                )
+                .label("inheritance chain too deep")
+                .help("share fields through mixins instead of very long chains of parents"),
+            );
+            self.memo.insert(memo_key, None);
+            return None;
+        }
+        if !self.in_progress.insert(memo_key.clone()) {
+            self.diags.push(
+                Diagnostic::new(
+                    "E0106",
+                    instance.span,
+                    format!("`{}` inherits from itself", instance.name),
+                )
+                .label("part of an inheritance cycle")
+                .help("inheritance must form a tree: remove one of the parents"),
+            );
+            self.memo.insert(memo_key, None);
+            return None;
+        }
+        let globals = Rc::clone(&self.symbols.globals);
+        let env = Env {
+            row: instance.row.clone(),
+            globals: &globals,
+        };
+        let result = match &instance.origin {
+            Origin::Series(chain) => {
+                let mut tree = Some(Node::empty_map(instance.span));
+                for series in chain {
+                    tree = tree
+                        .and_then(|t| self.apply_level(t, &series.body, &env, Kind::Instancetype));
+                }
+                tree
+            }
+            Origin::Definition { def, parent } => {
+                let base = match parent {
+                    None => Some(Node::empty_map(instance.span)),
+                    Some((parent_name, span)) => match by_name.get(parent_name.as_str()) {
+                        Some(&index) if all[index].kind == instance.kind => {
+                            self.instance_tree(&all[index], all, by_name)
+                        }
+                        _ => {
+                            let candidates = all
+                                .iter()
+                                .filter(|i| i.kind == instance.kind)
+                                .map(|i| i.name.as_str());
+                            let help = match closest(parent_name, candidates) {
+                                Some(best) => format!("did you mean `{best}`?"),
+                                None => format!(
+                                    "the parent must be another {}",
+                                    instance.kind.keyword()
+                                ),
+                            };
+                            self.diags.push(
+                                Diagnostic::new(
+                                    "E0103",
+                                    *span,
+                                    format!("unknown parent `{parent_name}`"),
+                                )
+                                .label(format!("no {} with this name", instance.kind.keyword()))
+                                .help(help),
+                            );
+                            None
+                        }
+                    },
+                };
+                base.and_then(|b| self.apply_level(b, &def.body, &env, def.kind))
+            }
+        };
+        self.in_progress.remove(&memo_key);
+        self.memo.insert(memo_key, result.clone());
+        result
+    }
+
+    /// One level of a definition: `base` (the parent's tree), then its mixins
+    /// in order, then its own statements. Two mixins that set one field to
+    /// different values are an error unless the statements set it too.
+    fn apply_level(&mut self, base: Node, body: &Block, env: &Env, kind: Kind) -> Option<Node> {
+        let mut uses = Vec::new();
+        let mut assigns = Vec::new();
+        self.flatten(body, env, &mut uses, &mut assigns);
+
+        let mut mixed = Node::empty_map(body.span);
+        let mut set_by: HashMap<String, (&Ident, Span, Node)> = HashMap::new();
+        let mut conflicts = Vec::new();
+        let mut ok = true;
+        for mixin in &uses {
+            let Some(tree) = self.mixin_tree(mixin, env, kind, &mut IndexSet::new()) else {
+                ok = false;
+                continue;
+            };
+            let mut mixin_leaves = Vec::new();
+            leaves(&tree, &mut Vec::new(), &mut mixin_leaves);
+            for (path, leaf) in mixin_leaves {
+                if let Some((other, other_span, other_value)) = set_by.get(&path) {
+                    if *other_value != *leaf && other.name != mixin.name {
+                        conflicts.push((
+                            path.clone(),
+                            (*other).clone(),
+                            *other_span,
+                            (*mixin).clone(),
+                            leaf.span,
+                            other_value.clone(),
+                            leaf.clone(),
+                        ));
+                    }
+                }
+                set_by.insert(path, (mixin, leaf.span, leaf.clone()));
+            }
+            merge(&mut mixed, tree);
+        }
+        let mut tree = base;
+        merge(&mut tree, mixed);
+
+        ok &= self.apply_assigns(&mut tree, &assigns, env, kind, true);
+        // Conflicts the definition settles by setting the field itself are fine.
+        let own_paths: Vec<String> = if conflicts.is_empty() {
+            Vec::new()
+        } else {
+            assigns
+                .iter()
+                .map(|(path, _, _)| self.expand_alias(path, kind).join("."))
+                .collect()
+        };
+        for (path, first, first_span, second, second_span, first_value, second_value) in conflicts {
+            let overridden = own_paths
+                .iter()
+                .any(|own| path == *own || path.starts_with(&format!("{own}.")));
+            if !overridden {
+                self.diags.push(
+                    Diagnostic::new(
+                        "E0109",
+                        second.span,
+                        format!(
+                            "mixins `{}` and `{}` set `{path}` to different values",
+                            first.name, second.name
+                        ),
+                    )
+                    .label(format!(
+                        "`{}` sets it to {}",
+                        second.name,
+                        show(&second_value)
+                    ))
+                    .with_secondary(
+                        first.span,
+                        format!("`{}` sets it to {}", first.name, show(&first_value)),
+                    )
+                    .with_secondary(first_span, format!("set by `{}` here", first.name))
+                    .with_secondary(second_span, format!("set by `{}` here", second.name))
+                    .help(format!(
+                        "set `{path}` in the definition itself to say which value wins"
+                    )),
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(tree)
+    }
+
+    /// The statements of a block with `when` resolved: mixins to use and
+    /// assignments to apply, in source order.
+    fn flatten<'b>(
+        &mut self,
+        block: &'b Block,
+        env: &Env,
+        uses: &mut Vec<&'b Ident>,
+        assigns: &mut Vec<(&'b Path, AssignOp, &'b Expr)>,
+    ) {
+        for statement in &block.statements {
+            match statement {
+                Statement::Use(names) => uses.extend(names.iter()),
+                Statement::Assign { path, op, value } => assigns.push((path, *op, value)),
+                Statement::When {
+                    variable,
+                    values,
+                    body,
+                } => {
+                    let Some(current) = env.lookup(&variable.name).and_then(|n| n.value.as_text())
+                    else {
+                        self.diags
+                            .push(unknown_variable(&variable.name, variable.span, env));
+                        continue;
+                    };
+                    let matches = values.iter().any(|v| {
+                        eval_scalar(v, env)
+                            .ok()
+                            .and_then(|n| n.value.as_text())
+                            .as_deref()
+                            == Some(current.as_str())
+                    });
+                    if matches {
+                        self.flatten(body, env, uses, assigns);
+                    }
+                }
+                // Handled by series expansion and by the checker.
+                Statement::Sizes { .. }
+                | Statement::Variants { .. }
+                | Statement::Ratio { .. }
+                | Statement::Allow(_) => {}
+            }
+        }
+    }
+
+    /// A mixin's own tree: the mixins it uses, then its statements. `stack`
+    /// holds the mixins being evaluated, in order, to report a cycle.
+    fn mixin_tree(
+        &mut self,
+        name: &Ident,
+        env: &Env,
+        kind: Kind,
+        stack: &mut IndexSet<String>,
+    ) -> Option<Node> {
+        let Some(def) = self.symbols.mixins.get(&name.name).copied() else {
+            let help = match closest(&name.name, self.symbols.mixins.keys().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => {
+                    "define it with `mixin NAME { ... }`, or import the file that does".to_string()
+                }
+            };
+            self.diags.push(
+                Diagnostic::new("E0102", name.span, format!("unknown mixin `{}`", name.name))
+                    .label("no such mixin")
+                    .help(help),
+            );
+            return None;
+        };
+        if stack.contains(&name.name) {
+            let chain: Vec<&str> = stack.iter().map(String::as_str).collect();
+            self.diags.push(
+                Diagnostic::new(
+                    "E0106",
+                    name.span,
+                    format!("mixin `{}` uses itself", name.name),
+                )
+                .label("part of a cycle")
+                .with_secondary(
+                    def.name.span,
+                    format!("cycle: {} -> {}", chain.join(" -> "), name.name),
+                )
+                .help("mixins must not use each other in a cycle"),
+            );
+            return None;
+        }
+        let cache_key = (name.name.clone(), kind);
+        if let Some(cached) = self.static_mixins.get(&cache_key) {
+            return cached.clone();
+        }
+        stack.insert(name.name.clone());
+        let mut uses = Vec::new();
+        let mut assigns = Vec::new();
+        self.flatten(&def.body, env, &mut uses, &mut assigns);
+        let mut tree = Node::empty_map(def.body.span);
+        let mut ok = true;
+        for used in uses {
+            let used_tree = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+                self.mixin_tree(used, env, kind, stack)
+            });
+            match used_tree {
+                Some(t) => merge(&mut tree, t),
+                None => ok = false,
+            }
+        }
+        ok &= self.apply_assigns(&mut tree, &assigns, env, kind, true);
+        stack.pop();
+        let result = ok.then_some(tree);
+        if self.is_static_mixin(&name.name) {
+            self.static_mixins.insert(cache_key, result.clone());
+        }
+        result
+    }
+
+    /// Whether a mixin's tree is the same wherever it is used: no variables,
+    /// no `when`, and only mixins that are static too. Memoised, so a chain
+    /// of mixins is walked once, not once per link.
+    fn is_static_mixin(&mut self, name: &str) -> bool {
+        if let Some(&known) = self.static_flags.get(name) {
+            return known;
+        }
+        let Some(def) = self.symbols.mixins.get(name).copied() else {
+            return false;
+        };
+        // Until known: a mixin in a cycle is not static (the cycle is an error).
+        self.static_flags.insert(name.to_string(), false);
+        let result = def.body.statements.iter().all(|statement| match statement {
+            Statement::Assign { value, .. } => !reads_variables(value),
+            Statement::Use(names) => names.iter().all(|used| {
+                stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+                    self.is_static_mixin(&used.name)
+                })
+            }),
+            Statement::When { .. } => false,
+            Statement::Sizes { .. }
+            | Statement::Variants { .. }
+            | Statement::Ratio { .. }
+            | Statement::Allow(_) => true,
+        });
+        self.static_flags.insert(name.to_string(), result);
+        result
+    }
+
+    /// A path with its first segment replaced by an alias's target, if any.
+    fn expand_alias<'p>(&self, path: &'p Path, kind: Kind) -> Vec<&'p str>
+    where
+        'a: 'p,
+    {
+        let first = path.segments[0].name.as_str();
+        let alias = self
+            .symbols
+            .aliases
+            .get(first)
+            .and_then(|slots| slots[alias_slot(Some(kind))].or(slots[alias_slot(None)]));
+        let mut keys: Vec<&'p str> = match alias {
+            Some(alias) => alias
+                .target
+                .segments
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect(),
+            None => vec![first],
+        };
+        keys.extend(path.segments[1..].iter().map(|s| s.name.as_str()));
+        keys
+    }
+
+    /// Whether a top-level path starts with `metadata`, `spec` or an alias of
+    /// the kind; reports E0113 with the closest name otherwise.
+    fn starts_known_path(&mut self, path: &Path, kind: Kind) -> bool {
+        let first = &path.segments[0];
+        let known = |slots: &[Option<&AliasDef>; 3]| {
+            slots[alias_slot(Some(kind))]
+                .or(slots[alias_slot(None)])
+                .is_some()
+        };
+        if first.name == "metadata"
+            || first.name == "spec"
+            || self.symbols.aliases.get(&first.name).is_some_and(known)
+        {
+            return true;
+        }
+        let mut names: Vec<&str> = self
+            .symbols
+            .aliases
+            .iter()
+            .filter(|(_, slots)| known(slots))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        names.sort_unstable();
+        let help = match closest(
+            &first.name,
+            names.iter().copied().chain(["metadata", "spec"]),
+        ) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if names.is_empty() => {
+                "fields go under `spec.` or `metadata.labels` / `metadata.annotations`".to_string()
+            }
+            None => format!(
+                "fields go under `spec.` or `metadata.`, or start with an alias of {}s: {}",
+                kind.keyword(),
+                names.join(", ")
+            ),
+        };
+        self.diags.push(
+            Diagnostic::new(
+                "E0113",
+                first.span,
+                format!("unknown top-level field `{}`", first.name),
+            )
+            .label("not `metadata`, `spec` or an alias")
+            .help(help),
+        );
+        false
+    }
+
+    /// Applies assignments to `tree` in order. Aliases apply at the top of a
+    /// definition or mixin; inside a map literal, keys are literal.
+    fn apply_assigns<'p>(
+        &mut self,
+        tree: &mut Node,
+        assigns: &[(&'p Path, AssignOp, &'p Expr)],
+        env: &Env,
+        kind: Kind,
+        aliases: bool,
+    ) -> bool
+    where
+        'a: 'p,
+    {
+        let mut ok = true;
+        for (path, op, value) in assigns {
+            if aliases && !self.starts_known_path(path, kind) {
+                ok = false;
+                continue;
+            }
+            let Some(node) = self.eval_value(value, env, kind) else {
+                ok = false;
+                continue;
+            };
+            let keys = if aliases {
+                self.expand_alias(path, kind)
+            } else {
+                path.segments.iter().map(|s| s.name.as_str()).collect()
+            };
+            if let Err(d) = set_path(tree, &keys, node, *op == AssignOp::Replace, path.span) {
+                self.diags.push(d);
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    fn eval_value(&mut self, expr: &Expr, env: &Env, kind: Kind) -> Option<Node> {
+        match expr {
+            Expr::Map(block) => self.eval_block(block, env, Some(kind)),
+            other => eval_scalar(other, env).map_err(|d| self.diags.push(d)).ok(),
+        }
+    }
+
+    /// A map literal: its assignments applied to an empty map.
+    pub(super) fn eval_block(&mut self, block: &Block, env: &Env, kind: Option<Kind>) -> Option<Node> {
+        let mut uses = Vec::new();
+        let mut assigns = Vec::new();
+        self.flatten(block, env, &mut uses, &mut assigns);
+        if let Some(first) = uses.first() {
+            self.diags.push(
+                Diagnostic::new(
+                    "E0116",
+                    first.span,
+                    "`use` is only allowed at the top of a definition or mixin",
+                )
+                .label("inside a map")
+                .help("move the `use` statement to the definition's top level"),
+            );
+            return None;
+        }
+        let mut tree = Node::empty_map(block.span);
+        let ok = self.apply_assigns(
+            &mut tree,
+            &assigns,
+            env,
+            kind.unwrap_or(Kind::Preference),
+            false,
+        );
+        ok.then_some(tree)
+    }
+}
