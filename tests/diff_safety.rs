@@ -512,7 +512,21 @@ fn checksums_are_verified_when_the_release_publishes_them() {
     );
     let dir = catalog_for(port);
     let out = download(dir.path(), &[]);
-    assert_refused(&out, &["sha256", "CHECKSUMS.sha256", &digest]);
+    assert_refused(
+        &out,
+        &[
+            "sha256",
+            "CHECKSUMS.sha256",
+            &digest,
+            "help: the download does not match",
+        ],
+    );
+    // An error of its own, not one more step that found nothing.
+    assert!(
+        !stderr(&out).contains("tried, in order"),
+        "{}",
+        stderr(&out)
+    );
     assert!(cached_files(dir.path()).is_empty(), "nothing cached");
 
     // A checksum file that does not list the asset.
@@ -544,6 +558,11 @@ fn a_download_is_bounded_in_size_and_must_be_a_release() {
         let dir = catalog_for(port);
         let out = download(dir.path(), &[]);
         assert_refused(&out, &[needle]);
+        assert!(
+            !stderr(&out).contains("tried, in order"),
+            "{}",
+            stderr(&out)
+        );
         assert!(cached_files(dir.path()).is_empty(), "nothing cached");
     }
 }

@@ -21,7 +21,8 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 use super::read::{parse_bundle, MAX_BUNDLE_BYTES};
-use super::refs::{Lookup, Resolved, Source};
+use super::refs::{Lookup, Miss, Resolved, Source};
+use super::Error;
 use crate::source::{read_input, FileId, MAX_SOURCE_BYTES};
 use crate::syntax::ast::{Expr, Item, TextPart};
 use crate::syntax::parse_file;
@@ -87,35 +88,36 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 
 /// The release `reference`, from the cache or the network. The error says
 /// why this step found nothing (it is listed with the other steps').
-pub(super) fn download(reference: &str, lookup: &Lookup) -> Result<Resolved, String> {
+pub(super) fn download(reference: &str, lookup: &Lookup) -> Result<Resolved, Miss> {
+    let not_here = Miss::NotHere;
     if !lookup.catalog.is_file() {
-        return Err(format!(
+        return Err(not_here(format!(
             "there is no catalog {} to take `let {RELEASE_URL_CONSTANT}` from",
             lookup.catalog.display()
-        ));
+        )));
     }
-    let Some(template) = release_url_template(lookup.catalog)? else {
-        return Err(format!(
+    let Some(template) = release_url_template(lookup.catalog).map_err(not_here)? else {
+        return Err(not_here(format!(
             "{} declares no `let {RELEASE_URL_CONSTANT} = \"https://…/\\${{version}}/…\"`",
             lookup.catalog.display()
-        ));
+        )));
     };
     if !template.contains(VERSION_PLACEHOLDER) {
-        return Err(format!(
+        return Err(not_here(format!(
             "`let {RELEASE_URL_CONSTANT}` has no {VERSION_PLACEHOLDER}"
-        ));
+        )));
     }
     let plain_http = template.starts_with("http://");
     if !template.starts_with("https://") && !plain_http {
-        return Err(format!(
+        return Err(not_here(format!(
             "`let {RELEASE_URL_CONSTANT}` is not an https:// URL"
-        ));
+        )));
     }
     if plain_http && !lookup.allow_http {
-        return Err(format!(
+        return Err(not_here(format!(
             "`let {RELEASE_URL_CONSTANT}` is a plain http:// URL, and downloads are https only \
              (pass --allow-http to download over http anyway)"
-        ));
+        )));
     }
     let release_name = !reference.is_empty()
         && !reference.starts_with(['.', '-'])
@@ -123,7 +125,7 @@ pub(super) fn download(reference: &str, lookup: &Lookup) -> Result<Resolved, Str
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'));
     if !release_name {
-        return Err(format!("`{reference}` is not a release name"));
+        return Err(not_here(format!("`{reference}` is not a release name")));
     }
     let url = template.replace(VERSION_PLACEHOLDER, reference);
     let mut messages = Vec::new();
@@ -164,7 +166,7 @@ pub(super) fn download(reference: &str, lookup: &Lookup) -> Result<Resolved, Str
         .build()
         .into();
     let bytes = fetch(&agent, &url, MAX_DOWNLOAD_BYTES)?
-        .ok_or_else(|| format!("GET {url} failed: http status: 404"))?;
+        .ok_or_else(|| not_here(format!("GET {url} failed: http status: 404")))?;
     let verified = match verify_checksum(&agent, &url, reference, &bytes)? {
         Some(sums) => format!(", sha256 verified against {sums}"),
         None => {
@@ -175,13 +177,19 @@ pub(super) fn download(reference: &str, lookup: &Lookup) -> Result<Resolved, Str
         }
     };
     let text = String::from_utf8(bytes).map_err(|err| {
-        format!(
-            "{url} is not UTF-8 text (invalid byte at offset {})",
-            err.utf8_error().valid_up_to()
+        Miss::Broken(
+            Error::new(format!(
+                "{url} is not UTF-8 text (invalid byte at offset {})",
+                err.utf8_error().valid_up_to()
+            ))
+            .with_help(RELEASE_URL_HELP),
         )
     })?;
     if let Err(err) = parse_bundle(&text, &url) {
-        return Err(format!("{url} is not a release bundle: {}", err.message));
+        return Err(Miss::Broken(
+            Error::new(format!("{url} is not a release bundle: {}", err.message))
+                .with_help(err.help.unwrap_or_else(|| RELEASE_URL_HELP.to_string())),
+        ));
     }
     // A cache that cannot be written is no reason to stop: the diff goes on.
     let not_cached = match cached {
@@ -223,18 +231,23 @@ fn check_cached(file: &Path) -> Result<(), String> {
         .map_err(|err| err.message)
 }
 
-/// GETs `url`: its body, at most `limit` bytes; `None` for a 404.
-fn fetch(agent: &ureq::Agent, url: &str, limit: u64) -> Result<Option<Vec<u8>>, String> {
+/// GETs `url`: its body, at most `limit` bytes; `None` for a 404. A
+/// failure to connect or another status is [`Miss::NotHere`] (listed with
+/// the other steps); a body beyond `limit` or a redirect to plain http is
+/// [`Miss::Broken`].
+fn fetch(agent: &ureq::Agent, url: &str, limit: u64) -> Result<Option<Vec<u8>>, Miss> {
     let mut response = match agent.get(url).call() {
         Ok(response) => response,
         Err(ureq::Error::StatusCode(404)) => return Ok(None),
         Err(ureq::Error::RequireHttpsOnly(_)) => {
-            return Err(format!(
-                "GET {url} was redirected to a plain http:// URL, and downloads are https only \
-                 (pass --allow-http to allow it)"
+            return Err(Miss::Broken(
+                Error::new(format!(
+                    "GET {url} was redirected to a plain http:// URL, and downloads are https only"
+                ))
+                .with_help("pass --allow-http to download over http anyway"),
             ))
         }
-        Err(err) => return Err(format!("GET {url} failed: {err}")),
+        Err(err) => return Err(Miss::NotHere(format!("GET {url} failed: {err}"))),
     };
     response
         .body_mut()
@@ -243,13 +256,21 @@ fn fetch(agent: &ureq::Agent, url: &str, limit: u64) -> Result<Option<Vec<u8>>, 
         .read_to_vec()
         .map(Some)
         .map_err(|err| match err {
-            ureq::Error::BodyExceedsLimit(_) => format!(
-                "{url} is larger than citc downloads ({} MiB at most)",
-                limit >> 20
+            ureq::Error::BodyExceedsLimit(_) => Miss::Broken(
+                Error::new(format!(
+                    "{url} is larger than citc downloads ({} MiB at most)",
+                    limit >> 20
+                ))
+                .with_help(RELEASE_URL_HELP),
             ),
-            err => format!("reading {url} failed: {err}"),
+            err => Miss::NotHere(format!("reading {url} failed: {err}")),
         })
 }
+
+const RELEASE_URL_HELP: &str =
+    "check that `let release_url` names a release's all-bundle (or a per-kind bundle)";
+const CHECKSUM_HELP: &str = "the download does not match the checksums the release publishes: \
+     it is corrupt or was altered; nothing was cached. Try again, or report it to the release's publisher";
 
 /// Checks `bytes` against the release's `CHECKSUMS.sha256`, fetched from
 /// the folder of `url`. `Ok(Some(its URL))` when verified, `Ok(None)` when
@@ -260,7 +281,7 @@ fn verify_checksum(
     url: &str,
     reference: &str,
     bytes: &[u8],
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, Miss> {
     let path = url.split(['?', '#']).next().unwrap_or(url);
     let Some((folder, asset)) = path.rsplit_once('/') else {
         return Ok(None);
@@ -286,12 +307,15 @@ fn verify_checksum(
         (name == asset || Some(name) == unsuffixed.as_deref()).then(|| sum.to_ascii_lowercase())
     });
     let Some(expected) = expected else {
-        return Err(format!(
-            "{sums_url} does not list {asset}{}: the download cannot be verified",
-            unsuffixed
-                .as_deref()
-                .map(|n| format!(" (nor {n})"))
-                .unwrap_or_default()
+        return Err(Miss::Broken(
+            Error::new(format!(
+                "{sums_url} does not list {asset}{}: the download cannot be verified",
+                unsuffixed
+                    .as_deref()
+                    .map(|n| format!(" (nor {n})"))
+                    .unwrap_or_default()
+            ))
+            .with_help(CHECKSUM_HELP),
         ));
     };
     let actual: String = Sha256::digest(bytes)
@@ -299,9 +323,11 @@ fn verify_checksum(
         .map(|b| format!("{b:02x}"))
         .collect();
     if actual != expected {
-        return Err(format!(
-            "the sha256 of {url} is {actual}, but {sums_url} lists {expected}: \
-             the download is corrupt or was altered, and is not used"
+        return Err(Miss::Broken(
+            Error::new(format!(
+                "the sha256 of {url} is {actual}, but {sums_url} lists {expected}"
+            ))
+            .with_help(CHECKSUM_HELP),
         ));
     }
     Ok(Some(sums_url))

@@ -86,7 +86,7 @@ pub struct Resolved {
 }
 
 /// Why a step found nothing.
-enum Miss {
+pub(super) enum Miss {
     /// REF is not this kind of thing: try the next step.
     NotHere(String),
     /// REF is this kind of thing, and it is broken: stop here.
@@ -137,7 +137,8 @@ pub fn resolve(reference: &str, lookup: &Lookup) -> Result<Resolved, Error> {
 
     match download(reference, lookup) {
         Ok(resolved) => return Ok(resolved),
-        Err(why) => tried.push(format!("a download: {why}")),
+        Err(Miss::NotHere(why)) => tried.push(format!("a download: {why}")),
+        Err(Miss::Broken(err)) => return Err(err),
     }
 
     Err(Error::new(format!(
