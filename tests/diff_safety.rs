@@ -446,7 +446,9 @@ fn plain_http_needs_allow_http_and_warns() {
 fn a_bad_cached_copy_is_downloaded_again() {
     let Some(release) = v1_7_0() else { return };
     let bundle = std::fs::read(release.join("common-instancetypes-all-bundle.yaml")).unwrap();
-    let (port, requests) = serve(vec![(ASSET.to_string(), bundle.clone())], 20);
+    // Ten connections: a bundle and a CHECKSUMS.sha256 (404) for each of
+    // the five downloads below; then the server is gone.
+    let (port, requests) = serve(vec![(ASSET.to_string(), bundle.clone())], 10);
     let dir = catalog_for(port);
     // Fills the cache.
     let out = download(dir.path(), &[]);
@@ -477,6 +479,23 @@ fn a_bad_cached_copy_is_downloaded_again() {
     }
     // No temporary files left in the cache folder.
     assert_eq!(cached_files(dir.path()).len(), 1);
+
+    // A bad cached copy, and the server gone: an error that says both.
+    std::fs::write(cached, b"").expect("spoil the cache");
+    let out = download(dir.path(), &[]);
+    assert_refused(
+        &out,
+        &[
+            "is unusable",
+            "holds no documents",
+            "downloading it again failed",
+        ],
+    );
+    assert!(
+        !stderr(&out).contains("tried, in order"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -140,6 +140,7 @@ pub(super) fn download(reference: &str, lookup: &Lookup) -> Result<Resolved, Mis
         dir.join("releases")
             .join(format!("{reference}-{hash}.yaml"))
     });
+    let mut bad_cache = None;
     if let Some(file) = cached.as_ref().filter(|f| f.exists()) {
         match check_cached(file) {
             Ok(()) => {
@@ -152,10 +153,11 @@ pub(super) fn download(reference: &str, lookup: &Lookup) -> Result<Resolved, Mis
                     messages,
                 })
             }
-            Err(why) => messages.push(format!(
-                "warning: the cached copy {} is unusable ({why}); downloading it again",
-                file.display()
-            )),
+            Err(why) => {
+                let unusable = format!("the cached copy {} is unusable ({why})", file.display());
+                messages.push(format!("warning: {unusable}; downloading it again"));
+                bad_cache = Some(unusable);
+            }
         }
     }
 
@@ -165,8 +167,21 @@ pub(super) fn download(reference: &str, lookup: &Lookup) -> Result<Resolved, Mis
         .user_agent(concat!("citc/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let bytes = fetch(&agent, &url, MAX_DOWNLOAD_BYTES)?
-        .ok_or_else(|| not_here(format!("GET {url} failed: http status: 404")))?;
+    let bytes = fetch(&agent, &url, MAX_DOWNLOAD_BYTES)
+        .and_then(|body| {
+            body.ok_or_else(|| not_here(format!("GET {url} failed: http status: 404")))
+        })
+        .map_err(|miss| match (miss, &bad_cache) {
+            // The release was there once: its download failing is no reason
+            // to look elsewhere.
+            (Miss::NotHere(why), Some(unusable)) => Miss::Broken(
+                Error::new(format!(
+                    "{unusable}, and downloading it again failed: {why}"
+                ))
+                .with_help("check the network and try again"),
+            ),
+            (miss, _) => miss,
+        })?;
     let verified = match verify_checksum(&agent, &url, reference, &bytes)? {
         Some(sums) => format!(", sha256 verified against {sums}"),
         None => {
