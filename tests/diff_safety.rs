@@ -585,3 +585,46 @@ fn a_download_is_bounded_in_size_and_must_be_a_release() {
         assert!(cached_files(dir.path()).is_empty(), "nothing cached");
     }
 }
+
+// ------------------------------------------------------------------ fuzzing finds
+
+/// Found by the diff_yaml fuzz target: `.nan` is not equal to itself as a
+/// float, so a release holding it differed from itself.
+#[test]
+fn a_release_with_nan_has_no_change_against_itself() {
+    let nan = format!("{PREFERENCE}  x: .nan\n  labels: {{a: .NaN}}\n");
+    let dir = with_old(nan.as_bytes());
+    let out = citc(
+        &[
+            "diff",
+            "old.yaml",
+            "old.yaml",
+            "--fail-on",
+            "any",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(
+            "\"summary\": {\"added\": 0, \"removed\": 0, \"changed\": 0, \"breaking\": 0}"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// Found by the diff_yaml fuzz target on its first input: an alias inside
+/// the value its anchor names was "a malformed value", with no help line.
+#[test]
+fn a_recursive_alias_is_refused_with_a_help() {
+    let recursive = "kind: VirtualMachinePreference\nmetadata:\n  name: a\nspec: &s {l: [*s]}\n";
+    let dir = with_old(recursive.as_bytes());
+    let out = citc(&["diff", "old.yaml", "new.yaml"], dir.path());
+    assert_refused(
+        &out,
+        &["old.yaml:4:15: an alias inside the value its anchor names"],
+    );
+}

@@ -84,13 +84,18 @@ pub fn read_path(path: &Path, label: &str) -> Result<Snapshot, Error> {
 /// The bundle files of a folder: the all-bundle when there is one (it holds
 /// every kind), else whichever per-kind bundles are there.
 pub fn bundle_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|err| Error::new(format!("cannot read the folder {}: {err}", dir.display())))?;
+    let unreadable = |err: std::io::Error| {
+        Error::new(format!(
+            "cannot read the folder {}: {}",
+            dir.display(),
+            crate::source::plain_io_error(&err)
+        ))
+        .with_help("check the path and the folder's permissions")
+    };
+    let entries = std::fs::read_dir(dir).map_err(unreadable)?;
     let mut names: Vec<String> = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|err| {
-            Error::new(format!("cannot read the folder {}: {err}", dir.display()))
-        })?;
+        let entry = entry.map_err(unreadable)?;
         names.push(entry.file_name().to_string_lossy().into_owned());
     }
     names.sort();
@@ -335,6 +340,12 @@ fn check_limits(text: &str, file: &str) -> Result<(), Refusal> {
                 }
             }
             Event::Alias(anchor) => {
+                if !anchors.contains_key(&anchor) && open.iter().any(|(a, _, _)| *a == anchor) {
+                    return Err(at(
+                        "an alias inside the value its anchor names".to_string(),
+                        "a value that contains itself has no end: this is not a release bundle",
+                    ));
+                }
                 let (n, b) = anchors.get(&anchor).copied().unwrap_or((1, 0));
                 nodes = nodes.saturating_add(n);
                 bytes = bytes.saturating_add(b);
@@ -378,7 +389,10 @@ fn to_yaml(node: &MarkedYaml, file: &str) -> Result<Yaml, Error> {
             "{file}:{}:{}: {what} is not supported in a bundle",
             node.span.start.line(),
             node.span.start.col() + 1
-        )))
+        ))
+        .with_help(
+            "release bundles hold plain Kubernetes YAML: maps with string keys, lists and scalars",
+        ))
     };
     Ok(match &node.data {
         YamlData::Value(scalar) => scalar_to_yaml(scalar),
@@ -503,6 +517,21 @@ mod tests {
         let err = parse_bundle(laughs, "l.yaml").unwrap_err();
         assert!(err.message.starts_with("l.yaml:5:"), "{err}");
         assert!(err.message.contains("aliases repeat more than"), "{err}");
+        // Found by the diff_yaml fuzz target: a recursive alias was "a
+        // malformed value", without a help line.
+        let err = parse_bundle(
+            "kind: VirtualMachinePreference\nspec: &s {l: [*s]}\n",
+            "r.yaml",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            "r.yaml:2:15: an alias inside the value its anchor names"
+        );
+        assert!(err.help.is_some());
+        let err = parse_bundle("kind: VirtualMachinePreference\n[a]: 1\n", "k.yaml").unwrap_err();
+        assert!(err.message.contains("a complex map key"), "{err}");
+        assert!(err.help.is_some());
         let empty = parse_bundle("# nothing\n---\n", "e.yaml").unwrap_err();
         assert_eq!(empty.message, "e.yaml holds no documents");
     }
