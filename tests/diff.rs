@@ -606,8 +606,8 @@ fn a_label_that_users_select_on_breaks_when_removed() {
 fn unified_diffs_show_canonical_yaml_per_resource() {
     let dir = two_bundles(
         // Another tool's style: sequences indented, keys out of order.
-        "kind: K\nmetadata:\n  name: a\nspec:\n  list:\n    - x: 1\n      z: 2\n  b: 1\n",
-        "---\nkind: K\nmetadata:\n  name: a\nspec:\n  b: 2\n  list:\n  - x: 1\n    z: 2\n",
+        "kind: VirtualMachinePreference\nmetadata:\n  name: a\nspec:\n  list:\n    - x: 1\n      z: 2\n  b: 1\n",
+        "---\nkind: VirtualMachinePreference\nmetadata:\n  name: a\nspec:\n  b: 2\n  list:\n  - x: 1\n    z: 2\n",
     );
     let out = citc(
         &["diff", "old.yaml", "new.yaml", "--format", "unified"],
@@ -617,7 +617,7 @@ fn unified_diffs_show_canonical_yaml_per_resource() {
     assert_eq!(
         stdout(&out),
         "# old.yaml → new.yaml: 0 added, 0 removed, 1 changed, 0 breaking\n\
-         --- a/K/a\n+++ b/K/a\n@@ -2,7 +2,7 @@\n metadata:\n   name: a\n spec:\n-  b: 1\n+  b: 2\n   list:\n   - x: 1\n     z: 2\n"
+         --- a/VirtualMachinePreference/a\n+++ b/VirtualMachinePreference/a\n@@ -2,7 +2,7 @@\n metadata:\n   name: a\n spec:\n-  b: 1\n+  b: 2\n   list:\n   - x: 1\n     z: 2\n"
     );
 }
 
@@ -645,18 +645,23 @@ fn an_unresolvable_ref_lists_what_was_tried() {
 
 #[test]
 fn bad_input_is_an_error_with_the_file_name_never_a_panic() {
-    let cases: [(&str, &str); 5] = [
+    let cases: [(&str, &str); 7] = [
         ("a: [1\n", "invalid YAML"),
-        ("kind: K\nmetadata: {}\n", "has no `metadata.name`"),
+        ("kind: VirtualMachinePreference\nmetadata: {}\n", "has no `metadata.name`"),
         ("- 1\n", "is not a map"),
+        (
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n",
+            "old.yaml:1: document 1 is a Secret, not an instance type or preference",
+        ),
+        ("", "old.yaml holds no documents"),
         ("a: 1\na: 2\n", "invalid YAML"),
         (
-            "---\nkind: K\nmetadata: {name: a}\n---\nkind: K\nmetadata: {name: a}\n",
-            "repeats K a",
+            "---\nkind: VirtualMachinePreference\nmetadata: {name: a}\n---\nkind: VirtualMachinePreference\nmetadata: {name: a}\n",
+            "repeats VirtualMachinePreference a",
         ),
     ];
     for (bad, message) in cases {
-        let dir = two_bundles(bad, "kind: K\nmetadata: {name: a}\n");
+        let dir = two_bundles(bad, "kind: VirtualMachinePreference\nmetadata: {name: a}\n");
         let out = citc(&["diff", "old.yaml", "new.yaml"], dir.path());
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {err}");
@@ -671,7 +676,7 @@ fn bad_input_is_an_error_with_the_file_name_never_a_panic() {
     std::fs::create_dir(dir.path().join("empty")).expect("mkdir");
     std::fs::write(
         dir.path().join("new.yaml"),
-        "kind: K\nmetadata: {name: a}\n",
+        "kind: VirtualMachinePreference\nmetadata: {name: a}\n",
     )
     .expect("write");
     let out = citc(&["diff", "empty", "new.yaml"], dir.path());
@@ -921,6 +926,7 @@ fn a_release_is_downloaded_from_the_catalogs_url_and_cached() {
                 "json",
                 "--fail-on",
                 "any",
+                "--allow-http",
             ],
             dir.path(),
             &[("CITC_CACHE_DIR", &cache)],
@@ -931,9 +937,20 @@ fn a_release_is_downloaded_from_the_catalogs_url_and_cached() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json = stdout(&out);
     assert_eq!(summary(&parse_json(&json)), [0, 0, 0, 0]);
-    assert_eq!(requests.load(Ordering::SeqCst), 1);
+    // The bundle, and CHECKSUMS.sha256 beside it (404 here: noted).
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
+    assert!(
+        stderr(&out).contains("note: the release publishes no CHECKSUMS.sha256"),
+        "{}",
+        stderr(&out)
+    );
     assert!(
         stderr(&out).contains("downloaded from http://127.0.0.1"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("warning: downloading http://127.0.0.1"),
         "{}",
         stderr(&out)
     );
@@ -945,7 +962,7 @@ fn a_release_is_downloaded_from_the_catalogs_url_and_cached() {
     // The second run reads the cache and asks the server nothing.
     let out = run();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(requests.load(Ordering::SeqCst), 1);
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
     assert!(
         stderr(&out).contains("release v1.7.0, cached in"),
         "{}",
@@ -954,7 +971,7 @@ fn a_release_is_downloaded_from_the_catalogs_url_and_cached() {
 
     // A release the server does not have: an error that says so, nothing cached.
     let out = citc_env(
-        &["diff", "v0.0.1"],
+        &["diff", "v0.0.1", "--allow-http"],
         dir.path(),
         &[("CITC_CACHE_DIR", &cache)],
     );

@@ -154,7 +154,7 @@ proptest! {
     #[test]
     fn emitted_yaml_reads_back_as_the_same_value(spec in yaml_value()) {
         let doc = Yaml::Map(vec![
-            ("kind".to_string(), Yaml::Str("K".to_string())),
+            ("kind".to_string(), Yaml::Str("VirtualMachinePreference".to_string())),
             ("metadata".to_string(), Yaml::Map(vec![("name".to_string(), Yaml::Str("n".to_string()))])),
             ("spec".to_string(), spec),
         ]);

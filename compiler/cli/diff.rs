@@ -18,6 +18,7 @@ use super::{report, MessageFormat};
 use crate::diff::compare::{compare, Summary};
 use crate::diff::refs::{self, Lookup, Source};
 use crate::diff::{read, render, Error, Snapshot};
+use crate::source::{read_input, MAX_SOURCE_BYTES};
 use crate::{compile, resolve};
 
 /// Compare a previous release with the catalog, or two releases.
@@ -28,12 +29,21 @@ use crate::{compile, resolve};
 /// (--releases, else releases/ beside the catalog), whose bundles may carry
 /// upstream's `-<version>` suffix; a download from the catalog's
 /// `let release_url = "https://…/\${version}/…"`, cached in $CITC_CACHE_DIR,
-/// else $XDG_CACHE_HOME/citc, else ~/.cache/citc.
+/// else $XDG_CACHE_HOME/citc, else ~/.cache/citc. Downloads are https only
+/// (see --allow-http), at most 64 MiB, checked against the release's
+/// CHECKSUMS.sha256 when it publishes one; a cached copy that is not a
+/// valid release is downloaded again.
+///
+/// Bundles hold only VirtualMachine{Cluster,}{Instancetype,Preference}
+/// documents, at least one; files are at most 256 MiB, nested at most 64
+/// deep, with bounded alias expansion.
 ///
 /// The common-instancetypes-version label is shown in the header, never
 /// counted as a change.
 ///
-/// Exit codes: 0 no change that meets --fail-on, 1 one does, 2 errors.
+/// Exit codes: 0 no change that meets --fail-on, 1 one does, 2 errors
+/// (usage, a REF found nowhere or unreadable, refused input, a failed
+/// download, a catalog with errors).
 #[derive(Args)]
 pub struct DiffArgs {
     /// What to compare from.
@@ -62,6 +72,10 @@ pub struct DiffArgs {
     /// How to print the catalog's diagnostics, if it has errors.
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
+    /// Allow the catalog's release_url to be plain http:// (with a
+    /// warning); without it, downloads are https only.
+    #[arg(long)]
+    allow_http: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -125,6 +139,7 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
         catalog: &args.catalog,
         releases: args.releases.as_deref(),
         cache: refs::default_cache_dir(),
+        allow_http: args.allow_http,
     };
     let old = load(&args.reference, &lookup, args.message_format)?;
     let new = match &args.reference2 {
@@ -163,6 +178,9 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
 /// Resolves a REF and reads or compiles what it names.
 fn load(reference: &str, lookup: &Lookup, format: MessageFormat) -> Result<Snapshot, Failure> {
     let resolved = refs::resolve(reference, lookup)?;
+    for message in &resolved.messages {
+        eprintln!("{message}");
+    }
     if let Some(how) = &resolved.how {
         eprintln!("{reference}: {how}");
     }
@@ -172,7 +190,17 @@ fn load(reference: &str, lookup: &Lookup, format: MessageFormat) -> Result<Snaps
             Snapshot::new(reference, read::parse_bundle(&text, &url)?)
         }
         Source::Revision(revision) => {
-            compile_catalog(&revision.catalog, &revision.version, reference, format)?
+            // Compiled under its path in the repository, so that messages
+            // never show the temporary folder.
+            let path = revision.root.join(&revision.relative);
+            let text = read_input(&path, "catalog", MAX_SOURCE_BYTES)
+                .map_err(|err| Error::new(err.message).with_help(err.help))?;
+            let root = resolve::Root::Text {
+                name: &revision.relative,
+                text: &text,
+                dir: &revision.root,
+            };
+            compile_root(root, &revision.version, reference, format)?
         }
     })
 }
@@ -183,7 +211,16 @@ fn compile_catalog(
     label: &str,
     format: MessageFormat,
 ) -> Result<Snapshot, Failure> {
-    let compilation = compile(resolve::Root::Path(catalog), version);
+    compile_root(resolve::Root::Path(catalog), version, label, format)
+}
+
+fn compile_root(
+    root: resolve::Root,
+    version: &str,
+    label: &str,
+    format: MessageFormat,
+) -> Result<Snapshot, Failure> {
+    let compilation = compile(root, version);
     if compilation.has_errors() {
         report(&compilation.sources, &compilation.diagnostics, format);
         eprintln!("error: cannot compare `{label}`: the catalog has errors");

@@ -294,8 +294,26 @@ fn diff_values(path: &mut Vec<Segment>, old: &Yaml, new: &Yaml, out: &mut Vec<Ch
                 path.pop();
             }
         }
-        _ if old == new => {}
+        _ if same(old, new) => {}
         _ => out.push(change(path, Some(old), Some(new))),
+    }
+}
+
+/// Equality of values, where `.nan` equals `.nan`: a float that is not a
+/// number is still the same value as the same text in the other release.
+fn same(old: &Yaml, new: &Yaml) -> bool {
+    match (old, new) {
+        (Yaml::Float(a), Yaml::Float(b)) => a == b || (a.is_nan() && b.is_nan()),
+        (Yaml::Seq(a), Yaml::Seq(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+        }
+        (Yaml::Map(a), Yaml::Map(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
+        }
+        _ => old == new,
     }
 }
 
@@ -365,7 +383,7 @@ fn label_break(change: &Change) -> Option<String> {
         let label = path_string(key);
         match new.iter().find(|(k, _)| k == key) {
             None => reasons.push(format!("label {label} removed")),
-            Some((_, new_value)) if new_value != old_value => reasons.push(format!(
+            Some((_, new_value)) if !same(new_value, old_value) => reasons.push(format!(
                 "label {label} changed from {} to {}",
                 inline(old_value, 40),
                 inline(new_value, 40)
@@ -397,7 +415,7 @@ fn requirement_break(change: &Change) -> Option<String> {
                     inline(new_value, 40)
                 )),
                 (Some(_), Some(_)) => {}
-                _ if old_value != new_value => reasons.push(format!(
+                _ if !same(old_value, new_value) => reasons.push(format!(
                     "{what} changed from {} to {}",
                     inline(old_value, 40),
                     inline(new_value, 40)

@@ -4,7 +4,8 @@
 //! One file per phase:
 //! - [`refs`]: what a REF on the command line names — a bundle file or
 //!   folder, a git revision of the catalog's repository, a release in a
-//!   releases folder, or a release to download (cached on disk);
+//!   releases folder, or a release to download;
+//! - [`download`]: a release fetched over https, verified and cached;
 //! - [`read`]: YAML bundles, as any tool wrote them → a [`Snapshot`];
 //! - [`compare`]: two snapshots → a [`compare::Report`]: resources added,
 //!   removed and changed, every changed field, breaking changes with their
@@ -15,6 +16,7 @@
 //! (`cli/diff.rs`); this module never prints and never exits.
 
 pub mod compare;
+pub mod download;
 pub mod read;
 pub mod refs;
 pub mod render;

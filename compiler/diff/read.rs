@@ -8,16 +8,46 @@
 //! sequences differently): values are read with saphyr, not compared as text.
 //!
 //! Every failure names the file and, where the parser knows it, the line.
+//!
+//! Input may be hostile (a download, a file from a pull request): a bundle
+//! file is at most [`MAX_BUNDLE_BYTES`], and before any tree is built the
+//! parser's events are scanned to bound nesting ([`MAX_DEPTH`]), the number
+//! of values ([`MAX_NODES`]) and what aliases repeat ([`MAX_ALIAS_NODES`],
+//! [`MAX_ALIAS_BYTES`]), so that no input can overflow the stack or
+//! exhaust memory. A release holds only the four kinds of [`ApiKind`].
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr_parser::{Event, Parser, ScanError};
 
 use super::{Error, Resource, Snapshot};
 use crate::emit::bundle::{bundle_file, ALL_BUNDLE};
 use crate::emit::yaml::Yaml;
 use crate::lower::ApiKind;
+use crate::source::read_input;
+
+/// The largest bundle file diff reads: upstream's all-bundle is about
+/// 200 KB, a thousand times that still fits.
+pub const MAX_BUNDLE_BYTES: u64 = 256 << 20;
+/// How deep maps and sequences may nest. Kubernetes objects are shallow:
+/// upstream's bundles nest 6 deep.
+pub const MAX_DEPTH: usize = 64;
+/// How many values (scalars, maps, sequences, counting the copies aliases
+/// make) a bundle file may hold. Upstream's all-bundle has about 15 000.
+pub const MAX_NODES: usize = 2_000_000;
+/// How many values aliases may repeat in a bundle file.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+/// How many bytes of text aliases may repeat in a bundle file.
+pub const MAX_ALIAS_BYTES: usize = 16 << 20;
+/// How far (in characters) the parser may read past the end of the last
+/// event it produced. The parser keeps every token it reads ahead (a flow
+/// collection `[0,0,…]` after `- ` could still turn out to be a map key), at
+/// some 350 bytes each: without a bound, a 256 MiB file of `- [0,0,…]`
+/// would take 45 GB.
+pub const MAX_LOOKAHEAD: usize = 512 << 10;
 
 /// Reads a bundle file, or the bundles of a folder.
 pub fn read_path(path: &Path, label: &str) -> Result<Snapshot, Error> {
@@ -29,8 +59,8 @@ pub fn read_path(path: &Path, label: &str) -> Result<Snapshot, Error> {
     let mut resources = Vec::new();
     let mut origin: HashMap<(String, String), &Path> = HashMap::new();
     for file in &files {
-        let text = std::fs::read_to_string(file)
-            .map_err(|err| Error::new(format!("cannot read {}: {err}", file.display())))?;
+        let text = read_input(file, "the bundle", MAX_BUNDLE_BYTES)
+            .map_err(|err| Error::new(err.message).with_help(err.help))?;
         for resource in parse_bundle(&text, &file.display().to_string())? {
             let key = (resource.kind.clone(), resource.name.clone());
             if let Some(first) = origin.insert(key, file) {
@@ -54,13 +84,18 @@ pub fn read_path(path: &Path, label: &str) -> Result<Snapshot, Error> {
 /// The bundle files of a folder: the all-bundle when there is one (it holds
 /// every kind), else whichever per-kind bundles are there.
 pub fn bundle_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|err| Error::new(format!("cannot read the folder {}: {err}", dir.display())))?;
+    let unreadable = |err: std::io::Error| {
+        Error::new(format!(
+            "cannot read the folder {}: {}",
+            dir.display(),
+            crate::source::plain_io_error(&err)
+        ))
+        .with_help("check the path and the folder's permissions")
+    };
+    let entries = std::fs::read_dir(dir).map_err(unreadable)?;
     let mut names: Vec<String> = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|err| {
-            Error::new(format!("cannot read the folder {}: {err}", dir.display()))
-        })?;
+        let entry = entry.map_err(unreadable)?;
         names.push(entry.file_name().to_string_lossy().into_owned());
     }
     names.sort();
@@ -123,9 +158,11 @@ fn is_bundle_named(file_name: &str, bundle: &str) -> bool {
 }
 
 /// Parses a stream of documents. Empty documents are skipped; every other
-/// document must be a map with `kind` and `metadata.name`.
+/// document must be a map with one of the four kinds of a release and
+/// `metadata.name`, and there must be at least one. Never panics, whatever
+/// `text` is; input beyond the limits of this module is an error.
 pub fn parse_bundle(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
-    let documents = MarkedYaml::load_from_str(text).map_err(|err| {
+    let invalid = |err: ScanError| {
         let marker = err.marker();
         Error::new(format!(
             "{file}:{}:{}: invalid YAML: {}",
@@ -133,7 +170,13 @@ pub fn parse_bundle(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
             marker.col() + 1,
             err.info()
         ))
+        .with_help("a bundle is a stream of YAML documents separated by `---`")
+    };
+    check_limits(text, file).map_err(|why| match why {
+        Refusal::Invalid(err) => invalid(err),
+        Refusal::Limit(err) => err,
     })?;
+    let documents = MarkedYaml::load_from_str(text).map_err(invalid)?;
     let mut resources = Vec::with_capacity(documents.len());
     let mut seen = HashSet::new();
     for (index, document) in documents.iter().enumerate() {
@@ -156,6 +199,15 @@ pub fn parse_bundle(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
             Some(Yaml::Str(kind)) if !kind.is_empty() => kind.clone(),
             _ => return Err(at("has no `kind`").with_help("every Kubernetes object has a kind")),
         };
+        if !ApiKind::ALL.iter().any(|k| k.name() == kind) {
+            let kinds: Vec<&str> = ApiKind::ALL.iter().map(|k| k.name()).collect();
+            return Err(
+                at(&format!("is a {kind}, not an instance type or preference")).with_help(format!(
+                    "a release holds only {}; check that this is a bundle of common-instancetypes",
+                    kinds.join(", ")
+                )),
+            );
+        }
         let name = match field("metadata") {
             Some(Yaml::Map(meta)) => meta.iter().find(|(k, _)| k == "name").map(|(_, v)| v),
             _ => None,
@@ -173,7 +225,160 @@ pub fn parse_bundle(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
         }
         resources.push(Resource { kind, name, body });
     }
+    if resources.is_empty() {
+        return Err(Error::new(format!("{file} holds no documents"))
+            .with_help("a release has at least one instance type or preference; check that the file is complete"));
+    }
     Ok(resources)
+}
+
+const DEPTH_HELP: &str =
+    "Kubernetes objects are shallow (upstream's bundles nest 6 deep): this is not a release bundle";
+
+/// Why [`check_limits`] refused a text.
+enum Refusal {
+    Invalid(ScanError),
+    Limit(Error),
+}
+
+/// Scans the parser's events, without building anything, and refuses what
+/// would nest deeper than [`MAX_DEPTH`] or hold too many values; what
+/// aliases repeat is counted as often as they repeat it.
+fn check_limits(text: &str, file: &str) -> Result<(), Refusal> {
+    // The parser reads characters through `feed`, which pretends the text
+    // ends once it is MAX_LOOKAHEAD past the last event: `cut` then says so.
+    let consumed = Cell::new(0usize);
+    let last_event = Cell::new(0usize);
+    let cut = Cell::new(false);
+    let mut chars = text.chars();
+    let feed = std::iter::from_fn(|| {
+        if consumed.get() > last_event.get() + MAX_LOOKAHEAD {
+            cut.set(true);
+            return None;
+        }
+        consumed.set(consumed.get() + 1);
+        chars.next()
+    });
+    let mut parser = Parser::new_from_iter(feed);
+    let lookahead = |line: usize| {
+        Refusal::Limit(
+            Error::new(format!(
+                "{file}:{line}: the YAML parser would have to read more than {} KiB ahead",
+                MAX_LOOKAHEAD >> 10
+            ))
+            .with_help(
+                "a flow collection (`[…]`, `{…}`) or a single value this long is not a release bundle; \
+                 write long collections in block style, one item a line",
+            ),
+        )
+    };
+    // Per open map or sequence: its anchor, and the counts when it opened.
+    let mut open: Vec<(usize, usize, usize)> = Vec::new();
+    // Per anchor: how many values and bytes of text it holds, expanded.
+    let mut anchors: HashMap<usize, (usize, usize)> = HashMap::new();
+    let (mut nodes, mut bytes) = (0usize, 0usize);
+    let (mut alias_nodes, mut alias_bytes) = (0usize, 0usize);
+    while let Some(next) = parser.next_event() {
+        if cut.get() {
+            let line = text
+                .chars()
+                .take(last_event.get())
+                .filter(|c| *c == '\n')
+                .count();
+            return Err(lookahead(line + 1));
+        }
+        let (event, span) = match next {
+            Ok(next) => next,
+            // The scanner's own bound on flow nesting (`[[[…`), reached
+            // before any event past MAX_DEPTH.
+            Err(err) if err.info() == "recursion limit exceeded" => {
+                return Err(Refusal::Limit(
+                    Error::new(format!(
+                        "{file}:{}:{}: values nested deeper than {MAX_DEPTH} levels",
+                        err.marker().line(),
+                        err.marker().col() + 1
+                    ))
+                    .with_help(DEPTH_HELP),
+                ))
+            }
+            Err(err) => return Err(Refusal::Invalid(err)),
+        };
+        last_event.set(span.end.index());
+        let at = |what: String, help: &str| {
+            Refusal::Limit(
+                Error::new(format!(
+                    "{file}:{}:{}: {what}",
+                    span.start.line(),
+                    span.start.col() + 1
+                ))
+                .with_help(help.to_string()),
+            )
+        };
+        match event {
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if open.len() >= MAX_DEPTH {
+                    return Err(at(
+                        format!("values nested deeper than {MAX_DEPTH} levels"),
+                        DEPTH_HELP,
+                    ));
+                }
+                open.push((anchor, nodes, bytes));
+                nodes += 1;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, nodes_before, bytes_before)) = open.pop() {
+                    if anchor > 0 {
+                        anchors.insert(anchor, (nodes - nodes_before, bytes - bytes_before));
+                    }
+                }
+            }
+            Event::Scalar(value, _, anchor, _) => {
+                nodes += 1;
+                bytes += value.len();
+                if anchor > 0 {
+                    anchors.insert(anchor, (1, value.len()));
+                }
+            }
+            Event::Alias(anchor) => {
+                if !anchors.contains_key(&anchor) && open.iter().any(|(a, _, _)| *a == anchor) {
+                    return Err(at(
+                        "an alias inside the value its anchor names".to_string(),
+                        "a value that contains itself has no end: this is not a release bundle",
+                    ));
+                }
+                let (n, b) = anchors.get(&anchor).copied().unwrap_or((1, 0));
+                nodes = nodes.saturating_add(n);
+                bytes = bytes.saturating_add(b);
+                alias_nodes = alias_nodes.saturating_add(n);
+                alias_bytes = alias_bytes.saturating_add(b);
+                let help = "release bundles use no aliases (`*name`); this file repeats far more than any release";
+                if alias_nodes > MAX_ALIAS_NODES {
+                    return Err(at(
+                        format!("aliases repeat more than {MAX_ALIAS_NODES} values"),
+                        help,
+                    ));
+                }
+                if alias_bytes > MAX_ALIAS_BYTES {
+                    return Err(at(
+                        format!(
+                            "aliases repeat more than {} MiB of text",
+                            MAX_ALIAS_BYTES >> 20
+                        ),
+                        help,
+                    ));
+                }
+            }
+            Event::StreamEnd => break,
+            _ => {}
+        }
+        if nodes > MAX_NODES {
+            return Err(at(
+                format!("more than {MAX_NODES} values in one file"),
+                "upstream's all-bundle holds about 15 000; split the release or check that this is a bundle",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A saphyr node → our YAML value. Scalars are resolved by YAML 1.2's core
@@ -184,7 +389,10 @@ fn to_yaml(node: &MarkedYaml, file: &str) -> Result<Yaml, Error> {
             "{file}:{}:{}: {what} is not supported in a bundle",
             node.span.start.line(),
             node.span.start.col() + 1
-        )))
+        ))
+        .with_help(
+            "release bundles hold plain Kubernetes YAML: maps with string keys, lists and scalars",
+        ))
     };
     Ok(match &node.data {
         YamlData::Value(scalar) => scalar_to_yaml(scalar),
@@ -235,9 +443,9 @@ mod tests {
     #[test]
     fn sequences_indented_either_way_read_the_same() {
         let kustomize_old =
-            "---\nkind: K\nmetadata:\n  name: a\nspec:\n  gpus:\n  - name: g\n    n: 1\n";
+            "---\nkind: VirtualMachinePreference\nmetadata:\n  name: a\nspec:\n  gpus:\n  - name: g\n    n: 1\n";
         let kustomize_new =
-            "---\nkind: K\nmetadata:\n  name: a\nspec:\n  gpus:\n    - name: g\n      n: 1\n";
+            "---\nkind: VirtualMachinePreference\nmetadata:\n  name: a\nspec:\n  gpus:\n    - name: g\n      n: 1\n";
         assert_eq!(
             parse_bundle(kustomize_old, "a").unwrap(),
             parse_bundle(kustomize_new, "b").unwrap()
@@ -247,7 +455,7 @@ mod tests {
     #[test]
     fn quoted_numbers_stay_strings() {
         let docs = parse_bundle(
-            "kind: K\nmetadata:\n  name: a\n  labels:\n    cpu: \"8\"\nx: 8\n",
+            "kind: VirtualMachinePreference\nmetadata:\n  name: a\n  labels:\n    cpu: \"8\"\nx: 8\n",
             "f",
         )
         .unwrap();
@@ -266,16 +474,79 @@ mod tests {
 
     #[test]
     fn malformed_yaml_names_the_file_and_line() {
-        let err = parse_bundle("kind: K\nmetadata:\n  name: [a\n", "bad.yaml").unwrap_err();
+        let err = parse_bundle(
+            "kind: VirtualMachinePreference\nmetadata:\n  name: [a\n",
+            "bad.yaml",
+        )
+        .unwrap_err();
         assert!(err.message.starts_with("bad.yaml:"), "{err}");
-        let err = parse_bundle("---\nkind: K\n---\n- 1\n", "list.yaml").unwrap_err();
+        let err = parse_bundle(
+            "---\nkind: VirtualMachinePreference\n---\n- 1\n",
+            "list.yaml",
+        )
+        .unwrap_err();
         assert!(
-            err.message
-                .contains("list.yaml:2: document 1 (K) has no `metadata.name`"),
+            err.message.contains(
+                "list.yaml:2: document 1 (VirtualMachinePreference) has no `metadata.name`"
+            ),
             "{err}"
         );
         let err = parse_bundle("a: 1\na: 2\n", "dup.yaml").unwrap_err();
         assert!(err.message.starts_with("dup.yaml:"), "{err}");
+    }
+
+    #[test]
+    fn limits_are_errors_with_a_line() {
+        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        let err = parse_bundle(&deep, "deep.yaml").unwrap_err();
+        assert_eq!(
+            err.message,
+            format!(
+                "deep.yaml:1:{}: values nested deeper than {MAX_DEPTH} levels",
+                MAX_DEPTH + 1
+            )
+        );
+        assert!(err.help.is_some());
+        // Exactly at the limit: read, then refused as not a map.
+        let at_limit = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        let err = parse_bundle(&at_limit, "ok.yaml").unwrap_err();
+        assert!(err.message.contains("is not a map"), "{err}");
+        let laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n\
+                      c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n\
+                      e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+        let err = parse_bundle(laughs, "l.yaml").unwrap_err();
+        assert!(err.message.starts_with("l.yaml:5:"), "{err}");
+        assert!(err.message.contains("aliases repeat more than"), "{err}");
+        // Found by the diff_yaml fuzz target: a recursive alias was "a
+        // malformed value", without a help line.
+        let err = parse_bundle(
+            "kind: VirtualMachinePreference\nspec: &s {l: [*s]}\n",
+            "r.yaml",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            "r.yaml:2:15: an alias inside the value its anchor names"
+        );
+        assert!(err.help.is_some());
+        let err = parse_bundle("kind: VirtualMachinePreference\n[a]: 1\n", "k.yaml").unwrap_err();
+        assert!(err.message.contains("a complex map key"), "{err}");
+        assert!(err.help.is_some());
+        let empty = parse_bundle("# nothing\n---\n", "e.yaml").unwrap_err();
+        assert_eq!(empty.message, "e.yaml holds no documents");
+    }
+
+    #[test]
+    fn only_the_four_kinds_are_read() {
+        let err = parse_bundle(
+            "kind: VirtualMachinePreference\nmetadata: {name: a}\n---\nkind: Secret\nmetadata: {name: s}\n",
+            "s.yaml",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            "s.yaml:4: document 2 is a Secret, not an instance type or preference"
+        );
     }
 
     #[test]

@@ -14,30 +14,28 @@
 //!    ```
 //!
 //!    (`\$` keeps the compiler from reading `${version}` as a variable).
-//!    Downloads are cached on disk ([`default_cache_dir`]); a cached copy is
-//!    used without asking the network again.
+//!    Downloads are checked and cached on disk (see [`super::download`]); a
+//!    cached copy that reads as a release is used without asking the
+//!    network again.
 //!
 //! A REF that resolves nowhere is an error that lists what each step found.
-//! This module finds and fetches; it does not compile or read YAML beyond
-//! checking that a download is a bundle.
+//! A REF that is a git revision whose catalog cannot be checked out (an
+//! import that leaves the repository or that the revision lacks) is an
+//! error of its own. This module finds and fetches; it does not compile or
+//! read YAML beyond checking that a download is a bundle.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
-use sha2::{Digest, Sha256};
-
-use super::read::parse_bundle;
+use super::download::download;
+pub use super::download::{
+    default_cache_dir, release_url_template, RELEASE_URL_CONSTANT, VERSION_PLACEHOLDER,
+};
 use super::Error;
 use crate::source::FileId;
-use crate::syntax::ast::{Expr, Item, TextPart};
+use crate::syntax::ast::Item;
 use crate::syntax::parse_file;
-
-/// The name of the top-level constant that holds the release URL template.
-pub const RELEASE_URL_CONSTANT: &str = "release_url";
-/// The placeholder in the template that is replaced by the REF.
-pub const VERSION_PLACEHOLDER: &str = "${version}";
 
 /// Where to look.
 pub struct Lookup<'a> {
@@ -48,6 +46,8 @@ pub struct Lookup<'a> {
     pub releases: Option<&'a Path>,
     /// Where downloads are cached; `None` to download every time.
     pub cache: Option<PathBuf>,
+    /// `--allow-http`: a release URL may be plain http.
+    pub allow_http: bool,
 }
 
 /// What a REF names, ready to be read or compiled.
@@ -61,14 +61,17 @@ pub enum Source {
 }
 
 /// The catalog as of a revision, written out into a temporary folder that
-/// lives as long as this value.
+/// lives as long as this value. Every file it imports is inside that folder.
 pub struct Revision {
     /// The full commit id.
     pub commit: String,
     /// `git describe --tags --always` of the commit: the version to build with.
     pub version: String,
-    /// The catalog file inside the temporary folder.
-    pub catalog: PathBuf,
+    /// The temporary folder: the repository's top, as of the revision.
+    pub root: PathBuf,
+    /// The catalog's path relative to the repository's top (`/`-separated):
+    /// the name to show in diagnostics, never the temporary path.
+    pub relative: String,
     _dir: tempfile::TempDir,
 }
 
@@ -77,6 +80,17 @@ pub struct Revision {
 pub struct Resolved {
     pub source: Source,
     pub how: Option<String>,
+    /// Warnings and notes to show the user, each starting with `warning: `
+    /// or `note: `.
+    pub messages: Vec<String>,
+}
+
+/// Why a step found nothing.
+pub(super) enum Miss {
+    /// REF is not this kind of thing: try the next step.
+    NotHere(String),
+    /// REF is this kind of thing, and it is broken: stop here.
+    Broken(Error),
 }
 
 /// Resolves `reference` (see the module documentation for the order).
@@ -88,6 +102,7 @@ pub fn resolve(reference: &str, lookup: &Lookup) -> Result<Resolved, Error> {
         return Ok(Resolved {
             source: Source::Bundles(path.to_path_buf()),
             how: None,
+            messages: Vec::new(),
         });
     }
     tried.push(format!("a file or folder: there is no {}", path.display()));
@@ -102,9 +117,11 @@ pub fn resolve(reference: &str, lookup: &Lookup) -> Result<Resolved, Error> {
             return Ok(Resolved {
                 source: Source::Revision(revision),
                 how,
+                messages: Vec::new(),
             });
         }
-        Err(why) => tried.push(format!("a git revision: {why}")),
+        Err(Miss::NotHere(why)) => tried.push(format!("a git revision: {why}")),
+        Err(Miss::Broken(err)) => return Err(err),
     }
 
     match release_folder(reference, lookup) {
@@ -112,6 +129,7 @@ pub fn resolve(reference: &str, lookup: &Lookup) -> Result<Resolved, Error> {
             return Ok(Resolved {
                 how: Some(format!("release {reference} in {}", dir.display())),
                 source: Source::Bundles(dir),
+                messages: Vec::new(),
             })
         }
         Err(why) => tried.push(format!("a release: {why}")),
@@ -119,7 +137,8 @@ pub fn resolve(reference: &str, lookup: &Lookup) -> Result<Resolved, Error> {
 
     match download(reference, lookup) {
         Ok(resolved) => return Ok(resolved),
-        Err(why) => tried.push(format!("a download: {why}")),
+        Err(Miss::NotHere(why)) => tried.push(format!("a download: {why}")),
+        Err(Miss::Broken(err)) => return Err(err),
     }
 
     Err(Error::new(format!(
@@ -169,19 +188,23 @@ fn git_line(dir: &Path, args: &[&str]) -> Option<String> {
         .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
 }
 
-fn git_revision(reference: &str, catalog: &Path) -> Result<Revision, String> {
+fn git_revision(reference: &str, catalog: &Path) -> Result<Revision, Miss> {
+    let not_here = |why: String| Miss::NotHere(why);
     if !catalog.is_file() {
-        return Err(format!(
+        return Err(not_here(format!(
             "there is no catalog {} whose repository to look in",
             catalog.display()
-        ));
+        )));
     }
     if reference.starts_with('-') || reference.is_empty() {
-        return Err("not a revision name".to_string());
+        return Err(not_here("not a revision name".to_string()));
     }
     let dir = catalog_dir(catalog);
     let Some(top) = git_line(dir, &["rev-parse", "--show-toplevel"]) else {
-        return Err(format!("{} is not in a git repository", catalog.display()));
+        return Err(not_here(format!(
+            "{} is not in a git repository",
+            catalog.display()
+        )));
     };
     let Some(commit) = git_line(
         dir,
@@ -192,7 +215,9 @@ fn git_revision(reference: &str, catalog: &Path) -> Result<Revision, String> {
             &format!("{reference}^{{commit}}"),
         ],
     ) else {
-        return Err(format!("no revision `{reference}` in the repository {top}"));
+        return Err(not_here(format!(
+            "no revision `{reference}` in the repository {top}"
+        )));
     };
     let prefix = git_line(dir, &["rev-parse", "--show-prefix"]).unwrap_or_default();
     let file_name = catalog
@@ -200,64 +225,151 @@ fn git_revision(reference: &str, catalog: &Path) -> Result<Revision, String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let relative = format!("{prefix}{file_name}");
+    if tree_entry(Path::new(&top), &commit, &relative).is_none() {
+        return Err(not_here(format!(
+            "the revision {} has no {relative}",
+            short(&commit)
+        )));
+    }
     let version = git_line(dir, &["describe", "--tags", "--always", &commit])
         .unwrap_or_else(|| short(&commit).to_string());
+    let broken = |message: String| Miss::Broken(Error::new(message));
     let temp = tempfile::Builder::new()
         .prefix("citc-diff-")
         .tempdir()
-        .map_err(|err| format!("cannot make a temporary folder: {err}"))?;
-    check_out_catalog(Path::new(&top), &commit, &relative, temp.path())?;
+        .map_err(|err| broken(format!("cannot make a temporary folder: {err}")))?;
+    // Canonical, so that the compiler, which canonicalizes imported paths,
+    // finds the catalog itself under the same path.
+    let root = temp
+        .path()
+        .canonicalize()
+        .map_err(|err| broken(format!("cannot use a temporary folder: {err}")))?;
+    check_out_catalog(Path::new(&top), &commit, &relative, &root).map_err(Miss::Broken)?;
     Ok(Revision {
-        catalog: temp.path().join(&relative),
+        root,
+        relative,
         commit,
         version,
         _dir: temp,
     })
 }
 
+/// The mode and object id of `path` in the tree of `commit`; `None` when
+/// the revision has no such path.
+fn tree_entry(top: &Path, commit: &str, path: &str) -> Option<(String, String)> {
+    let out = git(top, &["ls-tree", "-z", commit, "--", path])?;
+    let line = out.split(|b| *b == 0).next()?;
+    let line = String::from_utf8_lossy(line);
+    let (meta, name) = line.split_once('\t')?;
+    if name != path {
+        return None;
+    }
+    let mut fields = meta.split(' ');
+    let mode = fields.next()?.to_string();
+    let _kind = fields.next()?;
+    let id = fields.next()?.to_string();
+    Some((mode, id))
+}
+
 /// Writes the catalog at `relative` and, transitively, the files it imports,
-/// as of `commit`, into `into` (same relative paths). An import that is
-/// missing at that revision is left for the compiler to report.
-fn check_out_catalog(top: &Path, commit: &str, relative: &str, into: &Path) -> Result<(), String> {
-    let mut queue = vec![relative.to_string()];
+/// as of `commit`, into `into` (same relative paths). Every import must name
+/// a regular file of that revision, inside the repository: an absolute
+/// path, a path that climbs above the repository's top, or a file the
+/// revision lacks is an error that names the files relative to the
+/// repository. So the compiler, run in `into`, reads nothing else.
+fn check_out_catalog(top: &Path, commit: &str, relative: &str, into: &Path) -> Result<(), Error> {
+    let rev = short(commit);
+    // (path in the repository, who imports it and how)
+    let mut queue: Vec<(String, Option<(String, String)>)> = vec![(relative.to_string(), None)];
     let mut seen = HashSet::new();
-    while let Some(path) = queue.pop() {
+    while let Some((path, importer)) = queue.pop() {
         if !seen.insert(path.clone()) {
             continue;
         }
-        let Some(bytes) = git(top, &["cat-file", "blob", &format!("{commit}:{path}")]) else {
-            if path == relative {
-                return Err(format!("the revision {} has no {relative}", short(commit)));
+        let imported_by = importer
+            .as_ref()
+            .map(|(file, written)| format!(" (imported by {file} as `{written}`)"))
+            .unwrap_or_default();
+        let bytes = match tree_entry(top, commit, &path) {
+            Some((mode, id)) if mode == "100644" || mode == "100755" => {
+                git(top, &["cat-file", "blob", &id]).ok_or_else(|| {
+                    Error::new(format!("cannot read {path} of revision {rev} from git"))
+                        .with_help("check the repository with `git fsck`")
+                })?
             }
-            continue;
+            Some((mode, _)) => {
+                let what = match mode.as_str() {
+                    "120000" => "a symbolic link",
+                    "040000" => "a folder",
+                    "160000" => "a submodule",
+                    _ => "not a regular file",
+                };
+                return Err(Error::new(format!(
+                    "{path} is {what} in revision {rev}{imported_by}"
+                ))
+                .with_help("as of a git revision, the catalog and its imports must be regular files committed in the repository"));
+            }
+            None => {
+                return Err(
+                    Error::new(format!("the revision {rev} has no {path}{imported_by}")).with_help(
+                        "commit the imported file, or compare with a revision that has it",
+                    ),
+                )
+            }
         };
         let target = into.join(&path);
+        let write_error = |at: &Path, err: std::io::Error| {
+            Error::new(format!(
+                "cannot write {path} of revision {rev} into a temporary folder ({}): {}",
+                at.display(),
+                crate::source::plain_io_error(&err)
+            ))
+            .with_help("check that the temporary folder ($TMPDIR) is writable and has room")
+        };
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| format!("cannot write {}: {err}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|err| write_error(parent, err))?;
         }
-        std::fs::write(&target, &bytes)
-            .map_err(|err| format!("cannot write {}: {err}", target.display()))?;
+        std::fs::write(&target, &bytes).map_err(|err| write_error(&target, err))?;
         let Ok(file) = parse_file(FileId(0), &String::from_utf8_lossy(&bytes)) else {
             continue; // the compiler reports the syntax error
         };
         let base = path.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
         for item in &file.items {
-            if let Item::Import(import) = item {
-                if import.path == "std" || import.path.starts_with("std/") {
-                    continue;
-                }
-                if let Some(imported) = join_relative(base, &import.path) {
-                    queue.push(imported);
-                }
+            let Item::Import(import) = item else { continue };
+            if import.path == "std" || import.path.starts_with("std/") {
+                continue;
             }
+            if !import.path.ends_with(".cit") {
+                continue; // the compiler refuses it without reading it
+            }
+            let refused = |why: &str| {
+                Error::new(format!(
+                    "{path} (revision {rev}) imports `{}`, {why}",
+                    import.path
+                ))
+                .with_help(
+                    "as of a git revision, imports are read from that revision only: \
+                     import files inside the repository, by a path relative to the importing file",
+                )
+            };
+            if import.path.starts_with('/') || import.path.starts_with('\\') {
+                return Err(refused("an absolute path"));
+            }
+            let Some(imported) = join_relative(base, &import.path) else {
+                return Err(refused("which leaves the repository"));
+            };
+            // `a/../b.cit` is resolved on disk: `a` must exist there too.
+            if let Some((dirs, _)) = import.path.rsplit_once('/') {
+                let _ = std::fs::create_dir_all(into.join(base).join(dirs));
+            }
+            queue.push((imported, Some((path.clone(), import.path.clone()))));
         }
     }
     Ok(())
 }
 
 /// `dir` + `relative`, with `.` and `..` resolved; `None` when the path is
-/// absolute or leaves the repository.
+/// absolute or leaves the repository at any step.
 fn join_relative(dir: &str, relative: &str) -> Option<String> {
     if relative.starts_with('/') {
         return None;
@@ -317,162 +429,6 @@ fn release_folder(reference: &str, lookup: &Lookup) -> Result<PathBuf, String> {
     ))
 }
 
-// ------------------------------------------------------------------ download
-
-/// The release URL template of a catalog: its top-level `let release_url`.
-/// `Ok(None)` when it declares none.
-pub fn release_url_template(catalog: &Path) -> Result<Option<String>, String> {
-    let text = std::fs::read_to_string(catalog)
-        .map_err(|err| format!("cannot read {}: {err}", catalog.display()))?;
-    let file = parse_file(FileId(0), &text)
-        .map_err(|_| format!("{} has syntax errors", catalog.display()))?;
-    for item in &file.items {
-        let Item::Let(def) = item else { continue };
-        if def.name.name != RELEASE_URL_CONSTANT {
-            continue;
-        }
-        let Expr::Text(value) = &def.value else {
-            return Err(format!("`let {RELEASE_URL_CONSTANT}` must be a string"));
-        };
-        let mut template = String::new();
-        for part in &value.parts {
-            match part {
-                TextPart::Literal(s) => template.push_str(s),
-                // Accepted, though the compiler wants `\${version}`.
-                TextPart::Variable(v) if v.name == "version" => {
-                    template.push_str(VERSION_PLACEHOLDER)
-                }
-                TextPart::Variable(v) => {
-                    return Err(format!(
-                        "`let {RELEASE_URL_CONSTANT}` may only use ${{version}}, not ${{{}}}",
-                        v.name
-                    ))
-                }
-            }
-        }
-        return Ok(Some(template));
-    }
-    Ok(None)
-}
-
-/// Where downloads are cached: `$CITC_CACHE_DIR`, else
-/// `$XDG_CACHE_HOME/citc`, else `~/.cache/citc`.
-pub fn default_cache_dir() -> Option<PathBuf> {
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    var("CITC_CACHE_DIR")
-        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("citc")))
-        .or_else(|| var("HOME").map(|d| d.join(".cache").join("citc")))
-}
-
-fn download(reference: &str, lookup: &Lookup) -> Result<Resolved, String> {
-    if !lookup.catalog.is_file() {
-        return Err(format!(
-            "there is no catalog {} to take `let {RELEASE_URL_CONSTANT}` from",
-            lookup.catalog.display()
-        ));
-    }
-    let Some(template) = release_url_template(lookup.catalog)? else {
-        return Err(format!(
-            "{} declares no `let {RELEASE_URL_CONSTANT} = \"https://…/\\${{version}}/…\"`",
-            lookup.catalog.display()
-        ));
-    };
-    if !template.contains(VERSION_PLACEHOLDER) {
-        return Err(format!(
-            "`let {RELEASE_URL_CONSTANT}` has no {VERSION_PLACEHOLDER}"
-        ));
-    }
-    if !template.starts_with("https://") && !template.starts_with("http://") {
-        return Err(format!(
-            "`let {RELEASE_URL_CONSTANT}` is not an http(s) URL"
-        ));
-    }
-    let release_name = !reference.is_empty()
-        && !reference.starts_with(['.', '-'])
-        && reference
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'));
-    if !release_name {
-        return Err(format!("`{reference}` is not a release name"));
-    }
-    let url = template.replace(VERSION_PLACEHOLDER, reference);
-    let cached = lookup.cache.as_ref().map(|dir| {
-        let digest = Sha256::digest(url.as_bytes());
-        let hash: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-        dir.join("releases")
-            .join(format!("{reference}-{hash}.yaml"))
-    });
-    if let Some(file) = cached.as_ref().filter(|f| f.is_file()) {
-        return Ok(Resolved {
-            how: Some(format!(
-                "release {reference}, cached in {} (from {url})",
-                file.display()
-            )),
-            source: Source::Bundles(file.clone()),
-        });
-    }
-    let text = fetch(&url)?;
-    match parse_bundle(&text, &url) {
-        Ok(resources) if !resources.is_empty() => {}
-        Ok(_) => return Err(format!("{url} holds no resources")),
-        Err(err) => return Err(format!("{url} is not a bundle: {}", err.message)),
-    }
-    // A cache that cannot be written is no reason to stop: the diff goes on.
-    let not_cached = match cached {
-        None => " (no cache folder: set CITC_CACHE_DIR)".to_string(),
-        Some(file) => match write_cache(&file, &text) {
-            Ok(()) => {
-                return Ok(Resolved {
-                    how: Some(format!(
-                        "release {reference}, downloaded from {url} and cached in {}",
-                        file.display()
-                    )),
-                    source: Source::Bundles(file),
-                })
-            }
-            Err(err) => format!(" (not cached: cannot write {}: {err})", file.display()),
-        },
-    };
-    Ok(Resolved {
-        how: Some(format!(
-            "release {reference}, downloaded from {url}{not_cached}"
-        )),
-        source: Source::Downloaded { url, text },
-    })
-}
-
-fn fetch(url: &str) -> Result<String, String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(120)))
-        .user_agent(concat!("citc/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
-    let mut response = agent
-        .get(url)
-        .call()
-        .map_err(|err| format!("GET {url} failed: {err}"))?;
-    response
-        .body_mut()
-        .with_config()
-        .limit(256 << 20)
-        .read_to_string()
-        .map_err(|err| format!("reading {url} failed: {err}"))
-}
-
-/// Writes the cache file whole or not at all.
-fn write_cache(file: &Path, text: &str) -> std::io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut staging = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut staging, text.as_bytes())?;
-    staging.persist(file).map_err(|err| err.error)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,22 +443,5 @@ mod tests {
         assert_eq!(join_relative("x", "./a.cit").as_deref(), Some("x/a.cit"));
         assert_eq!(join_relative("", "../a.cit"), None);
         assert_eq!(join_relative("x", "/etc/a.cit"), None);
-    }
-
-    #[test]
-    fn the_release_url_is_a_top_level_constant() {
-        let dir = tempfile::tempdir().unwrap();
-        let catalog = dir.path().join("c.cit");
-        std::fs::write(
-            &catalog,
-            "let release_url = \"https://h/\\${version}/all-\\${version}.yaml\"\n",
-        )
-        .unwrap();
-        assert_eq!(
-            release_url_template(&catalog).unwrap().as_deref(),
-            Some("https://h/${version}/all-${version}.yaml")
-        );
-        std::fs::write(&catalog, "let other = \"x\"\n").unwrap();
-        assert_eq!(release_url_template(&catalog).unwrap(), None);
     }
 }
