@@ -622,6 +622,38 @@ release is really intended, `citc build --allow-empty` (it still never replaces 
 has resources without --force).\n",
     },
     CodeInfo {
+        code: "E0120",
+        severity: E,
+        title: "`when` compares with a value no row has",
+        explanation: "A `when` compares a table column with a value that none of the table's \
+rows has, so the condition never applies (or, if it was meant to exclude rows, never \
+excludes them). Before this was an error, such a typo silently changed the output.\n\n\
+Mistake:\n\n    table windows_versions (version, title) { 10 \"Windows 10\"  11 \"Windows 11\" }\n\
+    preference \"windows.${version}\" for windows_versions {\n\
+      when version in (win11) { use tpm }\n    }\n\nFix: compare with the value the table \
+has.\n\n      when version in (11) { use tpm }\n",
+    },
+    CodeInfo {
+        code: "E0121",
+        severity: E,
+        title: "`when` compares values of different types",
+        explanation: "A `when` compares a column with a value of another type (a quantity with \
+a number, a boolean with a word): they are never equal.\n\nMistake:\n\n\
+    table sizes (size, cpu, memory) { small 1 2Gi }\n    ...\n    when memory == 2 { ... }\n\n\
+Fix: write the value as the table does.\n\n    when memory == 2Gi { ... }\n",
+    },
+    CodeInfo {
+        code: "E0122",
+        severity: E,
+        title: "derive rule reads a field that does not exist",
+        explanation: "A `derive` rule reads a field path that the kind's schema does not have \
+(or a property such as `@size` that the kind's resources do not have), so it would never \
+write its label.\n\nMistake:\n\n    derive instancetype {\n\
+      label \"example.com/gpus\" from spec.gpu\n    }\n\nFix: name the field as the schema \
+does (`citc explain E0201` shows how fields are checked).\n\n\
+      label \"example.com/gpus\" from spec.gpus\n",
+    },
+    CodeInfo {
         code: "W0109",
         severity: W,
         title: "import cycle",

@@ -36,6 +36,27 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
+/// The candidate a mistyped *value* most likely meant: one that differs only
+/// in case, else one that the value contains or that contains it (`win11`
+/// for `11`), else the closest by edit distance.
+pub fn closest_value<'a>(
+    value: &str,
+    candidates: impl Iterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    if let Some(same) = candidates.clone().find(|c| c.eq_ignore_ascii_case(value)) {
+        return Some(same);
+    }
+    let lower = value.to_ascii_lowercase();
+    let contained = candidates
+        .clone()
+        .filter(|c| {
+            let c = c.to_ascii_lowercase();
+            c.len() >= 2 && (lower.contains(&c) || c.contains(&lower))
+        })
+        .max_by_key(|c| c.len());
+    contained.or_else(|| closest(value, candidates))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -50,5 +71,15 @@ mod tests {
             Some("linux")
         );
         assert_eq!(super::closest("zzzzz", names.iter().copied()), None);
+    }
+
+    #[test]
+    fn values_by_case_containment_then_distance() {
+        let values = ["xp", "2k22", "10", "11"];
+        let best = |v| super::closest_value(v, values.iter().copied());
+        assert_eq!(best("XP"), Some("xp"));
+        assert_eq!(best("win11"), Some("11"));
+        assert_eq!(best("2k2"), Some("2k22"));
+        assert_eq!(best("vista"), None);
     }
 }

@@ -165,7 +165,7 @@ fn build_replaces_the_output_only_on_success() {
 
 #[test]
 fn version_defaults_to_noversion_outside_git() {
-    let dir = temp_catalog("preference p { }\n");
+    let dir = temp_catalog("preference p { spec = {} }\n");
     let out = citc(&["build", "catalog.cit", "-o", "out"], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let bundle = std::fs::read_to_string(dir.path().join("out/common-preferences-bundle.yaml"))
@@ -178,7 +178,7 @@ fn version_defaults_to_noversion_outside_git() {
 
 #[test]
 fn version_comes_from_git_describe() {
-    let dir = temp_catalog("preference p { }\n");
+    let dir = temp_catalog("preference p { spec = {} }\n");
     let git = |args: &[&str]| {
         Command::new("git")
             .args(args)

@@ -41,11 +41,11 @@ fn unterminated_string_is_a_syntax_error() {
 #[test]
 fn unknown_parent() {
     assert_eq!(
-        check("preference linux { }\npreference fedora : linxu { }\n"),
+        check("preference linux { spec = {} }\npreference fedora : linxu { }\n"),
         ["test.cit:2:21: error[E0103]: unknown parent `linxu`"]
     );
     assert_eq!(
-        helps("preference linux { }\npreference fedora : linxu { }\n"),
+        helps("preference linux { spec = {} }\npreference fedora : linxu { }\n"),
         ["did you mean `linux`?"]
     );
 }
@@ -107,10 +107,11 @@ fn mixin_cycle() {
 #[test]
 fn duplicate_resource_names_from_definitions_and_matrices() {
     assert_eq!(
-        check("preference rhel.9 { }\npreference rhel.9 { }\n"),
+        check("preference rhel.9 { spec = {} }\npreference rhel.9 { spec = {} }\n"),
         ["test.cit:2:12: error[E0107]: two preferences are named `rhel.9`"]
     );
-    let matrix = "table t (v, s) {\n  a \"\"\n  b \"\"\n}\npreference \"x${s}\" for t { }\n";
+    let matrix =
+        "table t (v, s) {\n  a \"\"\n  b \"\"\n}\npreference \"x${s}\" for t { spec = {} }\n";
     assert_eq!(
         check(matrix),
         ["test.cit:5:12: error[E0107]: two preferences are named `x`"]

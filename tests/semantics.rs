@@ -341,6 +341,7 @@ fn text_blocks_strip_indentation_and_strings_interpolate() {
             last line
             """
           metadata.annotations.url = "\"https://${project}.io\"\n"
+          spec = {}
         }
         "#,
     );
@@ -361,6 +362,7 @@ metadata:
   labels:
     instancetype.kubevirt.io/common-instancetypes-version: v9
   name: p
+spec: {}
 "
     );
 }
@@ -370,9 +372,9 @@ fn every_definition_yields_both_kinds_in_kind_then_name_order() {
     let compilation = citc::compile_str(
         "t.cit",
         r#"
-        preference b { }
-        preference a.10 { }
-        preference a.9 { }
+        preference b { spec = {} }
+        preference a.10 { spec = {} }
+        preference a.9 { spec = {} }
         instancetype z { spec.cpu.guest = 1  spec.memory.guest = 1Gi }
         "#,
         "v1",

@@ -20,29 +20,40 @@ pub fn check_resource(schema: &Schema, resource: &Resource, diags: &mut Vec<Diag
     match resource.tree.get_path(&["spec"]) {
         Some(spec) => check_value(schema, spec, &Ty::Object(root.clone()), "spec", diags),
         None => {
-            if let Some(object) = schema.object(root) {
-                let missing: Vec<&str> = object
-                    .fields
-                    .iter()
-                    .filter(|(_, f)| f.required)
-                    .map(|(n, _)| n.as_str())
-                    .collect();
-                if !missing.is_empty() {
-                    diags.push(
-                        Diagnostic::new(
-                            "E0206",
-                            resource.span,
-                            format!(
-                                "{} `{}` has no spec",
-                                kind_name(resource.kind),
-                                resource.name
-                            ),
-                        )
-                        .label("no `spec` here or in a parent or mixin")
-                        .help(format!("set spec.{}", missing.join(" and spec."))),
-                    );
-                }
-            }
+            // The CRD requires `spec` on every resource, even a preference
+            // whose spec type has no required field.
+            let missing: Vec<&str> = schema
+                .object(root)
+                .map(|object| {
+                    object
+                        .fields
+                        .iter()
+                        .filter(|(_, f)| f.required)
+                        .map(|(n, _)| n.as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let help = if missing.is_empty() {
+                "the API server refuses a resource without `spec`: set a spec field, or `spec = {}` for an empty one".to_string()
+            } else {
+                format!(
+                    "the API server refuses a resource without `spec`: set spec.{}",
+                    missing.join(" and spec.")
+                )
+            };
+            diags.push(
+                Diagnostic::new(
+                    "E0206",
+                    resource.span,
+                    format!(
+                        "{} `{}` has no spec",
+                        kind_name(resource.kind),
+                        resource.name
+                    ),
+                )
+                .label("no `spec` here or in a parent or mixin")
+                .help(help),
+            );
         }
     }
 }

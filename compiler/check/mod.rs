@@ -3,6 +3,7 @@
 //! rules, pairs preferences with instance types, and warns about suspicious
 //! data. `allow` statements silence warnings in their block.
 
+mod derive;
 mod fields;
 mod lint;
 mod requirements;
@@ -26,6 +27,7 @@ pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic
     }
     requirements::check(catalog, diags);
     lint::check_catalog(catalog, diags);
+    derive::check_rules(&schema, catalog, diags);
     check_not_empty(files, catalog, diags);
 }
 

@@ -482,7 +482,12 @@ impl<'a> Resolver<'a, '_> {
     }
 
     /// A map literal: its assignments applied to an empty map.
-    pub(super) fn eval_block(&mut self, block: &Block, env: &Env, kind: Option<Kind>) -> Option<Node> {
+    pub(super) fn eval_block(
+        &mut self,
+        block: &Block,
+        env: &Env,
+        kind: Option<Kind>,
+    ) -> Option<Node> {
         let mut uses = Vec::new();
         let mut assigns = Vec::new();
         self.flatten(block, env, &mut uses, &mut assigns);

@@ -9,6 +9,7 @@ mod evaluate;
 mod expand;
 mod load;
 mod tree;
+mod whens;
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -120,6 +121,7 @@ pub fn resolve(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
         static_flags: HashMap::new(),
     };
     resolver.collect(files);
+    resolver.check_whens();
     let instances = resolver.expand();
     let resources = resolver.evaluate(&instances);
     Catalog {

@@ -1,0 +1,146 @@
+//! Derive rules read a field of the spec (`from spec.cpu.guest`, `if
+//! spec.cpu.numa`) or a property of a generated resource (`from @size`). A
+//! path the schema does not have would make a rule that silently never
+//! applies, so every path must exist for the rule's kind.
+
+use super::schema::{Schema, Ty};
+use crate::diagnostic::Diagnostic;
+use crate::resolve::Catalog;
+use crate::suggest::closest;
+use crate::syntax::ast::{DeriveSource, Kind, Path};
+
+/// The properties a generated resource has, by kind (see resolve's series
+/// expansion): instance types of a series know their size and series.
+fn plural(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Instancetype => "instance types",
+        Kind::Preference => "preferences",
+    }
+}
+
+fn attributes(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Instancetype => &["size", "series"],
+        Kind::Preference => &[],
+    }
+}
+
+pub fn check_rules(schema: &Schema, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    for (kind, rule) in &catalog.derive_rules {
+        match &rule.source {
+            DeriveSource::Field(path) | DeriveSource::Present(path) => {
+                if let Some(diag) = check_path(schema, *kind, path) {
+                    diags.push(diag);
+                }
+            }
+            DeriveSource::Attribute(name) => {
+                let known = attributes(*kind);
+                if !known.contains(&name.name.as_str()) {
+                    let help = match closest(&name.name, known.iter().copied()) {
+                        Some(best) => format!("did you mean `@{best}`?"),
+                        None if known.is_empty() => format!(
+                            "{} have no `@` properties; read a field instead (`from spec.…`)",
+                            plural(*kind)
+                        ),
+                        None => format!(
+                            "{} have: {}",
+                            plural(*kind),
+                            known
+                                .iter()
+                                .map(|a| format!("@{a}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
+                    diags.push(
+                        Diagnostic::new(
+                            "E0122",
+                            name.span,
+                            format!("{} have no property `@{}`", plural(*kind), name.name),
+                        )
+                        .label("this rule would never apply")
+                        .help(help),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Walks `path` through the kind's schema; a diagnostic at the first
+/// segment that does not exist.
+fn check_path(schema: &Schema, kind: Kind, path: &Path) -> Option<Diagnostic> {
+    let root = schema.roots.get(&kind)?;
+    let mut segments = path.segments.iter();
+    let first = segments.next()?;
+    if first.name == "metadata" {
+        // Labels and annotations are free-form maps.
+        return None;
+    }
+    if first.name != "spec" {
+        return Some(
+            Diagnostic::new(
+                "E0122",
+                first.span,
+                format!("a derive rule reads `{}`, which is not a field of a {}", path.dotted(), kind.keyword()),
+            )
+            .label("not `spec` or `metadata`")
+            .help("derive rules read fields under `spec` (e.g. `from spec.cpu.guest`) or a property such as `@size`"),
+        );
+    }
+    let mut ty = Ty::Object(root.clone());
+    for segment in segments {
+        match ty {
+            Ty::Object(name) => {
+                let object = schema.object(&name)?;
+                match object.fields.get(&segment.name) {
+                    Some(field) => ty = field.ty.clone(),
+                    None => {
+                        let help = match closest(
+                            &segment.name,
+                            object.fields.keys().map(String::as_str),
+                        ) {
+                            Some(best) => format!("did you mean `{best}`?"),
+                            None => format!(
+                                "`{name}` has: {}",
+                                object.fields.keys().cloned().collect::<Vec<_>>().join(", ")
+                            ),
+                        };
+                        return Some(
+                            Diagnostic::new(
+                                "E0122",
+                                segment.span,
+                                format!(
+                                    "a derive rule reads `{}`, but `{name}` has no field `{}`",
+                                    path.dotted(),
+                                    segment.name
+                                ),
+                            )
+                            .label("no such field: this rule would never apply")
+                            .help(help),
+                        );
+                    }
+                }
+            }
+            // A map's keys are the author's; nothing more to check.
+            Ty::Map(_) => return None,
+            other => {
+                return Some(
+                    Diagnostic::new(
+                        "E0122",
+                        segment.span,
+                        format!(
+                            "a derive rule reads `{}`, but the field before `{}` is {}",
+                            path.dotted(),
+                            segment.name,
+                            other.describe()
+                        ),
+                    )
+                    .label("nothing below this")
+                    .help("read the field itself, not a part of it"),
+                )
+            }
+        }
+    }
+    None
+}
