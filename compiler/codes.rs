@@ -585,6 +585,62 @@ Fix: use dotted paths, `a.b.c = 1`, instead of deep nesting.
 ",
     },
     CodeInfo {
+        code: "E0004",
+        severity: E,
+        title: "unclosed or unexpected bracket",
+        explanation: "A `{`, `(` or `[` has no matching closer, or a `}`, `)` or `]` closes nothing. The error points at the bracket that is never closed; where the indentation shows where the block was meant to end, a second label points there.
+
+Mistake:
+
+    mixin secureboot {
+      spec.firmware.preferredEfi.secureBoot = true
+
+    preference windows { use secureboot }
+
+Fix: close the block where it ends.
+
+    mixin secureboot {
+      spec.firmware.preferredEfi.secureBoot = true
+    }
+
+    preference windows { use secureboot }
+",
+    },
+    CodeInfo {
+        code: "E0005",
+        severity: E,
+        title: "unclosed string",
+        explanation: "A string has no closing `\"` before the end of its line, or a text block has no closing `\"\"\"`. A string cannot span lines; multi-line text is a text block.
+
+Mistake:
+
+    preference p { displayName = \"Acme Linux }
+
+Fix:
+
+    preference p { displayName = \"Acme Linux\" }
+",
+    },
+    CodeInfo {
+        code: "E0006",
+        severity: E,
+        title: "unknown keyword",
+        explanation: "A word where an item or a statement starts is close to a keyword but is not one. Items start with import, let, alias, mixin, table, series, instancetype, preference, derive or abstract; statements inside a block with use, sizes, variants, ratio, allow, when, or a field path.
+
+Mistake:
+
+    serise u1 {
+      sizes general_sizes
+    }
+
+Fix:
+
+    series u1 {
+      sizes general_sizes
+    }
+",
+    },
+    CodeInfo {
         code: "E0117",
         severity: E,
         title: "matrix too large",

@@ -27,7 +27,7 @@ fn helps(source: &str) -> Vec<String> {
 fn syntax_error_points_at_the_token() {
     assert_eq!(
         check("preference p {\n  spec.cpu.guest = \n}\n"),
-        ["test.cit:3:1: error[E0001]: expected a value, found `}`"]
+        ["test.cit:2:18: error[E0001]: expected a value after `=`, found `}` on the next line"]
     );
 }
 
@@ -35,7 +35,10 @@ fn syntax_error_points_at_the_token() {
 fn unterminated_string_is_a_syntax_error() {
     let out = check("preference p {\n  tags = \"abc\n}\n");
     assert_eq!(out.len(), 1);
-    assert!(out[0].starts_with("test.cit:2:10: error[E0001]"), "{out:?}");
+    assert_eq!(
+        out[0],
+        "test.cit:2:10: error[E0005]: this string is never closed"
+    );
 }
 
 #[test]
@@ -233,4 +236,103 @@ fn an_unknown_top_level_name_suggests_the_alias_it_resembles() {
         helps(src),
         ["did you mean `displayName`?", "did you mean `spec`?"]
     );
+}
+
+/// A syntax mistake is reported at the line to change, with the fix.
+fn first_with_help(source: &str) -> (String, String) {
+    let compilation = citc::compile_str("test.cit", source, "v0");
+    let diag = compilation.diagnostics.first().expect("a diagnostic");
+    (
+        render_short(&compilation.sources, diag),
+        diag.help.clone().unwrap_or_default(),
+    )
+}
+
+#[test]
+fn a_missing_brace_is_reported_at_the_block_that_is_never_closed() {
+    let src = "preference a {\n  osType = \"linux\"\n\npreference b {\n  osType = \"windows\"\n}\n";
+    assert_eq!(
+        first_with_help(src),
+        (
+            "test.cit:1:14: error[E0004]: the block of `preference a` is never closed".to_string(),
+            "add `}` to close the `{` of line 1, before line 4".to_string()
+        )
+    );
+    let compilation = citc::compile_str("test.cit", src, "v0");
+    let secondary = &compilation.diagnostics[0].secondary[0];
+    assert_eq!(
+        compilation
+            .sources
+            .line_col(secondary.span.file, secondary.span.start),
+        (4, 1)
+    );
+}
+
+#[test]
+fn syntax_mistakes_have_their_fix() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "mixin a { osType = \"l\" }\npreference p {\n  use a,\n  osType = \"x\"\n}\n",
+            "test.cit:3:8: error[E0001]: trailing comma after the last mixin",
+            "remove the `,`",
+        ),
+        (
+            "preference p {\n  displayName = \"Acme\n}\n",
+            "test.cit:2:17: error[E0005]: this string is never closed",
+            "add the closing `\"` at the end of the text; a string cannot span lines (for multi-line text use a text block: `\"\"\"` … `\"\"\"`)",
+        ),
+        (
+            "serise u1 { }\n",
+            "test.cit:1:1: error[E0006]: unknown keyword `serise`",
+            "did you mean `series`?",
+        ),
+        (
+            "instancetype i {\n  spec.cpu.guest 2\n}\n",
+            "test.cit:2:18: error[E0001]: expected `=` between `spec.cpu.guest` and its value",
+            "write `spec.cpu.guest = 2`",
+        ),
+        (
+            "instancetype i {\n  spec.cpu.guest: 2\n}\n",
+            "test.cit:2:17: error[E0001]: fields are set with `=`, not `:`",
+            "write `spec.cpu.guest = 2`",
+        ),
+        (
+            "instancetype i {\n  spec.memory.guest = 2 Gi\n}\n",
+            "test.cit:2:23: error[E0001]: a space splits the quantity `2 Gi`",
+            "write `2Gi` without the space",
+        ),
+        (
+            "preference p {\n  osType = 'linux'\n}\n",
+            "test.cit:2:12: error[E0001]: strings are written in double quotes, not single quotes",
+            "write \"linux\"",
+        ),
+        (
+            "mixin a { osType = \"l\" }\nmixin b { osType = \"l\" }\npreference p {\n  use a b\n}\n",
+            "test.cit:4:9: error[E0001]: expected `,` before `b`",
+            "write `use a, b`",
+        ),
+    ];
+    for (source, message, help) in cases {
+        assert_eq!(
+            first_with_help(source),
+            (message.to_string(), help.to_string()),
+            "{source}"
+        );
+    }
+}
+
+#[test]
+fn syntax_analysis_never_panics_on_truncated_text() {
+    let catalog = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/catalog.cit"))
+        .expect("catalog.cit");
+    let mut cut = 0;
+    while cut < catalog.len() {
+        if catalog.is_char_boundary(cut) {
+            let compilation = citc::compile_str("test.cit", &catalog[..cut], "v0");
+            for d in &compilation.diagnostics {
+                assert!(d.help.is_some(), "{}", d.message);
+            }
+        }
+        cut += 997;
+    }
 }

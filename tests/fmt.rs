@@ -441,7 +441,7 @@ fn a_file_with_a_syntax_error_is_reported_and_left_untouched() {
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let text = stderr(&out);
         assert!(
-            text.contains("E0001") && text.contains("broken.cit:3:1"),
+            text.contains("E0001") && text.contains("broken.cit:2:5"),
             "{text}"
         );
         assert_eq!(read(&dir.path().join("broken.cit")), broken);

@@ -288,7 +288,7 @@ fn a_byte_order_mark_is_accepted_and_dropped() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).starts_with("broken.cit:3:1: error[E0001]"),
+        stderr(&out).starts_with("broken.cit:2:5: error[E0001]"),
         "{}",
         stderr(&out)
     );

@@ -2,6 +2,9 @@
 //! conversion from pest's pairs to that AST.
 
 pub mod ast;
+mod expected;
 mod parser;
+mod recovery;
+mod tokens;
 
 pub use parser::parse_file;

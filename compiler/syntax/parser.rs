@@ -6,6 +6,7 @@ use pest::Parser;
 use pest_derive::Parser;
 
 use super::ast::*;
+use super::expected::describe_rules;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
@@ -113,10 +114,15 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
     } else {
         format!("`{}`", &text[start..end.min(text.len())])
     };
-    let expected = match &err.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => describe_rules(positives),
-        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    let (expected, positives) = match &err.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            (describe_rules(positives), positives.as_slice())
+        }
+        pest::error::ErrorVariant::CustomError { message } => (message.clone(), &[][..]),
     };
+    if let Some(diag) = super::recovery::explain(file, text, start, positives, &expected) {
+        return diag;
+    }
     Diagnostic::new(
         "E0001",
         Span::new(file, start, end.min(text.len())),
@@ -124,75 +130,6 @@ fn syntax_error(file: FileId, text: &str, err: pest::error::Error<Rule>) -> Diag
     )
     .label(format!("expected {expected}"))
     .help("see grammar/LANGUAGE.md for the syntax of each construct; `citc explain E0001` has an example")
-}
-
-fn describe_rules(rules: &[Rule]) -> String {
-    let mut names: Vec<&str> = rules.iter().map(|r| rule_name(*r)).collect();
-    names.sort_unstable();
-    names.dedup();
-    match names.len() {
-        0 => "something else".to_string(),
-        1 => names[0].to_string(),
-        n => format!("{} or {}", names[..n - 1].join(", "), names[n - 1]),
-    }
-}
-
-fn rule_name(rule: Rule) -> &'static str {
-    match rule {
-        Rule::EOI => "end of file",
-        Rule::string
-        | Rule::string_inner
-        | Rule::text_block
-        | Rule::variable
-        | Rule::int
-        | Rule::float
-        | Rule::quantity
-        | Rule::bool
-        | Rule::map
-        | Rule::list => "a value",
-        Rule::ident => "a name",
-        Rule::resource_name => "a resource name",
-        Rule::path | Rule::key_word => "a field path",
-        Rule::value => "a value",
-        Rule::block => "`{`",
-        Rule::assign_op => "`=` or `:=`",
-        Rule::bad_number => "a value",
-        Rule::kw_use
-        | Rule::kw_sizes
-        | Rule::kw_variants
-        | Rule::kw_when
-        | Rule::kw_ratio
-        | Rule::kw_allow
-        | Rule::ratio_stmt
-        | Rule::allow_stmt => "a statement",
-        Rule::table_row => "a table row",
-        Rule::word => "a word",
-        Rule::kind => "`instancetype` or `preference`",
-        Rule::parent => "`:` and a parent",
-        Rule::for_clause => "`for`",
-        Rule::except_clause | Rule::kw_except => "`except`",
-        Rule::derive_rule | Rule::kw_label => "`label`",
-        Rule::derive_from | Rule::kw_from => "`from`",
-        Rule::derive_if | Rule::kw_if => "`if`",
-        Rule::attribute => "an attribute like `@size`",
-        Rule::import_item
-        | Rule::let_item
-        | Rule::alias_item
-        | Rule::mixin_item
-        | Rule::table_item
-        | Rule::series_item
-        | Rule::definition_item
-        | Rule::derive_item
-        | Rule::abstract_kw => "a top-level item (import, let, alias, mixin, table, series, instancetype, preference, derive)",
-        Rule::use_stmt
-        | Rule::sizes_stmt
-        | Rule::variants_stmt
-        | Rule::when_stmt
-        | Rule::assign_stmt
-        | Rule::nested_stmt => "a statement",
-        Rule::when_eq | Rule::when_in => "`==` or `in`",
-        _ => "a token",
-    }
 }
 
 struct Ctx {
