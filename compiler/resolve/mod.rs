@@ -5,6 +5,7 @@
 //!
 //! It does not know Kubernetes: kinds, derived labels and YAML are lowering's.
 
+mod hints;
 mod load;
 mod tree;
 
@@ -14,7 +15,7 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
-pub use load::{load, ParsedFile, Root, STDLIB};
+pub use load::{load, ParsedFile, Root, ALWAYS_LOADED, STDLIB};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
@@ -314,10 +315,12 @@ impl<'a> Resolver<'a, '_> {
 
     fn lookup_table(&mut self, name: &Ident) -> Option<&Table<'a>> {
         if !self.symbols.tables.contains_key(&name.name) {
-            let help = match closest(&name.name, self.symbols.tables.keys().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => "define it with `table NAME (columns) { rows }`".to_string(),
-            };
+            let help = hints::unknown_name_help(
+                "table",
+                &name.name,
+                self.symbols.tables.keys().map(String::as_str),
+                "define it with `table NAME (columns) { rows }`",
+            );
             self.diags.push(
                 Diagnostic::new("E0104", name.span, format!("unknown table `{}`", name.name))
                     .label("no such table")
@@ -918,12 +921,12 @@ impl<'a> Resolver<'a, '_> {
         stack: &mut IndexSet<String>,
     ) -> Option<Node> {
         let Some(def) = self.symbols.mixins.get(&name.name).copied() else {
-            let help = match closest(&name.name, self.symbols.mixins.keys().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => {
-                    "define it with `mixin NAME { ... }`, or import the file that does".to_string()
-                }
-            };
+            let help = hints::unknown_name_help(
+                "mixin",
+                &name.name,
+                self.symbols.mixins.keys().map(String::as_str),
+                "define it with `mixin NAME { ... }`, or import the file that does",
+            );
             self.diags.push(
                 Diagnostic::new("E0102", name.span, format!("unknown mixin `{}`", name.name))
                     .label("no such mixin")
@@ -1044,28 +1047,7 @@ impl<'a> Resolver<'a, '_> {
         {
             return true;
         }
-        let mut names: Vec<&str> = self
-            .symbols
-            .aliases
-            .iter()
-            .filter(|(_, slots)| known(slots))
-            .map(|(name, _)| name.as_str())
-            .collect();
-        names.sort_unstable();
-        let help = match closest(
-            &first.name,
-            names.iter().copied().chain(["metadata", "spec"]),
-        ) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None if names.is_empty() => {
-                "fields go under `spec.` or `metadata.labels` / `metadata.annotations`".to_string()
-            }
-            None => format!(
-                "fields go under `spec.` or `metadata.`, or start with an alias of {}s: {}",
-                kind.keyword(),
-                names.join(", ")
-            ),
-        };
+        let help = hints::unknown_top_level_help(&first.name, kind, &self.symbols.aliases);
         self.diags.push(
             Diagnostic::new(
                 "E0113",
