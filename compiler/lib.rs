@@ -16,6 +16,7 @@ pub mod cli;
 pub mod codes;
 pub mod diagnostic;
 pub mod diff;
+pub mod doc;
 pub mod emit;
 pub mod fmt;
 pub mod lower;

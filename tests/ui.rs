@@ -10,7 +10,11 @@ use std::process::Command;
 
 /// Cases whose human-readable report is snapshotted too.
 const HUMAN_CASES: &[&str] = &[
+    "E0102_std_mixin_not_imported",
+    "E0104_std_table_not_imported",
     "E0109_conflicting_mixins",
+    "E0113_alias_of_other_kind",
+    "E0113_std_alias_not_imported",
     "E0201_unknown_field",
     "E0204_quantity_gb",
     "E0230_requirements_unsatisfied",

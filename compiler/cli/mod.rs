@@ -24,6 +24,7 @@ macro_rules! eprint {
 mod build;
 mod check;
 mod diff;
+mod doc;
 mod explain;
 mod fmt;
 
@@ -56,6 +57,7 @@ enum Command {
     Build(build::BuildArgs),
     Check(check::CheckArgs),
     Diff(diff::DiffArgs),
+    Doc(doc::DocArgs),
     Explain(explain::ExplainArgs),
     Fmt(fmt::FmtArgs),
 }
@@ -65,6 +67,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Doc(args) => doc::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
     }
@@ -84,6 +87,12 @@ pub fn print_line(line: &str) {
     if writeln!(out, "{line}").is_err() {
         CLOSED.store(true, Ordering::Relaxed);
     }
+}
+
+/// Prints text that ends in a newline on stdout, quietly stopping at a
+/// closed pipe like [`print_line`].
+pub fn print_text(text: &str) {
+    print_line(text.strip_suffix('\n').unwrap_or(text));
 }
 
 /// The exit code that diagnostics call for, if any: 2 when an input could

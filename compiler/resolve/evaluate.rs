@@ -278,12 +278,12 @@ impl<'a> Resolver<'a, '_> {
         stack: &mut IndexSet<String>,
     ) -> Option<Node> {
         let Some(def) = self.symbols.mixins.get(&name.name).copied() else {
-            let help = match closest(&name.name, self.symbols.mixins.keys().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => {
-                    "define it with `mixin NAME { ... }`, or import the file that does".to_string()
-                }
-            };
+            let help = hints::unknown_name_help(
+                "mixin",
+                &name.name,
+                self.symbols.mixins.keys().map(String::as_str),
+                "define it with `mixin NAME { ... }`, or import the file that does",
+            );
             self.diags.push(
                 Diagnostic::new("E0102", name.span, format!("unknown mixin `{}`", name.name))
                     .label("no such mixin")
@@ -404,28 +404,7 @@ impl<'a> Resolver<'a, '_> {
         {
             return true;
         }
-        let mut names: Vec<&str> = self
-            .symbols
-            .aliases
-            .iter()
-            .filter(|(_, slots)| known(slots))
-            .map(|(name, _)| name.as_str())
-            .collect();
-        names.sort_unstable();
-        let help = match closest(
-            &first.name,
-            names.iter().copied().chain(["metadata", "spec"]),
-        ) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None if names.is_empty() => {
-                "fields go under `spec.` or `metadata.labels` / `metadata.annotations`".to_string()
-            }
-            None => format!(
-                "fields go under `spec.` or `metadata.`, or start with an alias of {}s: {}",
-                kind.keyword(),
-                names.join(", ")
-            ),
-        };
+        let help = hints::unknown_top_level_help(&first.name, kind, &self.symbols.aliases);
         self.diags.push(
             Diagnostic::new(
                 "E0113",

@@ -7,6 +7,7 @@
 
 mod evaluate;
 mod expand;
+mod hints;
 mod load;
 mod tree;
 mod whens;
@@ -16,7 +17,7 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
-pub use load::{load, ParsedFile, Root, STDLIB};
+pub use load::{load, ParsedFile, Root, ALWAYS_LOADED, STDLIB};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
@@ -317,10 +318,12 @@ impl<'a> Resolver<'a, '_> {
 
     fn lookup_table(&mut self, name: &Ident) -> Option<&Table<'a>> {
         if !self.symbols.tables.contains_key(&name.name) {
-            let help = match closest(&name.name, self.symbols.tables.keys().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => "define it with `table NAME (columns) { rows }`".to_string(),
-            };
+            let help = hints::unknown_name_help(
+                "table",
+                &name.name,
+                self.symbols.tables.keys().map(String::as_str),
+                "define it with `table NAME (columns) { rows }`",
+            );
             self.diags.push(
                 Diagnostic::new("E0104", name.span, format!("unknown table `{}`", name.name))
                     .label("no such table")

@@ -219,6 +219,10 @@ pub fn interpolate(text: &Text, env: &Env) -> Result<String, Diagnostic> {
 pub fn unknown_variable(name: &str, span: Span, env: &Env) -> Diagnostic {
     let names = env.names();
     let help = match crate::suggest::closest(name, names.iter().copied()) {
+        // A constant of a std module that is not imported.
+        _ if super::hints::std_constant_help(name).is_some() => {
+            super::hints::std_constant_help(name).unwrap_or_default()
+        }
         Some(best) => format!("did you mean `{best}`?"),
         None if names.is_empty() => {
             "no variables are bound here; define one with `let`".to_string()

@@ -1,0 +1,128 @@
+//! Help lines for unknown names: the closest name in scope, or the std
+//! module that defines the name when the catalog does not import it. The
+//! std index is built on the first such error only (see `crate::doc`).
+
+use std::collections::HashMap;
+
+use crate::doc::{import_help, kind_plural, std_index, REFERENCE_PAGE};
+use crate::suggest::closest;
+use crate::syntax::ast::{AliasDef, Kind};
+
+/// E0102 and E0104: `what` is "mixin" or "table"; `known` are the names in
+/// scope; `define` says how to define one.
+pub(super) fn unknown_name_help<'k>(
+    what: &str,
+    name: &str,
+    known: impl Iterator<Item = &'k str>,
+    define: &str,
+) -> String {
+    let index = std_index();
+    let (in_std, std_names): (Option<&str>, Vec<&str>) = match what {
+        "mixin" => (index.mixin(name), index.mixin_names().collect()),
+        _ => (index.table(name), index.table_names().collect()),
+    };
+    if let Some(module) = in_std {
+        return import_help(what, name, module);
+    }
+    if let Some(best) = closest(name, known) {
+        return format!("did you mean `{best}`?");
+    }
+    if let Some(best) = closest(name, std_names.iter().copied()) {
+        let module = match what {
+            "mixin" => index.mixin(best),
+            _ => index.table(best),
+        }
+        .unwrap_or_default();
+        return format!(
+            "did you mean `{best}`? It is defined in {module}: add `import \"{module}\"`"
+        );
+    }
+    define.to_string()
+}
+
+/// E0105 for a name that a std module defines as a constant.
+pub(super) fn std_constant_help(name: &str) -> Option<String> {
+    std_index()
+        .constant(name)
+        .map(|module| import_help("constant", name, module))
+}
+
+/// E0113: `name` starts a top-level path of a `kind` definition but is not
+/// `metadata`, `spec` or an alias of the kind. Says that aliases differ by
+/// kind, and lists the ones valid here.
+pub(super) fn unknown_top_level_help(
+    name: &str,
+    kind: Kind,
+    aliases: &HashMap<String, [Option<&AliasDef>; 3]>,
+) -> String {
+    let valid = |slots: &[Option<&AliasDef>; 3]| match kind {
+        Kind::Instancetype => slots[0].is_some() || slots[1].is_some(),
+        Kind::Preference => slots[0].is_some() || slots[2].is_some(),
+    };
+    let mut names: Vec<&str> = aliases
+        .iter()
+        .filter(|(_, slots)| valid(slots))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    names.sort_unstable();
+    let index = std_index();
+    let here = if names.is_empty() {
+        let std_names = index.alias_names(kind);
+        let module = std_names
+            .first()
+            .and_then(|first| index.alias_for(first, kind))
+            .unwrap_or("std/kubevirt");
+        format!(
+            "none is defined here; {module} has these for {}: {} (add `import \"{module}\"`, \
+see {REFERENCE_PAGE})",
+            kind_plural(kind),
+            std_names.join(", ")
+        )
+    } else {
+        format!(
+            "the aliases of {} here: {} (see {REFERENCE_PAGE})",
+            kind_plural(kind),
+            names.join(", ")
+        )
+    };
+    let other = match kind {
+        Kind::Instancetype => Kind::Preference,
+        Kind::Preference => Kind::Instancetype,
+    };
+    let of_other_kind = aliases
+        .get(name)
+        .is_some_and(|slots| slots[0].is_none() && slots[other_slot(other)].is_some());
+    if of_other_kind {
+        return format!(
+            "`{name}` is an alias of {} only: aliases differ by kind; {here}",
+            kind_plural(other)
+        );
+    }
+    if let Some(module) = index.alias_for(name, kind) {
+        return format!(
+            "{}; aliases differ by kind, see {REFERENCE_PAGE}",
+            import_help("alias", name, module)
+        );
+    }
+    if let Some((module, for_kind)) = index.alias_of_other_kind(name, kind) {
+        return format!(
+            "`{name}` is an alias of {} only ({module}): aliases differ by kind; {here}",
+            kind_plural(for_kind)
+        );
+    }
+    let best = closest(name, names.iter().copied().chain(["metadata", "spec"]));
+    match best {
+        Some(best) => format!("did you mean `{best}`? Aliases differ by kind; {here}"),
+        None => format!(
+            "fields go under `spec.` or `metadata.`, or start with an alias; aliases differ by \
+kind; {here}"
+        ),
+    }
+}
+
+fn other_slot(kind: Kind) -> usize {
+    match kind {
+        Kind::Instancetype => 1,
+        Kind::Preference => 2,
+    }
+}
