@@ -82,7 +82,7 @@ fn inheritance_cycle() {
     assert!(out.iter().all(|l| l.contains("error[E0106]")), "{out:?}");
     assert_eq!(
         out[0],
-        "test.cit:1:12: error[E0106]: `a` inherits from itself"
+        "test.cit:1:12: error[E0106]: `a` inherits from itself: a → b → c → a"
     );
 }
 
@@ -117,7 +117,7 @@ fn duplicate_resource_names_from_definitions_and_matrices() {
         "table t (v, s) {\n  a \"\"\n  b \"\"\n}\npreference \"x${s}\" for t { spec = {} }\n";
     assert_eq!(
         check(matrix),
-        ["test.cit:5:12: error[E0107]: two preferences are named `x`"]
+        ["test.cit:3:5: error[E0107]: two preferences are named `x`"]
     );
 }
 

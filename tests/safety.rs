@@ -633,7 +633,7 @@ fn pathological_shapes_resolve() {
         std::fs::write(mesh.join(format!("f{i}.cit")), text).expect("write");
     }
     let out = citc_within(
-        &["check", "f0.cit", "--message-format", "short"],
+        &["check", "f0.cit", "--message-format", "short", "--quiet"],
         &mesh,
         Duration::from_secs(60),
     );

@@ -266,7 +266,8 @@ pub fn check_value(schema: &Schema, node: &Node, ty: &Ty, path: &str, diags: &mu
         }
         (Ty::Enum(values), Value::Str(s)) => {
             if !values.iter().any(|v| v == s) {
-                let help = match closest(s, values.iter().map(String::as_str)) {
+                let help = match crate::suggest::closest_value(s, values.iter().map(String::as_str))
+                {
                     Some(best) => {
                         format!("did you mean \"{best}\"? allowed: {}", quote_all(values))
                     }
@@ -318,12 +319,23 @@ pub fn quantity_help(text: &str) -> String {
         ("KIB", "Ki"),
         ("MIB", "Mi"),
         ("GIB", "Gi"),
+        ("TIB", "Ti"),
     ] {
         if upper.ends_with(wrong) {
             return format!(
                 "did you mean `{}{right}`? {units}",
-                &text[..text.len() - wrong.len()]
+                text[..text.len() - wrong.len()].trim_end()
             );
+        }
+    }
+    // A binary suffix in the wrong case: `2gi`, `512MI`.
+    let number = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &text[number.len()..];
+    if !number.is_empty() && number.trim().parse::<f64>().is_ok() {
+        for right in ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"] {
+            if suffix.eq_ignore_ascii_case(right) {
+                return format!("did you mean `{}{right}`? {units}", number.trim_end());
+            }
         }
     }
     units.to_string()

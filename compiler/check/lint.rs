@@ -64,16 +64,25 @@ fn series_ratio(resource: &Resource, diags: &mut Vec<Diagnostic>) {
         / i128::from(ratio.cpu.max(1));
     if memory.millis != expected_millis {
         let expected_gib = expected_millis as f64 / 1000.0 / f64::from(1u32 << 30);
+        // At the row's memory cell: the place to fix, the same for every
+        // series that shares the row (so one warning, not one per series).
+        let at = super::semantics::field(resource, &["spec", "memory", "guest"])
+            .map_or(resource.span, |node| node.span);
+        let size = resource
+            .attributes
+            .iter()
+            .find(|(name, _)| name == "size")
+            .map_or(resource.name.as_str(), |(_, size)| size.as_str());
         diags.push(
             Diagnostic::new(
                 "W0102",
-                resource.span,
+                at,
                 format!(
-                    "`{}` has {} for {cpu} vCPU, off the series' ratio {}:{}",
-                    resource.name, memory.text, ratio.cpu, ratio.memory_gib
+                    "size `{size}` has {} for {cpu} vCPU, off the series' ratio {}:{}",
+                    memory.text, ratio.cpu, ratio.memory_gib
                 ),
             )
-            .label("this series")
+            .label("this row's memory")
             .with_secondary(ratio.span, "ratio declared here")
             .help(format!(
                 "the ratio asks for {expected_gib}Gi; fix the size table or the ratio"

@@ -21,14 +21,64 @@ use crate::syntax::ast::{Allow, Block, Item, Statement};
 pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     let schema = Schema::load(files, diags);
     for resource in &catalog.resources {
+        let first = diags.len();
         fields::check_resource(&schema, resource, diags);
         semantics::check_resource(resource, diags);
         lint::check_resource(resource, diags);
+        for diag in &mut diags[first..] {
+            point_at_use(diag, resource, catalog);
+        }
     }
     requirements::check(catalog, diags);
     lint::check_catalog(catalog, diags);
     derive::check_rules(&schema, catalog, diags);
     check_not_empty(files, catalog, diags);
+}
+
+/// A fault in a value that a mixin brought in is the author's `use` of the
+/// mixin more often than the mixin (a preference mixin used in a series, a
+/// std mixin that does not fit): when the mixin lives in another file (the
+/// standard library, a shared file), the diagnostic moves to the `use`, with
+/// the mixin's line as a note; in the same file it stays at the mixin, with
+/// the `use` as a note.
+fn point_at_use(diag: &mut Diagnostic, resource: &crate::resolve::Resource, catalog: &Catalog) {
+    let inside = |outer: crate::source::Span, inner: crate::source::Span| {
+        outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end
+    };
+    for (mixin, use_span) in resource.uses.iter() {
+        // The mixins this `use` reaches, walked without recursion.
+        let mut pending = vec![mixin.as_str()];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(name) = pending.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            let Some(info) = catalog.mixins.get(name) else {
+                continue;
+            };
+            if inside(info.body, diag.span) {
+                if use_span.file != diag.span.file {
+                    let original = diag.span;
+                    diag.span = *use_span;
+                    diag.label = format!("the value at fault comes from `{mixin}`");
+                    diag.secondary.insert(
+                        0,
+                        crate::diagnostic::Label {
+                            span: original,
+                            message: format!("set here, in mixin `{name}`"),
+                        },
+                    );
+                } else {
+                    diag.secondary.push(crate::diagnostic::Label {
+                        span: *use_span,
+                        message: format!("`{}` uses `{mixin}` here", resource.name),
+                    });
+                }
+                return;
+            }
+            pending.extend(info.uses.iter().map(String::as_str));
+        }
+    }
 }
 
 /// A catalog that defines nothing would build empty bundles over a good

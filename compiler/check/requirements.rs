@@ -164,25 +164,37 @@ pub fn check(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
             .take(3)
             .map(|(_, o, reasons)| format!("{} ({})", o.name, reasons.join(", ")))
             .collect();
-        diags.push(
-            Diagnostic::new(
-                "E0230",
-                requirements.span,
-                format!(
-                    "no instance type in the catalog satisfies the requirements of preference `{}`",
-                    pref.name
-                ),
-            )
-            .label(format!(
-                "requires {cpu} vCPU and {}{}",
-                memory.as_ref().map_or("no memory", |q| q.text.as_str()),
-                if layout.topology == "spread" {
-                    format!(", spread {} ratio {}", layout.across, layout.ratio)
-                } else {
-                    String::new()
-                }
-            ))
-            .help(format!("closest: {}", closest.join("; "))),
-        );
+        // Point at the value that no instance type reaches (a table cell
+        // when it came from a row), else at the requirements as a whole.
+        let cpu_short = offers.iter().all(|o| o.cpu < cpu);
+        let memory_short = offers.iter().all(|o| o.memory_millis < memory_millis);
+        let at = match (cpu_short, memory_short) {
+            (true, _) => field(pref, &["spec", "requirements", "cpu", "guest"]),
+            (false, true) => field(pref, &["spec", "requirements", "memory", "guest"]),
+            _ => None,
+        }
+        .map_or(requirements.span, |node| node.span);
+        let mut diag = Diagnostic::new(
+            "E0230",
+            at,
+            format!(
+                "no instance type in the catalog satisfies the requirements of preference `{}`",
+                pref.name
+            ),
+        )
+        .label(format!(
+            "requires {cpu} vCPU and {}{}",
+            memory.as_ref().map_or("no memory", |q| q.text.as_str()),
+            if layout.topology == "spread" {
+                format!(", spread {} ratio {}", layout.across, layout.ratio)
+            } else {
+                String::new()
+            }
+        ))
+        .help(format!("closest: {}", closest.join("; ")));
+        if at != requirements.span {
+            diag = diag.with_secondary(pref.span, format!("required by `{}`", pref.name));
+        }
+        diags.push(diag);
     }
 }

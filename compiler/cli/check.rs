@@ -25,6 +25,9 @@ pub struct CheckArgs {
     /// Accept a catalog that defines no resources (E0119).
     #[arg(long)]
     allow_empty: bool,
+    /// Print nothing on success (no summary line).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -46,6 +49,23 @@ pub fn run(args: CheckArgs) -> ExitCode {
     );
     if let Some(code) = super::diagnostics_exit_code(&compilation.diagnostics) {
         return code;
+    }
+    if !args.quiet {
+        let count = |kind| {
+            compilation
+                .documents
+                .iter()
+                .filter(|d| d.kind == kind)
+                .count()
+        };
+        let warnings = compilation.diagnostics.len();
+        eprintln!(
+            "{}: {} instance types, {} preferences, {warnings} warning{}",
+            args.catalog.display(),
+            count(crate::lower::ApiKind::VirtualMachineClusterInstancetype),
+            count(crate::lower::ApiKind::VirtualMachineClusterPreference),
+            if warnings == 1 { "" } else { "s" }
+        );
     }
     let warnings_fail = args.deny.contains(&Deny::Warnings) && !compilation.diagnostics.is_empty();
     if warnings_fail {

@@ -87,11 +87,12 @@ const MAX_SAME_PLACE: usize = 3;
 /// and folds long runs of one code at one place into a count.
 pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
-        (a.span.file, a.span.start, a.span.end, a.code).cmp(&(
+        (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
             b.span.file,
             b.span.start,
             b.span.end,
             b.code,
+            &b.message,
         ))
     });
     diags.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);

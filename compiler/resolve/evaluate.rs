@@ -13,10 +13,12 @@ impl<'a> Resolver<'a, '_> {
             if let Some(&first) = by_name.get(instance.name.as_str()) {
                 let first = &instances[first];
                 if first.kind == instance.kind {
+                    let (again, before) =
+                        row_cells_at_fault(first, instance).unwrap_or((instance.span, first.span));
                     self.diags.push(
-                        Diagnostic::new("E0107", instance.span, format!("two {}s are named `{}`", instance.kind.keyword(), instance.name))
+                        Diagnostic::new("E0107", again, format!("two {}s are named `{}`", instance.kind.keyword(), instance.name))
                             .label("this makes the name again")
-                            .with_secondary(first.span, "first made here")
+                            .with_secondary(before, "first made here")
                             .help("every resource needs a unique name: rename one, or leave the row out with `except`"),
                     );
                     continue;
@@ -30,6 +32,7 @@ impl<'a> Resolver<'a, '_> {
                 continue;
             }
             if let Some(tree) = self.instance_tree(instance, instances, &by_name) {
+                let key = format!("{}/{}", instance.kind.keyword(), instance.name);
                 resources.push(Resource {
                     kind: instance.kind,
                     name: instance.name.clone(),
@@ -37,6 +40,7 @@ impl<'a> Resolver<'a, '_> {
                     tree,
                     attributes: instance.attributes.clone(),
                     ratio: instance.ratio,
+                    uses: self.use_sites.get(&key).cloned().unwrap_or_default(),
                 });
             }
         }
@@ -72,19 +76,33 @@ impl<'a> Resolver<'a, '_> {
             self.memo.insert(memo_key, None);
             return None;
         }
-        if !self.in_progress.insert(memo_key.clone()) {
+        if let Some(start) = self.in_progress.get_index_of(&memo_key) {
+            // The chain from this instance back to itself: `x → y → x`.
+            let chain: Vec<&str> = self
+                .in_progress
+                .iter()
+                .skip(start)
+                .map(|key| key.split_once('/').map_or(key.as_str(), |(_, name)| name))
+                .chain([instance.name.as_str()])
+                .collect();
             self.diags.push(
                 Diagnostic::new(
                     "E0106",
                     instance.span,
-                    format!("`{}` inherits from itself", instance.name),
+                    format!(
+                        "`{}` inherits from itself: {}",
+                        instance.name,
+                        chain.join(" → ")
+                    ),
                 )
                 .label("part of an inheritance cycle")
-                .help("inheritance must form a tree: remove one of the parents"),
+                .help("inheritance must form a tree: remove one of the parents in the chain"),
             );
             self.memo.insert(memo_key, None);
             return None;
         }
+        self.in_progress.insert(memo_key.clone());
+        let outer_uses = std::mem::take(&mut self.level_uses);
         let globals = Rc::clone(&self.symbols.globals);
         let env = Env {
             row: instance.row.clone(),
@@ -104,7 +122,13 @@ impl<'a> Resolver<'a, '_> {
                     None => Some(Node::empty_map(instance.span)),
                     Some((parent_name, span)) => match by_name.get(parent_name.as_str()) {
                         Some(&index) if all[index].kind == instance.kind => {
-                            self.instance_tree(&all[index], all, by_name)
+                            let tree = self.instance_tree(&all[index], all, by_name);
+                            // The parent's `use`s come first, as its fields do.
+                            let parent_key = format!("{}/{parent_name}", instance.kind.keyword());
+                            if let Some(sites) = self.use_sites.get(&parent_key) {
+                                self.level_uses.splice(0..0, sites.iter().cloned());
+                            }
+                            tree
                         }
                         _ => {
                             let candidates = all
@@ -134,7 +158,9 @@ impl<'a> Resolver<'a, '_> {
                 base.and_then(|b| self.apply_level(b, &def.body, &env, def.kind))
             }
         };
-        self.in_progress.remove(&memo_key);
+        self.in_progress.pop();
+        let sites = std::mem::replace(&mut self.level_uses, outer_uses);
+        self.use_sites.insert(memo_key.clone(), Rc::new(sites));
         self.memo.insert(memo_key, result.clone());
         result
     }
@@ -152,6 +178,7 @@ impl<'a> Resolver<'a, '_> {
         let mut conflicts = Vec::new();
         let mut ok = true;
         for mixin in &uses {
+            self.level_uses.push((mixin.name.clone(), mixin.span));
             let Some(tree) = self.mixin_tree(mixin, env, kind, &mut IndexSet::new()) else {
                 ok = false;
                 continue;
@@ -492,4 +519,41 @@ impl<'a> Resolver<'a, '_> {
         );
         ok.then_some(tree)
     }
+}
+
+/// For two instances of one table-driven definition that got the same
+/// name: the table cells that made the name, in the second row and the
+/// first (the first variable of the name whose cells differ). `None` when
+/// the name comes from no row.
+fn row_cells_at_fault(first: &Instance, again: &Instance) -> Option<(Span, Span)> {
+    let cell = |instance: &Instance, column: &str| {
+        instance
+            .row
+            .iter()
+            .rev()
+            .find(|(name, _)| name == column)
+            .map(|(_, node)| node.span)
+    };
+    let columns: Vec<&str> = match &again.origin {
+        Origin::Definition { def, .. } => def
+            .name
+            .parts
+            .iter()
+            .filter_map(|part| match part {
+                TextPart::Variable(ident) => Some(ident.name.as_str()),
+                TextPart::Literal(_) => None,
+            })
+            .collect(),
+        // A series names its instances by the size row's key.
+        Origin::Series(_) => again
+            .row
+            .first()
+            .map(|(c, _)| c.as_str())
+            .into_iter()
+            .collect(),
+    };
+    columns.into_iter().find_map(|column| {
+        let (a, b) = (cell(again, column)?, cell(first, column)?);
+        (a != b).then_some((a, b))
+    })
 }

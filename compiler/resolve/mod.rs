@@ -12,10 +12,10 @@ mod load;
 mod tree;
 mod whens;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 
 pub use load::{load, ParsedFile, Root, ALWAYS_LOADED, STDLIB};
 
@@ -39,6 +39,17 @@ pub struct Resource {
     pub attributes: Vec<(String, String)>,
     /// A series' declared vCPU:memory ratio (`ratio 1:4`), for the checker.
     pub ratio: Option<Ratio>,
+    /// Every `use` that brought mixins into the resource (its ancestors'
+    /// first), as (mixin, span of the name in the `use`): the checker
+    /// reports a fault that a mixin brings in at the `use`.
+    pub uses: Rc<Vec<(String, Span)>>,
+}
+
+/// A mixin as the checker needs it: where its body is, and what it uses.
+#[derive(Debug, Clone)]
+pub struct MixinInfo {
+    pub body: Span,
+    pub uses: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -52,6 +63,7 @@ pub struct Ratio {
 pub struct Catalog {
     pub resources: Vec<Resource>,
     pub derive_rules: Vec<(Kind, DeriveRule)>,
+    pub mixins: HashMap<String, MixinInfo>,
 }
 
 /// A resource-to-be: a definition (or series) with one row of its matrix.
@@ -117,7 +129,9 @@ pub fn resolve(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
         symbols: Symbols::default(),
         diags,
         memo: HashMap::new(),
-        in_progress: HashSet::new(),
+        in_progress: IndexSet::new(),
+        level_uses: Vec::new(),
+        use_sites: HashMap::new(),
         static_mixins: HashMap::new(),
         static_flags: HashMap::new(),
     };
@@ -125,9 +139,33 @@ pub fn resolve(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
     resolver.check_whens();
     let instances = resolver.expand();
     let resources = resolver.evaluate(&instances);
+    let mixins = resolver
+        .symbols
+        .mixins
+        .iter()
+        .map(|(name, def)| {
+            let uses = def
+                .body
+                .statements
+                .iter()
+                .flat_map(|statement| match statement {
+                    Statement::Use(names) => names.iter().map(|n| n.name.clone()).collect(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            (
+                name.clone(),
+                MixinInfo {
+                    body: def.body.span,
+                    uses,
+                },
+            )
+        })
+        .collect();
     Catalog {
         resources,
         derive_rules: std::mem::take(&mut resolver.symbols.derive_rules),
+        mixins,
     }
 }
 
@@ -136,7 +174,12 @@ struct Resolver<'a, 'd> {
     diags: &'d mut Vec<Diagnostic>,
     /// Resolved trees of preferences and instance types, by name.
     memo: HashMap<String, Option<Node>>,
-    in_progress: HashSet<String>,
+    /// The instances being resolved, innermost last (for cycle chains).
+    in_progress: IndexSet<String>,
+    /// The `use`s of the instance being resolved, level by level.
+    level_uses: Vec<(String, Span)>,
+    /// Each resolved instance's `use`s, its ancestors' included, by name.
+    use_sites: HashMap<String, Rc<Vec<(String, Span)>>>,
     /// Trees of mixins that read no variable, by name and kind: evaluated
     /// once and shared by every definition that uses them.
     static_mixins: HashMap<(String, Kind), Option<Node>>,

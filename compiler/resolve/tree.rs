@@ -218,7 +218,17 @@ pub fn interpolate(text: &Text, env: &Env) -> Result<String, Diagnostic> {
 
 pub fn unknown_variable(name: &str, span: Span, env: &Env) -> Diagnostic {
     let names = env.names();
+    let boolean = match name.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" => Some("true"),
+        "false" | "no" | "off" => Some("false"),
+        _ => None,
+    };
     let help = match crate::suggest::closest(name, names.iter().copied()) {
+        // `True`, `yes`: a boolean written as YAML or Python would.
+        _ if boolean.is_some() => format!(
+            "booleans are written `true` and `false`: did you mean `{}`?",
+            boolean.unwrap_or_default()
+        ),
         // A constant of a std module that is not imported.
         _ if super::hints::std_constant_help(name).is_some() => {
             super::hints::std_constant_help(name).unwrap_or_default()
