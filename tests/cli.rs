@@ -199,7 +199,22 @@ fn version_comes_from_git_describe() {
     let bundle = std::fs::read_to_string(dir.path().join("out/common-preferences-bundle.yaml"))
         .expect("bundle");
     assert!(
-        bundle.contains("common-instancetypes-version: v7.7.7"),
+        bundle.contains("common-instancetypes-version: v7.7.7\n"),
+        "{bundle}"
+    );
+
+    // A modified tree is never stamped as the release it was cut from.
+    std::fs::write(
+        dir.path().join("catalog.cit"),
+        "preference p { spec = {} }\npreference q { spec = {} }\n",
+    )
+    .expect("edit");
+    let out = citc(&["build", "catalog.cit", "-o", "out"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bundle = std::fs::read_to_string(dir.path().join("out/common-preferences-bundle.yaml"))
+        .expect("bundle");
+    assert!(
+        bundle.contains("common-instancetypes-version: v7.7.7-dirty\n"),
         "{bundle}"
     );
 }
