@@ -493,7 +493,10 @@ fn arithmetic_errors_have_their_codes() {
     assert_eq!(one("memory / 3"), ["E0126"]);
     assert_eq!(one("7 / cpu"), ["E0126"]);
     // Precedence: * and / before + and -, left to right.
-    assert_eq!(one("memory + memory * 2 - 1Gi / 2 - 512Mi"), Vec::<String>::new());
+    assert_eq!(
+        one("memory + memory * 2 - 1Gi / 2 - 512Mi"),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
