@@ -665,6 +665,81 @@ Fix: share fields through mixins instead of long chains of parents.
 ",
     },
     CodeInfo {
+        code: "E0123",
+        severity: E,
+        title: "arithmetic on values of the wrong type",
+        explanation: "Arithmetic works on integers and quantities: an integer with an integer \
+gives an integer; a quantity times or divided by an integer, and a quantity plus or minus a \
+quantity, give a quantity. Anything else — text, a number with a fraction, a quantity times a \
+quantity, an integer plus a quantity — has no exact meaning and is refused.\n\nMistake:\n\n\
+    table sizes (size, cpu, memory) { small 2 4Gi }\n\
+    spec.memory.guest = size + 1Gi      // `size` is the word `small`\n\
+    spec.memory.guest = memory * 2Gi    // square bytes\n\nFix: compute with integers and \
+quantities only.\n\n    spec.memory.guest = memory + 1Gi\n    spec.memory.guest = cpu * 2Gi\n",
+    },
+    CodeInfo {
+        code: "E0124",
+        severity: E,
+        title: "arithmetic result out of range",
+        explanation: "An integer result does not fit in 64 bits, a quantity result is larger \
+than 2^63 - 1 of its unit (about 8Ei bytes), or a quantity result is negative. citc never \
+wraps around or saturates.\n\nMistake:\n\n    spec.memory.guest = 1Gi - 2Gi\n\n\
+Fix: subtract a smaller quantity, or write the value you mean.\n\n\
+    spec.memory.guest = 2Gi - 1Gi\n",
+    },
+    CodeInfo {
+        code: "E0125",
+        severity: E,
+        title: "division by zero",
+        explanation: "The divisor of a `/` is zero (often a table column that is 0 on some \
+row).\n\nMistake:\n\n    table sizes (size, cpu, memory) { none 0 1Gi }\n\
+    spec.memory.guest = memory / cpu\n\nFix: divide by a number that is never zero, or \
+leave the row out with `except`.\n",
+    },
+    CodeInfo {
+        code: "E0126",
+        severity: E,
+        title: "division that is not exact",
+        explanation: "Division is exact or an error: an integer divided by an integer must \
+leave no remainder, and a quantity divided by an integer must be a whole number of its unit \
+(bytes; thousandths for a quantity written with `m`). citc never rounds.\n\nMistake:\n\n\
+    spec.memory.guest = 1Gi / 3\n\nFix: divide by a number that divides the quantity, or \
+write the value.\n\n    spec.memory.guest = 1Gi / 4      // 256Mi\n",
+    },
+    CodeInfo {
+        code: "E0127",
+        severity: E,
+        title: "local constant hides a variable",
+        explanation: "A `let` inside a block has the name of a variable that is already \
+visible there: a table column, a global `let`, or a local `let` of an enclosing block (or \
+earlier in the same block). Hiding it would make the same name mean two things in one \
+definition, so it is refused.\n\nMistake:\n\n    series u1 {\n      sizes general_sizes\n\
+      let memory = 2Gi        // `memory` is a column of general_sizes\n    }\n\n\
+Fix: give the local constant its own name.\n\n      let base_memory = 2Gi\n",
+    },
+    CodeInfo {
+        code: "E0128",
+        severity: E,
+        title: "`unset` of a field that is not set",
+        explanation: "`unset PATH` removes a field that the parent, the mixins or an earlier \
+statement set. A path that nothing set is usually a typo, so it is an error; the help names \
+the closest field that is set.\n\nMistake:\n\n    preference rhel.9 { use secureboot }\n\
+    preference rhel.9.nosecure : rhel.9 {\n      unset spec.firmware.preferredEfi.secureboot\n\
+    }\n\nFix: name the field as it is set.\n\n\
+      unset spec.firmware.preferredEfi.secureBoot\n",
+    },
+    CodeInfo {
+        code: "E0129",
+        severity: E,
+        title: "`unset` inside a map value",
+        explanation: "`unset` removes a field from the definition's tree, so it stands at the \
+top of a definition or mixin (or in a `when` there). Inside a map value (`path = { … }` or \
+`path { … }`) the map starts empty and there is nothing to remove.\n\nMistake:\n\n\
+    preference p : rhel.9 {\n      spec.firmware { unset preferredEfi.secureBoot }\n    }\n\n\
+Fix: write the full path at the top of the definition.\n\n\
+      unset spec.firmware.preferredEfi.secureBoot\n",
+    },
+    CodeInfo {
         code: "E0119",
         severity: E,
         title: "empty catalog",

@@ -67,6 +67,12 @@ impl Map {
         }
     }
 
+    /// Removes `key`, keeping the order of the others.
+    pub fn remove(&mut self, key: &str) -> Option<Node> {
+        let index = self.entries.iter().position(|(k, _)| k == key)?;
+        Some(self.entries.remove(index).1)
+    }
+
     /// Most maps hold one or two keys (`spec.cpu.guest` makes two maps of
     /// one), so grow one slot at a time while small instead of doubling.
     fn push(&mut self, key: String, value: Node) {

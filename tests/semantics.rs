@@ -399,3 +399,229 @@ fn every_definition_yields_both_kinds_in_kind_then_name_order() {
         ]
     );
 }
+
+/// The codes of the errors `source` raises, in order.
+fn error_codes(source: &str) -> Vec<String> {
+    let compilation = citc::compile_str("test.cit", source, "v9");
+    compilation
+        .diagnostics
+        .iter()
+        .map(|d| d.code.to_string())
+        .collect()
+}
+
+#[test]
+fn arithmetic_is_exact_and_written_as_a_person_would() {
+    let docs = build(
+        r#"
+        let half = 512Mi
+        table sizes (size, cpu, memory) {
+          small  2  2Gi
+          odd    3  512Mi
+        }
+        series t {
+          sizes sizes
+          spec.cpu.guest = cpu * 2 - 1
+          spec.memory.guest = cpu * memory
+          spec.memory.overcommitPercent = (cpu + 1) * 10 / 2
+        }
+        preference p {
+          spec.requirements.memory.guest = 1Gi + half
+          spec.requirements.cpu.guest = 12 / 4
+        }
+        preference d { spec.requirements.memory.guest = 1.5G * 2 + 500M / 2 }
+        "#,
+    );
+    assert_eq!(
+        document(&docs, "t.small"),
+        "---
+apiVersion: instancetype.kubevirt.io/v1beta1
+kind: VirtualMachineClusterInstancetype
+metadata:
+  labels:
+    instancetype.kubevirt.io/common-instancetypes-version: v9
+  name: t.small
+spec:
+  cpu:
+    guest: 3
+  memory:
+    guest: 4Gi
+    overcommitPercent: 15
+"
+    );
+    assert!(document(&docs, "t.odd").contains("guest: 1536Mi\n"));
+    assert!(document(&docs, "t.odd").contains("overcommitPercent: 20\n"));
+    assert_eq!(
+        document(&docs, "p"),
+        "---
+apiVersion: instancetype.kubevirt.io/v1beta1
+kind: VirtualMachineClusterPreference
+metadata:
+  labels:
+    instancetype.kubevirt.io/common-instancetypes-version: v9
+  name: p
+spec:
+  requirements:
+    cpu:
+      guest: 3
+    memory:
+      guest: 1536Mi
+"
+    );
+    // Decimal suffixes stay decimal.
+    assert!(document(&docs, "d").contains("guest: 3250M\n"));
+}
+
+#[test]
+fn arithmetic_errors_have_their_codes() {
+    let one = |expr: &str| {
+        error_codes(&format!(
+            "table s (size, cpu, memory) {{ a 2 1Gi }}\n\
+             series t {{ sizes s  spec.cpu.guest = 1  spec.memory.guest = {expr} }}"
+        ))
+    };
+    assert_eq!(one("memory * 2Gi"), ["E0123"]);
+    assert_eq!(one("size + 1Gi"), ["E0123"]);
+    assert_eq!(one("\"4\" + 1Gi"), ["E0123"]);
+    assert_eq!(one("cpu + 1Gi"), ["E0123"]);
+    assert_eq!(one("memory * 1.5"), ["E0123"]);
+    assert_eq!(one("2 / memory"), ["E0123"]);
+    assert_eq!(one("memory - 2Gi"), ["E0124"]);
+    assert_eq!(one("memory * 9223372036854775807"), ["E0124"]);
+    assert_eq!(one("9223372036854775807 + cpu"), ["E0124"]);
+    assert_eq!(one("memory / (cpu - 2)"), ["E0125"]);
+    assert_eq!(one("memory / 3"), ["E0126"]);
+    assert_eq!(one("7 / cpu"), ["E0126"]);
+    // Precedence: * and / before + and -, left to right.
+    assert_eq!(
+        one("memory + memory * 2 - 1Gi / 2 - 512Mi"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn local_let_is_scoped_to_its_block_and_may_not_hide_a_variable() {
+    let docs = build(
+        r#"
+        let base = 1Gi
+        mixin m {
+          let extra = 256Mi
+          spec.requirements.memory.guest = base + extra
+        }
+        preference p {
+          use m
+          let cpus = 2
+          spec.requirements.cpu.guest = cpus
+          spec.cpu {
+            let ratio = cpus * 2
+            preferredCPUTopology = "spread"
+            spreadOptions.ratio = ratio
+          }
+        }
+        "#,
+    );
+    let p = document(&docs, "p");
+    assert!(p.contains("ratio: 4\n"), "{p}");
+    assert!(p.contains("guest: 1280Mi\n"), "{p}");
+    // Not visible before it, outside its block, or in the mixins it uses.
+    assert_eq!(
+        error_codes("preference p { spec.cpu { let n = 1 } spec.requirements.cpu.guest = n }"),
+        ["E0105"]
+    );
+    assert_eq!(
+        error_codes("preference p { spec.requirements.cpu.guest = n  let n = 1 }"),
+        ["E0105"]
+    );
+    assert_eq!(
+        error_codes(
+            "mixin m { spec.requirements.cpu.guest = n }\npreference p { let n = 1  use m }"
+        ),
+        ["E0105"]
+    );
+    // Hiding a global, a column or an outer local is an error.
+    assert_eq!(
+        error_codes("let n = 1\npreference p { let n = 2  spec.requirements.cpu.guest = n }"),
+        ["E0127"]
+    );
+    assert_eq!(
+        error_codes(
+            "preference p { let n = 1  spec.cpu { let n = 2  spreadOptions.ratio = n } spec.requirements.cpu.guest = n }"
+        ),
+        ["E0127"]
+    );
+    assert_eq!(
+        error_codes(
+            "table v (arch) { amd64 }\npreference \"p.${arch}\" for v { let arch = \"x\"  spec.requirements.cpu.guest = 1 }"
+        ),
+        ["E0127"]
+    );
+}
+
+#[test]
+fn unset_removes_an_inherited_field_and_the_maps_it_leaves_empty() {
+    let docs = build(
+        r#"
+        alias preference displayName = metadata.annotations."openshift.io/display-name"
+        mixin secureboot {
+          spec.features.preferredSmm = {}
+          spec.firmware.preferredEfi.secureBoot = true
+        }
+        preference rhel.9 {
+          use secureboot
+          displayName = "RHEL 9"
+          spec.devices.preferredDiskBus = "virtio"
+        }
+        preference rhel.9.nosecure : rhel.9 {
+          unset spec.firmware.preferredEfi.secureBoot
+          unset displayName
+          unset spec.devices.preferredDiskBus
+          spec.devices.preferredDiskBus = "sata"
+        }
+        "#,
+    );
+    assert_eq!(
+        document(&docs, "rhel.9.nosecure"),
+        "---
+apiVersion: instancetype.kubevirt.io/v1beta1
+kind: VirtualMachineClusterPreference
+metadata:
+  labels:
+    instancetype.kubevirt.io/common-instancetypes-version: v9
+  name: rhel.9.nosecure
+spec:
+  devices:
+    preferredDiskBus: sata
+  features:
+    preferredSmm: {}
+"
+    );
+    assert!(document(&docs, "rhel.9").contains("secureBoot: true"));
+    // In order with assignments: an unset after the assignment removes it.
+    assert_eq!(
+        error_codes(
+            "preference p { spec.devices.preferredDiskBus = \"sata\"  unset spec.devices.preferredDiskBus  spec.devices.preferredInterfaceModel = \"virtio\" }"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        error_codes(
+            "preference p { unset spec.devices.preferredDiskBus  spec.devices.preferredDiskBus = \"sata\" }"
+        ),
+        ["E0128"]
+    );
+    assert_eq!(
+        error_codes("preference p { spec.cpu.spreadOptions.ratio = 1  unset spec.cpu.spreadOptions.ratio.x }"),
+        ["E0128"]
+    );
+    assert_eq!(
+        error_codes("preference p { spec.cpu { unset spreadOptions } }"),
+        ["E0129"]
+    );
+    // An unset settles a conflict between two mixins.
+    assert_eq!(
+        error_codes(
+            "mixin a { spec.devices.preferredDiskBus = \"sata\" }\nmixin b { spec.devices.preferredDiskBus = \"virtio\" }\npreference p { use a, b  unset spec.devices.preferredDiskBus  spec.devices.preferredInterfaceModel = \"virtio\" }"
+        ),
+        Vec::<String>::new()
+    );
+}

@@ -262,9 +262,12 @@ statements. A field that starts with an alias shows the key it writes.\n\n",
             let _ = writeln!(out, "Uses {}.\n", uses.join(", "));
         }
         let mut variables = BTreeSet::new();
+        let mut locals = BTreeSet::new();
         for statement in &mixin.body.statements {
             statement_variables(statement, &mut variables);
+            local_names(statement, &mut locals);
         }
+        variables.retain(|v| !locals.contains(v));
         if !variables.is_empty() {
             let names: Vec<String> = variables.iter().map(|v| format!("`{v}`")).collect();
             let _ = writeln!(
@@ -329,7 +332,18 @@ fn collect_statements(
                 };
                 collect_statements(body, prefix, &format!("{condition}{when}"), uses, fields);
             }
-            Statement::Sizes { .. }
+            Statement::Unset(path) => {
+                let mut full = prefix.to_vec();
+                full.extend(path.segments.iter().map(|s| segment(&s.name)));
+                fields.push((
+                    condition.to_string(),
+                    full,
+                    AssignOp::Replace,
+                    "unset".to_string(),
+                ));
+            }
+            Statement::Let { .. }
+            | Statement::Sizes { .. }
             | Statement::Variants { .. }
             | Statement::Ratio { .. }
             | Statement::Allow(_) => {}
@@ -366,13 +380,30 @@ fn with_alias(path: &[String], aliases: &[&AliasDef]) -> String {
 
 fn statement_variables(statement: &Statement, out: &mut BTreeSet<String>) {
     match statement {
-        Statement::Assign { value, .. } => expr_variables(value, out),
+        Statement::Assign { value, .. } | Statement::Let { value, .. } => {
+            expr_variables(value, out)
+        }
         Statement::When { variable, body, .. } => {
             out.insert(variable.name.clone());
             for s in &body.statements {
                 statement_variables(s, out);
             }
         }
+        _ => {}
+    }
+}
+
+/// The names of a block's local `let`s (not variables of the user).
+fn local_names(statement: &Statement, out: &mut BTreeSet<String>) {
+    match statement {
+        Statement::Let { name, .. } => {
+            out.insert(name.name.clone());
+        }
+        Statement::When { body, .. } => body.statements.iter().for_each(|s| local_names(s, out)),
+        Statement::Assign {
+            value: Expr::Map(block),
+            ..
+        } => block.statements.iter().for_each(|s| local_names(s, out)),
         _ => {}
     }
 }
@@ -390,6 +421,10 @@ fn expr_variables(expr: &Expr, out: &mut BTreeSet<String>) {
             }
         }
         Expr::List(items, _) => items.iter().for_each(|e| expr_variables(e, out)),
+        Expr::Binary(b) => {
+            expr_variables(&b.lhs, out);
+            expr_variables(&b.rhs, out);
+        }
         Expr::Map(block) => block
             .statements
             .iter()
@@ -583,6 +618,23 @@ fn expr_text(expr: &Expr) -> String {
             format!("[{}]", items.join(", "))
         }
         Expr::Variable(ident) => ident.name.clone(),
+        Expr::Binary(b) => {
+            let side = |e: &Expr, tighter: bool| match e {
+                Expr::Binary(inner) if tighter && !matches!(inner.op, BinOp::Mul | BinOp::Div) => {
+                    format!("({})", expr_text(e))
+                }
+                _ => expr_text(e),
+            };
+            let tight = matches!(b.op, BinOp::Mul | BinOp::Div);
+            let right_grouped =
+                matches!(&b.rhs, Expr::Binary(_)) && b.op != BinOp::Add && b.op != BinOp::Mul;
+            let rhs = if right_grouped {
+                format!("({})", expr_text(&b.rhs))
+            } else {
+                side(&b.rhs, tight)
+            };
+            format!("{} {} {rhs}", side(&b.lhs, tight), b.op.symbol())
+        }
     }
 }
 

@@ -291,6 +291,16 @@ impl<'a> Printer<'a> {
             }
             "allow" if keyword_led => self.allow(),
             "when" if keyword_led => self.when(),
+            "let" if keyword_led => {
+                self.term(" ", "`let`")?;
+                self.term(" ", "a name")?;
+                self.keyword(" ", "=", "`=`")?;
+                self.value(" ")
+            }
+            "unset" if keyword_led => {
+                self.term(" ", "`unset`")?;
+                self.term(" ", "a field path")
+            }
             _ => self.assignment(),
         }
     }
@@ -336,7 +346,42 @@ impl<'a> Printer<'a> {
                 self.write(sep, text.as_deref().unwrap_or(token.text));
                 Ok(())
             }
-            _ => self.term(sep, "a value"),
+            _ => self.expression(sep),
+        }
+    }
+
+    /// An operand, then any `op operand` after it: `cpu * 2Gi`,
+    /// `(memory + 512Mi) / 2`. One space around each operator, none inside
+    /// parentheses.
+    fn expression(&mut self, sep: &str) -> Result<()> {
+        self.operand(sep)?;
+        loop {
+            match self.peek() {
+                Some(t) if t.kind == Kind::Punct && matches!(t.text, "*" | "/" | "+") => {
+                    self.token(" ", "an operator")?;
+                }
+                Some(t) if t.kind == Kind::Term && t.text == "-" => {
+                    self.token(" ", "an operator")?;
+                }
+                // `a -1`: the operator and a number the lexer keeps as one
+                // term (`-1` alone is a negative number), written as is.
+                Some(t) if t.kind == Kind::Term && t.text.starts_with('-') => {
+                    self.term(" ", "an operand")?;
+                    continue;
+                }
+                _ => return Ok(()),
+            }
+            self.operand(" ")?;
+        }
+    }
+
+    fn operand(&mut self, sep: &str) -> Result<()> {
+        if self.at("(") {
+            self.keyword(sep, "(", "`(`")?;
+            self.expression("")?;
+            self.keyword("", ")", "`)`")
+        } else {
+            self.term(sep, "a value")
         }
     }
 

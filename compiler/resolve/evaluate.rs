@@ -169,15 +169,14 @@ impl<'a> Resolver<'a, '_> {
     /// in order, then its own statements. Two mixins that set one field to
     /// different values are an error unless the statements set it too.
     fn apply_level(&mut self, base: Node, body: &Block, env: &Env, kind: Kind) -> Option<Node> {
-        let mut uses = Vec::new();
-        let mut assigns = Vec::new();
-        self.flatten(body, env, &mut uses, &mut assigns);
+        let mut flat = Flat::default();
+        self.flatten(body, env, 0, kind, &mut flat);
 
         let mut mixed = Node::empty_map(body.span);
         let mut set_by: HashMap<String, (&Ident, Span, Node)> = HashMap::new();
         let mut conflicts = Vec::new();
-        let mut ok = true;
-        for mixin in &uses {
+        let mut ok = !flat.failed;
+        for mixin in &flat.uses {
             self.level_uses.push((mixin.name.clone(), mixin.span));
             let Some(tree) = self.mixin_tree(mixin, env, kind, &mut IndexSet::new()) else {
                 ok = false;
@@ -206,14 +205,15 @@ impl<'a> Resolver<'a, '_> {
         let mut tree = base;
         merge(&mut tree, mixed);
 
-        ok &= self.apply_assigns(&mut tree, &assigns, env, kind, true);
-        // Conflicts the definition settles by setting the field itself are fine.
+        ok &= self.apply_assigns(&mut tree, &flat, env, kind, true);
+        // Conflicts the definition settles by setting (or unsetting) the
+        // field itself are fine.
         let own_paths: Vec<String> = if conflicts.is_empty() {
             Vec::new()
         } else {
-            assigns
+            flat.steps
                 .iter()
-                .map(|(path, _, _)| self.expand_alias(path, kind).join("."))
+                .map(|step| self.expand_alias(step.path(), kind).join("."))
                 .collect()
         };
         for (path, first, first_span, second, second_span, first_value, second_value) in conflicts {
@@ -251,24 +251,46 @@ impl<'a> Resolver<'a, '_> {
         ok.then_some(tree)
     }
 
-    /// The statements of a block with `when` resolved: mixins to use and
-    /// assignments to apply, in source order.
-    fn flatten<'b>(
+    /// The statements of a block with `when` and local `let` resolved:
+    /// mixins to use and steps to apply, in source order. `scope` is the
+    /// environment of the statements (see [`Flat`]).
+    fn flatten<'b, 'e>(
         &mut self,
         block: &'b Block,
-        env: &Env,
-        uses: &mut Vec<&'b Ident>,
-        assigns: &mut Vec<(&'b Path, AssignOp, &'b Expr)>,
+        base: &Env<'e>,
+        mut scope: usize,
+        kind: Kind,
+        flat: &mut Flat<'b, 'e>,
     ) {
         for statement in &block.statements {
             match statement {
-                Statement::Use(names) => uses.extend(names.iter()),
-                Statement::Assign { path, op, value } => assigns.push((path, *op, value)),
+                Statement::Use(names) => flat.uses.extend(names.iter()),
+                Statement::Assign { path, op, value } => {
+                    flat.steps.push(Step::Assign(path, *op, value, scope))
+                }
+                Statement::Unset(path) => flat.steps.push(Step::Unset(path)),
+                Statement::Let { name, value } => {
+                    let env = flat.env(base, scope);
+                    if let Some(existing) = env.lookup(&name.name) {
+                        self.diags.push(shadowing(name, existing));
+                        flat.failed = true;
+                        continue;
+                    }
+                    let Some(node) = self.eval_value(value, env, kind) else {
+                        // What follows would only repeat the error.
+                        flat.failed = true;
+                        return;
+                    };
+                    let local = env.with(name.name.clone(), node);
+                    flat.scopes.push(local);
+                    scope = flat.scopes.len();
+                }
                 Statement::When {
                     variable,
                     values,
                     body,
                 } => {
+                    let env = flat.env(base, scope);
                     let Some(current) = env.lookup(&variable.name).and_then(|n| n.value.as_text())
                     else {
                         self.diags
@@ -283,7 +305,7 @@ impl<'a> Resolver<'a, '_> {
                             == Some(current.as_str())
                     });
                     if matches {
-                        self.flatten(body, env, uses, assigns);
+                        self.flatten(body, base, scope, kind, flat);
                     }
                 }
                 // Handled by series expansion and by the checker.
@@ -340,12 +362,11 @@ impl<'a> Resolver<'a, '_> {
             return cached.clone();
         }
         stack.insert(name.name.clone());
-        let mut uses = Vec::new();
-        let mut assigns = Vec::new();
-        self.flatten(&def.body, env, &mut uses, &mut assigns);
+        let mut flat = Flat::default();
+        self.flatten(&def.body, env, 0, kind, &mut flat);
         let mut tree = Node::empty_map(def.body.span);
-        let mut ok = true;
-        for used in uses {
+        let mut ok = !flat.failed;
+        for used in flat.uses.iter().copied() {
             let used_tree = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
                 self.mixin_tree(used, env, kind, stack)
             });
@@ -354,7 +375,7 @@ impl<'a> Resolver<'a, '_> {
                 None => ok = false,
             }
         }
-        ok &= self.apply_assigns(&mut tree, &assigns, env, kind, true);
+        ok &= self.apply_assigns(&mut tree, &flat, env, kind, true);
         stack.pop();
         let result = ok.then_some(tree);
         if self.is_static_mixin(&name.name) {
@@ -382,8 +403,10 @@ impl<'a> Resolver<'a, '_> {
                     self.is_static_mixin(&used.name)
                 })
             }),
-            Statement::When { .. } => false,
-            Statement::Sizes { .. }
+            // A local `let` is checked against the variables of each use.
+            Statement::When { .. } | Statement::Let { .. } => false,
+            Statement::Unset(_)
+            | Statement::Sizes { .. }
             | Statement::Variants { .. }
             | Statement::Ratio { .. }
             | Statement::Allow(_) => true,
@@ -444,35 +467,48 @@ impl<'a> Resolver<'a, '_> {
         false
     }
 
-    /// Applies assignments to `tree` in order. Aliases apply at the top of a
-    /// definition or mixin; inside a map literal, keys are literal.
-    fn apply_assigns<'p>(
+    /// Applies assignments and `unset`s to `tree` in order. Aliases apply
+    /// at the top of a definition or mixin; inside a map literal, keys are
+    /// literal and `unset` is refused.
+    fn apply_assigns(
         &mut self,
         tree: &mut Node,
-        assigns: &[(&'p Path, AssignOp, &'p Expr)],
+        flat: &Flat<'_, '_>,
         env: &Env,
         kind: Kind,
         aliases: bool,
-    ) -> bool
-    where
-        'a: 'p,
-    {
+    ) -> bool {
         let mut ok = true;
-        for (path, op, value) in assigns {
+        for step in &flat.steps {
+            let path = step.path();
+            if let Step::Unset(_) = step {
+                if !aliases {
+                    self.diags.push(unset_in_map(path));
+                    ok = false;
+                    continue;
+                }
+            }
             if aliases && !self.starts_known_path(path, kind) {
                 ok = false;
                 continue;
             }
-            let Some(node) = self.eval_value(value, env, kind) else {
-                ok = false;
-                continue;
-            };
             let keys = if aliases {
                 self.expand_alias(path, kind)
             } else {
                 path.segments.iter().map(|s| s.name.as_str()).collect()
             };
-            if let Err(d) = set_path(tree, &keys, node, *op == AssignOp::Replace, path.span) {
+            let result = match step {
+                Step::Unset(_) => unset_path(tree, &keys, path),
+                Step::Assign(_, op, value, scope) => {
+                    let env = flat.env(env, *scope);
+                    let Some(node) = self.eval_value(value, env, kind) else {
+                        ok = false;
+                        continue;
+                    };
+                    set_path(tree, &keys, node, *op == AssignOp::Replace, path.span)
+                }
+            };
+            if let Err(d) = result {
                 self.diags.push(d);
                 ok = false;
             }
@@ -494,10 +530,9 @@ impl<'a> Resolver<'a, '_> {
         env: &Env,
         kind: Option<Kind>,
     ) -> Option<Node> {
-        let mut uses = Vec::new();
-        let mut assigns = Vec::new();
-        self.flatten(block, env, &mut uses, &mut assigns);
-        if let Some(first) = uses.first() {
+        let mut flat = Flat::default();
+        self.flatten(block, env, 0, kind.unwrap_or(Kind::Preference), &mut flat);
+        if let Some(first) = flat.uses.first() {
             self.diags.push(
                 Diagnostic::new(
                     "E0116",
@@ -512,12 +547,12 @@ impl<'a> Resolver<'a, '_> {
         let mut tree = Node::empty_map(block.span);
         let ok = self.apply_assigns(
             &mut tree,
-            &assigns,
+            &flat,
             env,
             kind.unwrap_or(Kind::Preference),
             false,
         );
-        ok.then_some(tree)
+        (ok && !flat.failed).then_some(tree)
     }
 }
 
@@ -556,4 +591,75 @@ fn row_cells_at_fault(first: &Instance, again: &Instance) -> Option<(Span, Span)
         let (a, b) = (cell(again, column)?, cell(first, column)?);
         (a != b).then_some((a, b))
     })
+}
+
+/// A block's statements with `when` and local `let` resolved.
+#[derive(Default)]
+struct Flat<'b, 'e> {
+    uses: Vec<&'b Ident>,
+    steps: Vec<Step<'b>>,
+    /// The environments that local `let`s make: a step's scope `n > 0` is
+    /// `scopes[n - 1]`, scope 0 the block's own environment. Empty unless
+    /// the block has a `let`.
+    scopes: Vec<Env<'e>>,
+    /// A local `let` failed: the block's tree is not made.
+    failed: bool,
+}
+
+impl<'e> Flat<'_, 'e> {
+    fn env<'s>(&'s self, base: &'s Env<'e>, scope: usize) -> &'s Env<'e> {
+        match scope {
+            0 => base,
+            n => &self.scopes[n - 1],
+        }
+    }
+}
+
+enum Step<'b> {
+    /// An assignment, with the scope its value is evaluated in.
+    Assign(&'b Path, AssignOp, &'b Expr, usize),
+    Unset(&'b Path),
+}
+
+impl<'b> Step<'b> {
+    fn path(&self) -> &'b Path {
+        match self {
+            Step::Assign(path, ..) | Step::Unset(path) => path,
+        }
+    }
+}
+
+fn shadowing(name: &Ident, existing: &Node) -> Diagnostic {
+    Diagnostic::new(
+        "E0127",
+        name.span,
+        format!(
+            "the local constant `{}` would hide a variable of the same name",
+            name.name
+        ),
+    )
+    .label("already a variable here")
+    .with_secondary(
+        existing.span,
+        format!("`{}` gets its value here", name.name),
+    )
+    .help(format!(
+        "rename the local constant (`{}_local`, or a name that says what it holds): a local \
+         `let` may not hide a table column, a global `let` or an outer local",
+        name.name
+    ))
+}
+
+fn unset_in_map(path: &Path) -> Diagnostic {
+    Diagnostic::new(
+        "E0129",
+        path.span,
+        "`unset` is only allowed at the top of a definition or mixin",
+    )
+    .label("inside a map value")
+    .help(format!(
+        "a map value starts empty, so there is nothing to remove: write `unset` with the full \
+         path at the top of the definition (`unset PARENT.{}`)",
+        path.dotted()
+    ))
 }

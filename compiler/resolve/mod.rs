@@ -5,6 +5,7 @@
 //!
 //! It does not know Kubernetes: kinds, derived labels and YAML are lowering's.
 
+mod arith;
 mod evaluate;
 mod expand;
 mod hints;
@@ -24,7 +25,7 @@ use crate::source::Span;
 use crate::suggest::closest;
 use crate::syntax::ast::*;
 use crate::value::{Node, Value};
-use tree::{eval_scalar, interpolate, leaves, merge, set_path, unknown_variable, Env};
+use tree::{eval_scalar, interpolate, leaves, merge, set_path, unknown_variable, unset_path, Env};
 
 /// One concrete instance type or preference, before lowering.
 #[derive(Debug, Clone)]
@@ -382,6 +383,7 @@ impl<'a> Resolver<'a, '_> {
 fn reads_variables(expr: &Expr) -> bool {
     match expr {
         Expr::Variable(_) => true,
+        Expr::Binary(b) => reads_variables(&b.lhs) || reads_variables(&b.rhs),
         Expr::Text(text) => text
             .parts
             .iter()

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
-use crate::syntax::ast::{Expr, Text, TextPart};
+use crate::syntax::ast::{Expr, Path, Text, TextPart};
 use crate::value::{Node, Quantity, Value};
 
 /// The variables visible while a definition is evaluated: the columns of its
@@ -17,7 +17,18 @@ pub struct Env<'a> {
     pub globals: &'a IndexMap<String, Node>,
 }
 
-impl Env<'_> {
+impl<'a> Env<'a> {
+    /// This environment with one more variable, for a local `let`.
+    pub fn with(&self, name: String, value: Node) -> Env<'a> {
+        let mut row = Vec::with_capacity(self.row.len() + 1);
+        row.extend(self.row.iter().cloned());
+        row.push((name, value));
+        Env {
+            row,
+            globals: self.globals,
+        }
+    }
+
     pub fn lookup(&self, name: &str) -> Option<&Node> {
         self.row
             .iter()
@@ -162,6 +173,11 @@ pub fn eval_scalar(expr: &Expr, env: &Env) -> Result<Node, Diagnostic> {
                 None => Err(unknown_variable(&ident.name, ident.span, env)),
             }
         }
+        Expr::Binary(binary) => {
+            let lhs = eval_scalar(&binary.lhs, env)?;
+            let rhs = eval_scalar(&binary.rhs, env)?;
+            return super::arith::apply(binary, &lhs, &rhs);
+        }
         Expr::List(items, _) => {
             let mut out = Vec::with_capacity(items.len());
             for item in items {
@@ -242,4 +258,100 @@ pub fn unknown_variable(name: &str, span: Span, env: &Env) -> Diagnostic {
     Diagnostic::new("E0105", span, format!("unknown variable `{name}`"))
         .label("not bound here")
         .help(help)
+}
+
+/// `unset`: removes the field at `keys` under `root`, then every map that
+/// the removal left empty (so no `firmware: {}` is written). The field must
+/// be set; otherwise E0128 names what is set where the path stops. `path` is
+/// the path as written (its first segment may be an alias of several keys).
+pub fn unset_path(root: &mut Node, keys: &[&str], path: &Path) -> Result<(), Diagnostic> {
+    // Check first, without copying maps shared with a parent.
+    let alias_keys = keys.len() + 1 - path.segments.len().min(keys.len());
+    let segment_span = |depth: usize| path.segments[depth.saturating_sub(alias_keys - 1)].span;
+    let shown = |keys: &[&str]| {
+        keys.iter()
+            .map(|k| {
+                if k.contains(['.', '/', '"', ' ']) {
+                    format!("{k:?}")
+                } else {
+                    k.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    let mut node = &*root;
+    for (depth, key) in keys.iter().enumerate() {
+        let Value::Map(map) = &node.value else {
+            return Err(Diagnostic::new(
+                "E0128",
+                segment_span(depth),
+                format!(
+                    "`{}` is {}: nothing under it can be unset",
+                    shown(&keys[..depth]),
+                    node.value.kind_name()
+                ),
+            )
+            .label("goes through a value that is not a map")
+            .with_secondary(node.span, "set here")
+            .help(format!(
+                "to remove the value itself, write `unset {}`",
+                shown(&keys[..depth])
+            )));
+        };
+        let Some(child) = map.get(key) else {
+            let prefix = shown(&keys[..depth]);
+            let help = match crate::suggest::closest(key, map.keys().map(String::as_str)) {
+                Some(best) => {
+                    let mut guess = keys[..depth].to_vec();
+                    guess.push(best);
+                    format!("did you mean `{}`?", shown(&guess))
+                }
+                None if map.is_empty() => format!(
+                    "nothing is set under `{prefix}`: `unset` removes only what the parent, \
+                     the mixins or an earlier statement set"
+                ),
+                None => {
+                    let set: Vec<&str> = map.keys().map(String::as_str).collect();
+                    let under = if depth == 0 {
+                        "at the top".to_string()
+                    } else {
+                        format!("under `{prefix}`")
+                    };
+                    format!(
+                        "set {under}: {}; `unset` removes only what the parent, the mixins or \
+                         an earlier statement set",
+                        set.join(", ")
+                    )
+                }
+            };
+            return Err(Diagnostic::new(
+                "E0128",
+                segment_span(depth),
+                format!("`{}` is not set, so it cannot be unset", shown(keys)),
+            )
+            .label(format!("nothing sets `{key}` here"))
+            .help(help));
+        };
+        node = child;
+    }
+    remove(root, keys);
+    Ok(())
+}
+
+fn remove(node: &mut Node, keys: &[&str]) {
+    let (Value::Map(map), Some((first, rest))) = (&mut node.value, keys.split_first()) else {
+        return;
+    };
+    let map = Rc::make_mut(map);
+    if rest.is_empty() {
+        map.remove(first);
+        return;
+    }
+    if let Some(child) = map.get_mut(first) {
+        remove(child, rest);
+        if matches!(&child.value, Value::Map(m) if m.is_empty()) {
+            map.remove(first);
+        }
+    }
 }

@@ -217,6 +217,15 @@ pub enum Statement {
         op: AssignOp,
         value: Expr,
     },
+    /// `let name = value` in a block: a constant for the statements after
+    /// it in the block and in the blocks nested in it.
+    Let {
+        name: Ident,
+        value: Expr,
+    },
+    /// `unset path`: removes a field that the parent, the mixins or an
+    /// earlier statement set.
+    Unset(Path),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,6 +298,75 @@ pub enum Expr {
     Map(Block),
     List(Vec<Expr>, Span),
     Variable(Ident),
+    /// `a * b`, `a / b`, `a + b`, `a - b` (parentheses only group).
+    Binary(Box<Binary>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Binary {
+    pub op: BinOp,
+    /// The operator itself.
+    pub op_span: Span,
+    pub lhs: Expr,
+    pub rhs: Expr,
+    /// The whole expression.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+
+    fn binds_tighter(self) -> bool {
+        matches!(self, BinOp::Mul | BinOp::Div)
+    }
+}
+
+/// Builds `first op1 e1 op2 e2 …` with `*` and `/` before `+` and `-`, each
+/// level left-associative.
+pub fn fold_binary(first: Expr, rest: Vec<(BinOp, Span, Expr)>) -> Expr {
+    fn node(lhs: Expr, (op, op_span): (BinOp, Span), rhs: Expr) -> Expr {
+        let span = lhs.span().to(rhs.span());
+        Expr::Binary(Box::new(Binary {
+            op,
+            op_span,
+            lhs,
+            rhs,
+            span,
+        }))
+    }
+    let mut sum: Option<(Expr, (BinOp, Span))> = None;
+    let mut product = first;
+    for (op, op_span, rhs) in rest {
+        if op.binds_tighter() {
+            product = node(product, (op, op_span), rhs);
+        } else {
+            let left = match sum.take() {
+                None => product,
+                Some((lhs, pending)) => node(lhs, pending, product),
+            };
+            sum = Some((left, (op, op_span)));
+            product = rhs;
+        }
+    }
+    match sum {
+        None => product,
+        Some((lhs, pending)) => node(lhs, pending, product),
+    }
 }
 
 impl Expr {
@@ -303,6 +381,7 @@ impl Expr {
             | Expr::List(_, s) => *s,
             Expr::Map(b) => b.span,
             Expr::Variable(i) => i.span,
+            Expr::Binary(b) => b.span,
         }
     }
 }

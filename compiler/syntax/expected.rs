@@ -26,7 +26,9 @@ fn rule_name(rule: Rule) -> &'static str {
         | Rule::quantity
         | Rule::bool
         | Rule::map
-        | Rule::list => "a value",
+        | Rule::list
+        | Rule::paren => "a value",
+        Rule::bin_op | Rule::arith_tail => "an operator (`*`, `/`, `+`, `-`)",
         Rule::ident => "a name",
         Rule::resource_name => "a resource name",
         Rule::path | Rule::key_word => "a field path",
@@ -40,6 +42,9 @@ fn rule_name(rule: Rule) -> &'static str {
         | Rule::kw_when
         | Rule::kw_ratio
         | Rule::kw_allow
+        | Rule::kw_unset
+        | Rule::let_stmt
+        | Rule::unset_stmt
         | Rule::ratio_stmt
         | Rule::allow_stmt => "a statement",
         Rule::table_row => "a table row",

@@ -185,8 +185,9 @@ impl Ctx {
                 })
             }
             Rule::let_item => {
-                let value = self.expr(inner.pop().expect("grammar: let has a value"));
-                let name = self.ident(inner.remove(0));
+                let mut it = inner.into_iter();
+                let name = self.ident(it.next().expect("grammar: let has a name"));
+                let value = self.value(&mut it.peekable());
                 Item::Let(LetDef { name, value })
             }
             Rule::alias_item => {
@@ -493,9 +494,23 @@ impl Ctx {
                     ":=" => AssignOp::Replace,
                     _ => AssignOp::Merge,
                 };
-                let value = self.expr(it.next().expect("grammar: assignment value"));
+                let value = self.value(&mut it.peekable());
                 Statement::Assign { path, op, value }
             }
+            Rule::let_stmt => {
+                let mut it = inner.into_iter().filter(|p| p.as_rule() != Rule::kw_let);
+                let name = self.ident(it.next().expect("grammar: let has a name"));
+                let value = self.value(&mut it.peekable());
+                Statement::Let { name, value }
+            }
+            Rule::unset_stmt => Statement::Unset(
+                self.path(
+                    inner
+                        .into_iter()
+                        .find(|p| p.as_rule() == Rule::path)
+                        .expect("grammar: unset has a path"),
+                ),
+            ),
             Rule::nested_stmt => {
                 let mut it = inner.into_iter();
                 let path = self.path(it.next().expect("grammar: block path"));
@@ -559,10 +574,50 @@ impl Ctx {
             }
             Rule::float => Expr::Float(pair.as_str().parse::<f64>().unwrap_or(0.0), span),
             Rule::map => Expr::Map(self.block(pair)),
-            Rule::list => Expr::List(pair.into_inner().map(|p| self.expr(p)).collect(), span),
+            Rule::list => {
+                let mut items = Vec::new();
+                let mut it = pair.into_inner().peekable();
+                while it.peek().is_some() {
+                    items.push(self.value(&mut it));
+                }
+                Expr::List(items, span)
+            }
+            Rule::paren => {
+                let mut expr = self.value(&mut pair.into_inner().peekable());
+                // The parentheses belong to the expression they group.
+                if let Expr::Binary(binary) = &mut expr {
+                    binary.span = span;
+                }
+                expr
+            }
             Rule::variable => Expr::Variable(self.ident(pair)),
             other => unreachable!("grammar: unexpected value {other:?}"),
         }
+    }
+
+    /// A value: one operand, and the operators and operands of an
+    /// `arith_tail` after it, if there is one.
+    fn value<'i>(
+        &mut self,
+        pairs: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
+    ) -> Expr {
+        let first = self.expr(pairs.next().expect("grammar: a value"));
+        let Some(tail) = pairs.next_if(|p| p.as_rule() == Rule::arith_tail) else {
+            return first;
+        };
+        let mut rest = Vec::new();
+        let mut it = tail.into_inner();
+        while let (Some(op), Some(operand)) = (it.next(), it.next()) {
+            let op_span = self.span(&op);
+            let op = match op.as_str() {
+                "*" => BinOp::Mul,
+                "/" => BinOp::Div,
+                "+" => BinOp::Add,
+                _ => BinOp::Sub,
+            };
+            rest.push((op, op_span, self.expr(operand)));
+        }
+        fold_binary(first, rest)
     }
 
     fn text(&mut self, pair: Pair<Rule>) -> Text {

@@ -53,8 +53,12 @@ syn match citUnit contained "[KMGTPE]i\|[kMGTPEm]"
 syn keyword citBoolean contained true false
 syn match citComma contained ","
 syn match citOperator contained ":=\|==\|="
+" Arithmetic: `*`, `/` (not `//`), `+`, and `-` with a space after it or
+" before `(` (names may contain `-`).
+syn match citArith contained "[*+]\|\/\@1<!\/\/\@!\|\s\@1<=-\ze[[:space:](]"
+syn match citArithParen contained "[()]"
 
-syn region citList contained matchgroup=citBracket start="\[" end="\]" contains=@citValue,citComma,citComment,citInvalidChar
+syn region citList contained matchgroup=citBracket start="\[" end="\]" contains=@citValue,citComma,citArith,citArithParen,citComment,citInvalidChar
 syn region citBlock matchgroup=citBrace start="{" end="}" contains=@citStatement fold
 
 syn cluster citValue contains=citTextBlock,citString,citStringUnterminated,citBadNumber,citInteger,citFloat,citQuantity,citBoolean,citBlock,citList,citVariable
@@ -76,7 +80,7 @@ syn match citPathDot contained "\."
 syn keyword citImport import
 syn keyword citAbstract abstract
 
-syn region citLetItem matchgroup=citDeclare start="\<let\>" end="$" contains=citLetName,citOperator,@citValue,citComment,citInvalidChar
+syn region citLetItem matchgroup=citDeclare start="\<let\>" end="$" contains=citLetName,citOperator,citArith,citArithParen,@citValue,citComment,citInvalidChar
 syn match citLetName contained "\%(\<let\s\+\)\@<=\h[[:alnum:]_-]*"
 
 syn region citAliasItem matchgroup=citDeclare start="\<alias\>" end="$" contains=citKindArg,citOperator,citPathRef,citAliasName,citComment,citInvalidChar
@@ -160,9 +164,12 @@ exe 'syn match citWhen contained "\<when\>' . s:notpath . '" nextgroup=citWhenVa
 syn match citWhenVar contained "\h[[:alnum:]_-]*" nextgroup=citWhenEq,citWhenIn skipwhite skipnl
 syn match citWhenEq contained "==" nextgroup=@citCell skipwhite skipnl
 syn keyword citWhenIn contained in nextgroup=citTuple skipwhite skipnl
+" let NAME = value in a block (a local constant); unset PATH.
+exe 'syn match citLocalLet contained "\<let\>' . s:notpath . '"'
+exe 'syn match citUnset contained "\<unset\>' . s:notpath . '" nextgroup=citPathRef skipwhite'
 unlet s:notpath
 
-syn cluster citStatement contains=citComment,citInvalidChar,@citValue,citOperator,citDottedPath,citAssignPath,citUse,citSizes,citVariants,citRatio,citAllow,citWhen
+syn cluster citStatement contains=citComment,citInvalidChar,@citValue,citOperator,citArith,citArithParen,citDottedPath,citAssignPath,citUse,citSizes,citVariants,citRatio,citAllow,citWhen,citLocalLet,citLetName,citUnset
 
 " ------------------------------------------------------------ highlighting
 hi def link citInvalidTop         Error
@@ -193,6 +200,10 @@ hi def link citUnit               Special
 hi def link citBoolean            Boolean
 hi def link citComma              Delimiter
 hi def link citOperator           Operator
+hi def link citArith              Operator
+hi def link citArithParen         Delimiter
+hi def link citLocalLet           Keyword
+hi def link citUnset              Statement
 hi def link citBracket            Delimiter
 hi def link citBrace              Delimiter
 hi def link citParen              Delimiter
