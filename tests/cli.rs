@@ -86,7 +86,7 @@ fn missing_catalog_is_a_diagnostic() {
 #[test]
 fn explain_prints_every_code_and_refuses_unknown_ones() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for code in citc::codes::CODES {
+    for code in citc::codes::all() {
         let out = citc(&["explain", code.code], dir.path());
         assert_eq!(out.status.code(), Some(0));
         assert!(String::from_utf8_lossy(&out.stdout).contains(code.title));

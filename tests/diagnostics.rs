@@ -177,7 +177,7 @@ fn independent_errors_are_all_reported_in_order() {
 
 #[test]
 fn every_code_has_an_explanation_and_a_help_line_in_its_diagnostics() {
-    for code in citc::codes::CODES {
+    for code in citc::codes::all() {
         assert!(
             code.explanation.len() > 80,
             "{} needs a longer explanation",

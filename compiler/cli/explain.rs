@@ -15,7 +15,7 @@ pub struct ExplainArgs {
 
 pub fn run(args: ExplainArgs) -> ExitCode {
     let Some(code) = args.code else {
-        for info in codes::CODES {
+        for info in codes::all() {
             super::print_line(&format!(
                 "{}  {:<7}  {}",
                 info.code,
@@ -39,9 +39,7 @@ pub fn run(args: ExplainArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            let first = codes::CODES.first().map_or("", |c| c.code);
-            let last = codes::CODES.last().map_or("", |c| c.code);
-            eprintln!("error: unknown code `{code}`; codes run from {first} to {last} (`citc explain` lists them)");
+            eprintln!("error: unknown code `{code}`; `citc explain` lists every code (E for errors, W for warnings)");
             ExitCode::from(2)
         }
     }

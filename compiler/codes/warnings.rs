@@ -1,0 +1,138 @@
+//! Warnings (W01xx): suspicious data that still builds; `allow` silences them.
+
+use super::{CodeInfo, W};
+
+pub const CODES: &[CodeInfo] = &[
+    CodeInfo {
+        code: "W0101",
+        severity: W,
+        title: "suspicious string",
+        explanation: "An annotation that should hold a plain URL or name starts with a quote, ends with a newline or has spaces around it: usually a quoting accident in YAML. Upstream's documentation-url and support-url annotations are like this on purpose (their bundles carry the quotes), so catalog.cit allows them with a reason.
+
+Mistake:
+
+    documentationUrl = \"\\\"https://example.com\\\"\\n\"
+
+Fix:
+
+    documentationUrl = \"https://example.com\"
+
+or, when intended: `allow W0101 \"upstream quirk\"`.
+",
+    },
+    CodeInfo {
+        code: "W0102",
+        severity: W,
+        title: "size off the series' ratio",
+        explanation: "A series that declares `ratio C:M` promises M GiB of memory for every C vCPUs; this size breaks it.
+
+Mistake:
+
+    series cx1 { ratio 1:2  sizes compute_sizes ... }   // with a row `large 2 8Gi`
+
+Fix: correct the size table (large 2 4Gi) or the declared ratio.
+",
+    },
+    CodeInfo {
+        code: "W0103",
+        severity: W,
+        title: "deprecated without a replacement",
+        explanation: "A resource labelled deprecated should tell its users what to use instead.
+
+Mistake:
+
+    preference rhel.7 : rhel { use deprecated }
+
+Fix:
+
+    preference rhel.7 : rhel { use deprecated  replacedBy = \"rhel.9\" }
+",
+    },
+    CodeInfo {
+        code: "W0104",
+        severity: W,
+        title: "deprecated field or value",
+        explanation: "KubeVirt deprecates this field or value: spec.launchSecurity on instance types (use the preference's preferredLaunchSecurity), preferredUseEfi / preferredUseSecureBoot (use preferredEfi), and the prefer* CPU topologies (preferSockets → sockets, …).
+
+Mistake:
+
+    preference p { spec.cpu.preferredCPUTopology = \"preferSockets\" }
+
+Fix:
+
+    preference p { spec.cpu.preferredCPUTopology = \"sockets\" }
+",
+    },
+    CodeInfo {
+        code: "W0105",
+        severity: W,
+        title: "unusual huge page size",
+        explanation: "x86_64 nodes offer 2Mi and 1Gi huge pages; other sizes rarely exist on a node.
+
+Mistake:
+
+    series m1 { spec.memory.hugepages.pageSize = 4Mi ... }
+
+Fix:
+
+    series m1 { spec.memory.hugepages.pageSize = 2Mi ... }
+",
+    },
+    CodeInfo {
+        code: "W0106",
+        severity: W,
+        title: "required architecture not preferred",
+        explanation: "The preference requires an architecture but does not prefer it: a VM that does not set its architecture gets the cluster's default and may fail the requirement.
+
+Mistake:
+
+    preference p { spec.requirements.architecture = \"arm64\" }
+
+Fix: the `architecture` mixin sets both (and the arch label).
+
+    preference p { spec.requirements.architecture = \"arm64\"  spec.preferredArchitecture = \"arm64\" }
+",
+    },
+    CodeInfo {
+        code: "W0107",
+        severity: W,
+        title: "spread options ignored",
+        explanation: "spec.cpu.spreadOptions only matter when preferredCPUTopology is spread.
+
+Mistake:
+
+    preference p { use cpu-topology-sockets  spec.cpu.spreadOptions.ratio = 4 }
+
+Fix: remove the spreadOptions, or use cpu-topology-spread.
+",
+    },
+    CodeInfo {
+        code: "W0108",
+        severity: W,
+        title: "allowance that silences nothing",
+        explanation: "An `allow` covers its block (or its file, at the top level) and no warning of that code arises there: it is stale, or in the wrong block.
+
+Mistake:
+
+    preference p { allow W0101 \"urls\" }
+
+Fix: remove it, or move it into the definition or mixin whose values raise the warning.
+",
+    },
+    CodeInfo {
+        code: "W0109",
+        severity: W,
+        title: "import cycle",
+        explanation: "A file is imported back by a file it imports (directly or through others). Files are loaded once, so the catalog still compiles; the cycle usually means two files that should be one, or definitions that belong in a third file both import.
+
+Mistake:
+
+    // a.cit
+    import \"b.cit\"
+    // b.cit
+    import \"a.cit\"
+
+Fix: move what both need into `common.cit` and import that from each.
+",
+    },
+];
