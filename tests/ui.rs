@@ -10,6 +10,10 @@ use std::process::Command;
 
 /// Cases whose human-readable report is snapshotted too.
 const HUMAN_CASES: &[&str] = &[
+    "E0201_preference_mixin_in_series",
+    "E0204_quantity_wrong_case",
+    "E0105_python_boolean",
+    "E0203_enum_wrong_case",
     "E0102_std_mixin_not_imported",
     "E0104_std_table_not_imported",
     "E0109_conflicting_mixins",

@@ -61,6 +61,10 @@ fn point_at_use(diag: &mut Diagnostic, resource: &crate::resolve::Resource, cata
                     let original = diag.span;
                     diag.span = *use_span;
                     diag.label = format!("the value at fault comes from `{mixin}`");
+                    let rest = diag.help.take().unwrap_or_default();
+                    diag.help = Some(format!(
+                        "remove `{mixin}` from this `use`, or set the field here to override it; {rest}"
+                    ));
                     diag.secondary.insert(
                         0,
                         crate::diagnostic::Label {
