@@ -105,6 +105,29 @@ impl Ctx<'_> {
             .filter(|(_, t)| t.kind != Kind::Comment)
     }
 
+    /// The first token of the statement or item whose `{` is token `open`:
+    /// the first of its line, or of the head's line when the `{` ends a `for`
+    /// clause on a continuation line (as `citc fmt` writes long matrix heads).
+    fn opener_head(&self, open: usize) -> usize {
+        let mut first = open;
+        loop {
+            while first > 0 && self.tokens[first - 1].line == self.tokens[first].line {
+                first -= 1;
+            }
+            let t = self.tokens[first];
+            if first > 0 && t.kind == Kind::Word && self.str_of(t) == "for" {
+                first -= 1;
+                continue;
+            }
+            return first;
+        }
+    }
+
+    /// The indentation of the statement or item whose `{` is token `open`.
+    fn opener_indent(&self, open: usize) -> usize {
+        self.indent_of(self.tokens[self.opener_head(open)].start)
+    }
+
     fn line_number(&self, offset: usize) -> usize {
         self.text[..offset].matches('\n').count() + 1
     }
@@ -191,7 +214,7 @@ impl Ctx<'_> {
                                 && misaligned.is_none()
                                 && self.first_on_line(i)
                                 && open.line < t.line
-                                && self.indent_of(t.start) < self.indent_of(open.start)
+                                && self.indent_of(t.start) < self.opener_indent(top)
                             {
                                 misaligned = Some((top, i));
                             }
@@ -244,7 +267,7 @@ impl Ctx<'_> {
         let hint = hint.or_else(|| {
             if s == "{" {
                 // The first later line indented at or left of the opening line.
-                let indent = self.indent_of(t.start);
+                let indent = self.opener_indent(open);
                 self.code().map(|(i, _)| i).find(|&i| {
                     self.tokens[i].line > t.line
                         && self.first_on_line(i)
@@ -265,8 +288,11 @@ impl Ctx<'_> {
         }
         let line = self.line_number(t.start);
         let mut diag = if s == "{" {
-            let line_start = self.text[..t.start].rfind('\n').map_or(0, |i| i + 1);
-            let head = self.text[line_start..t.start].trim();
+            let head_start = self.tokens[self.opener_head(open)].start;
+            let head = self.text[head_start..t.start]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             let message = if head.is_empty() || head.chars().count() > 60 {
                 "this block is never closed".to_string()
             } else {
