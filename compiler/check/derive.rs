@@ -27,6 +27,17 @@ fn attributes(kind: Kind) -> &'static [&'static str] {
 
 pub fn check_rules(schema: &Schema, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for (kind, rule) in &catalog.derive_rules {
+        if !super::fields::is_qualified_name(&rule.label) {
+            diags.push(
+                Diagnostic::new(
+                    "E0208",
+                    rule.span,
+                    format!("`{}` is not a valid label key", rule.label),
+                )
+                .label("this rule would write it into every resource")
+                .help("a label key is an optional DNS prefix and `/`, then at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit"),
+            );
+        }
         match &rule.source {
             DeriveSource::Field(path) | DeriveSource::Present(path) => {
                 if let Some(diag) = check_path(schema, *kind, path) {

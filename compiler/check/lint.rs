@@ -13,6 +13,46 @@ pub const REPLACED_BY: &str = "instancetype.kubevirt.io/replaced-by";
 pub fn check_resource(resource: &Resource, diags: &mut Vec<Diagnostic>) {
     suspicious_strings(resource, diags);
     series_ratio(resource, diags);
+    tiny_memory(resource, diags);
+}
+
+/// Guest memory below 1Mi is bytes, not a VM: almost always a forgotten
+/// unit (`memory.guest = 4` for 4Gi).
+fn tiny_memory(resource: &Resource, diags: &mut Vec<Diagnostic>) {
+    const ONE_MI_MILLIS: i128 = 1000 * (1 << 20);
+    for path in [
+        &["spec", "memory", "guest"][..],
+        &["spec", "requirements", "memory", "guest"][..],
+    ] {
+        let Some(memory) = quantity_at(resource, path) else {
+            continue;
+        };
+        // Zero is an error of its own (E0221).
+        if memory.millis >= ONE_MI_MILLIS || memory.millis == 0 {
+            continue;
+        }
+        let Some(node) = super::semantics::field(resource, path) else {
+            continue;
+        };
+        let text = memory
+            .text
+            .trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        diags.push(
+            Diagnostic::new(
+                "W0110",
+                node.span,
+                format!(
+                    "`{}` is {} bytes of memory: a unit is probably missing",
+                    path.join("."),
+                    memory.text
+                ),
+            )
+            .label("less than 1Mi")
+            .help(format!(
+                "write the unit: `{text}Gi` or `{text}Mi` (a bare number is bytes)"
+            )),
+        );
+    }
 }
 
 /// Annotations that hold a URL or a name should be plain text.
@@ -66,8 +106,15 @@ fn series_ratio(resource: &Resource, diags: &mut Vec<Diagnostic>) {
         let expected_gib = expected_millis as f64 / 1000.0 / f64::from(1u32 << 30);
         // At the row's memory cell: the place to fix, the same for every
         // series that shares the row (so one warning, not one per series).
-        let at = super::semantics::field(resource, &["spec", "memory", "guest"])
+        let cell = super::semantics::field(resource, &["spec", "memory", "guest"])
             .map_or(resource.span, |node| node.span);
+        // A row of a table in another file (the standard library) is not the
+        // author's to change: then the warning goes to the `ratio` line.
+        let (at, other, other_label) = if cell.file == ratio.span.file {
+            (cell, ratio.span, "ratio declared here")
+        } else {
+            (ratio.span, cell, "the row, in another file")
+        };
         let size = resource
             .attributes
             .iter()
@@ -82,10 +129,10 @@ fn series_ratio(resource: &Resource, diags: &mut Vec<Diagnostic>) {
                     memory.text, ratio.cpu, ratio.memory_gib
                 ),
             )
-            .label("this row's memory")
-            .with_secondary(ratio.span, "ratio declared here")
+            .label(if at == cell { "this row's memory" } else { "a size of the table is off this ratio" })
+            .with_secondary(other, other_label)
             .help(format!(
-                "the ratio asks for {expected_gib}Gi; fix the size table or the ratio"
+                "the ratio asks for {expected_gib}Gi; fix the size table or the ratio, or leave the size out with `sizes … except {size}`"
             )),
         );
     }

@@ -342,4 +342,14 @@ top of a definition or mixin (or in a `when` there). Inside a map value (`path =
 Fix: write the full path at the top of the definition.\n\n\
       unset spec.firmware.preferredEfi.secureBoot\n",
     },
+    CodeInfo {
+        code: "E0130",
+        severity: E,
+        title: "statement only a series can have",
+        explanation: "`sizes`, `variants` and `ratio` describe the rows of a series: the sizes \
+its instance types come in, their variants, and the vCPU:memory ratio the sizes keep. In a \
+preference, an instance type or a mixin they would be ignored, so they are an error there.\n\n\
+Mistake:\n\n    preference acme.linux {\n      sizes general_sizes\n    }\n\n\
+Fix: put the sizes in a series.\n\n    series acme {\n      use sized\n      sizes general_sizes\n    }\n",
+    },
 ];

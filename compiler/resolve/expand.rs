@@ -237,6 +237,31 @@ impl<'a> Resolver<'a, '_> {
         }
         let mut excluded: Vec<Vec<String>> = Vec::new();
         for tuple in &matrix.except {
+            if tuple.len() < tables.len() {
+                if let (Some(first), Some(last)) = (tuple.first(), tuple.last()) {
+                    self.diags.push(
+                        Diagnostic::new(
+                            "E0115",
+                            first.span().to(last.span()),
+                            format!(
+                                "the matrix has {} tables, this tuple has only {} key{}",
+                                tables.len(),
+                                tuple.len(),
+                                if tuple.len() == 1 { "" } else { "s" }
+                            ),
+                        )
+                        .label("excludes nothing as written")
+                        .help(format!(
+                            "write one row key per table of the matrix, in order: ({})",
+                            tables
+                                .iter()
+                                .map(|(n, _)| n.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    );
+                }
+            }
             let env = Env {
                 row: Vec::new(),
                 globals: &self.symbols.globals,

@@ -10,6 +10,7 @@ mod evaluate;
 mod expand;
 mod hints;
 mod load;
+mod placement;
 mod tree;
 mod whens;
 
@@ -138,6 +139,7 @@ pub fn resolve(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
     };
     resolver.collect(files);
     resolver.check_whens();
+    resolver.check_placement();
     let instances = resolver.expand();
     let resources = resolver.evaluate(&instances);
     let mixins = resolver
