@@ -652,3 +652,76 @@ fn pathological_shapes_resolve() {
         "{warnings:?}"
     );
 }
+
+/// A folder (or link) that took the name of a file citc wrote is the
+/// user's: the build is refused instead of deleting it with its contents.
+#[test]
+fn a_folder_in_place_of_a_built_file_is_not_citcs() {
+    let dir = project_with(SMALL);
+    assert_eq!(
+        citc(&["build", "catalog.cit"], dir.path()).status.code(),
+        Some(0)
+    );
+    let sums = dir.path().join("_build/CHECKSUMS.sha256");
+    std::fs::remove_file(&sums).expect("rm");
+    std::fs::create_dir(&sums).expect("mkdir");
+    std::fs::write(sums.join("my-notes.txt"), "precious").expect("write");
+    let before = snapshot(dir.path());
+    let out = citc(&["build", "catalog.cit"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("CHECKSUMS.sha256"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn build_check_reads_only_regular_files_and_needs_a_folder() {
+    let dir = project_with(SMALL);
+    assert_eq!(
+        citc(&["build", "catalog.cit"], dir.path()).status.code(),
+        Some(0)
+    );
+    let bundle = dir.path().join("_build/common-preferences-bundle.yaml");
+    std::fs::remove_file(&bundle).expect("rm");
+    let c_path = std::ffi::CString::new(bundle.to_str().expect("utf8")).expect("cstr");
+    // SAFETY: a valid path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
+    let out = citc_within(
+        &["build", "catalog.cit", "--check"],
+        dir.path(),
+        Duration::from_secs(20),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("FIFO"), "{}", stderr(&out));
+    // `--check` with `-o -` has nothing to compare: a usage error.
+    let out = citc(&["build", "catalog.cit", "-o", "-", "--check"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+}
+
+/// A signal the parent ignores (`nohup`) stays ignored during the write.
+#[test]
+fn an_ignored_sighup_stays_ignored() {
+    let dir = project_with(&catalog_text());
+    let lock = hold_lock(dir.path());
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' HUP; exec \"$0\" build catalog.cit")
+        .arg(env!("CARGO_BIN_EXE_citc"))
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    wait_for_text(&mut child, "waiting");
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGHUP) };
+    std::thread::sleep(Duration::from_millis(100));
+    drop(lock);
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    assert!(dir.path().join("_build/CHECKSUMS.sha256").is_file());
+}

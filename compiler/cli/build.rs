@@ -88,6 +88,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
         return code;
     }
     if args.output.as_os_str() == "-" {
+        if args.check {
+            eprintln!("error: --check compares an output folder; `-o -` has none");
+            eprintln!("  help: give --check the folder to verify, e.g. `-o _build`");
+            return ExitCode::from(2);
+        }
         return write_stdout(&rendered);
     }
     let files = bundle::rendered_files(&rendered);
@@ -169,10 +174,16 @@ pub fn validate_version(version: &str) -> Result<(), &'static str> {
 fn check_up_to_date(dir: &Path, expected: &[(String, Vec<u8>)]) -> ExitCode {
     let mut stale = Vec::new();
     for (name, bytes) in expected {
-        match std::fs::read(dir.join(name)) {
+        // Read as an input: a regular file of bounded size, never a FIFO.
+        let limit = bytes.len() as u64 * 2 + (1 << 20);
+        match crate::source::read_input_bytes(&dir.join(name), "file", limit) {
             Ok(actual) if actual == *bytes => {}
             Ok(actual) => stale.push((name.clone(), short_diff(name, &actual, bytes))),
-            Err(_) => stale.push((name.clone(), "  missing\n".to_string())),
+            Err(err) if dir.join(name).symlink_metadata().is_err() => {
+                let _ = err;
+                stale.push((name.clone(), "  missing\n".to_string()))
+            }
+            Err(err) => stale.push((name.clone(), format!("  {}\n", err.message))),
         }
     }
     if let Ok(entries) = std::fs::read_dir(dir) {

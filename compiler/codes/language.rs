@@ -229,9 +229,7 @@ Fix: share fields through mixins instead of long chains of parents.
         explanation: "The catalog defines no instance types and no preferences, so its build \
 would be five empty bundles. An empty file, a file of comments only, or a catalog whose \
 definitions are all abstract (`abstract preference`, mixins, tables) gets this error, so that \
-a wrong path or a lost edit never replaces a good release with an empty one.\n\nMistake:\n\n\
-    // catalog.cit\n    import \"std/sizes\"\n\nFix: define something to build:\n\n\
-    preference alpine { spec.devices.preferredDiskBus = \"virtio\" }\n\nor, if an empty \
+a wrong path or a lost edit never replaces a good release with an empty one.\n\nMistake:\n\n    // catalog.cit\n    import \"std/sizes\"\n\nFix: define something to build:\n\n    preference alpine { spec.devices.preferredDiskBus = \"virtio\" }\n\nor, if an empty \
 release is really intended, `citc build --allow-empty` (it still never replaces a build that \
 has resources without --force).\n",
     },
@@ -242,9 +240,7 @@ has resources without --force).\n",
         explanation: "A `when` compares a table column with a value that none of the table's \
 rows has, so the condition never applies (or, if it was meant to exclude rows, never \
 excludes them). Before this was an error, such a typo silently changed the output.\n\n\
-Mistake:\n\n    table windows_versions (version, title) { 10 \"Windows 10\"  11 \"Windows 11\" }\n\
-    preference \"windows.${version}\" for windows_versions {\n\
-      when version in (win11) { use tpm }\n    }\n\nFix: compare with the value the table \
+Mistake:\n\n    table windows_versions (version, title) { 10 \"Windows 10\"  11 \"Windows 11\" }\n    preference \"windows.${version}\" for windows_versions {\n      when version in (win11) { use tpm }\n    }\n\nFix: compare with the value the table \
 has.\n\n      when version in (11) { use tpm }\n",
     },
     CodeInfo {
@@ -252,8 +248,7 @@ has.\n\n      when version in (11) { use tpm }\n",
         severity: E,
         title: "`when` compares values of different types",
         explanation: "A `when` compares a column with a value of another type (a quantity with \
-a number, a boolean with a word): they are never equal.\n\nMistake:\n\n\
-    table sizes (size, cpu, memory) { small 1 2Gi }\n    ...\n    when memory == 2 { ... }\n\n\
+a number, a boolean with a word): they are never equal.\n\nMistake:\n\n    table sizes (size, cpu, memory) { small 1 2Gi }\n    ...\n    when memory == 2 { ... }\n\n\
 Fix: write the value as the table does.\n\n    when memory == 2Gi { ... }\n",
     },
     CodeInfo {
@@ -262,10 +257,8 @@ Fix: write the value as the table does.\n\n    when memory == 2Gi { ... }\n",
         title: "derive rule reads a field that does not exist",
         explanation: "A `derive` rule reads a field path that the kind's schema does not have \
 (or a property such as `@size` that the kind's resources do not have), so it would never \
-write its label.\n\nMistake:\n\n    derive instancetype {\n\
-      label \"example.com/gpus\" from spec.gpu\n    }\n\nFix: name the field as the schema \
-does (`citc explain E0201` shows how fields are checked).\n\n\
-      label \"example.com/gpus\" from spec.gpus\n",
+write its label.\n\nMistake:\n\n    derive instancetype {\n      label \"example.com/gpus\" from spec.gpu\n    }\n\nFix: name the field as the schema \
+does (`citc explain E0201` shows how fields are checked).\n\n      label \"example.com/gpus\" from spec.gpus\n",
     },
     CodeInfo {
         code: "E0123",
@@ -274,10 +267,7 @@ does (`citc explain E0201` shows how fields are checked).\n\n\
         explanation: "Arithmetic works on integers and quantities: an integer with an integer \
 gives an integer; a quantity times or divided by an integer, and a quantity plus or minus a \
 quantity, give a quantity. Anything else — text, a number with a fraction, a quantity times a \
-quantity, an integer plus a quantity — has no exact meaning and is refused.\n\nMistake:\n\n\
-    table sizes (size, cpu, memory) { small 2 4Gi }\n\
-    spec.memory.guest = size + 1Gi      // `size` is the word `small`\n\
-    spec.memory.guest = memory * 2Gi    // square bytes\n\nFix: compute with integers and \
+quantity, an integer plus a quantity — has no exact meaning and is refused.\n\nMistake:\n\n    table sizes (size, cpu, memory) { small 2 4Gi }\n    spec.memory.guest = size + 1Gi      // `size` is the word `small`\n    spec.memory.guest = memory * 2Gi    // square bytes\n\nFix: compute with integers and \
 quantities only.\n\n    spec.memory.guest = memory + 1Gi\n    spec.memory.guest = cpu * 2Gi\n",
     },
     CodeInfo {
@@ -287,16 +277,14 @@ quantities only.\n\n    spec.memory.guest = memory + 1Gi\n    spec.memory.guest 
         explanation: "An integer result does not fit in 64 bits, a quantity result is larger \
 than 2^63 - 1 of its unit (about 8Ei bytes), or a quantity result is negative. citc never \
 wraps around or saturates.\n\nMistake:\n\n    spec.memory.guest = 1Gi - 2Gi\n\n\
-Fix: subtract a smaller quantity, or write the value you mean.\n\n\
-    spec.memory.guest = 2Gi - 1Gi\n",
+Fix: subtract a smaller quantity, or write the value you mean.\n\n    spec.memory.guest = 2Gi - 1Gi\n",
     },
     CodeInfo {
         code: "E0125",
         severity: E,
         title: "division by zero",
         explanation: "The divisor of a `/` is zero (often a table column that is 0 on some \
-row).\n\nMistake:\n\n    table sizes (size, cpu, memory) { none 0 1Gi }\n\
-    spec.memory.guest = memory / cpu\n\nFix: divide by a number that is never zero, or \
+row).\n\nMistake:\n\n    table sizes (size, cpu, memory) { none 0 1Gi }\n    spec.memory.guest = memory / cpu\n\nFix: divide by a number that is never zero, or \
 leave the row out with `except`.\n",
     },
     CodeInfo {
@@ -305,8 +293,7 @@ leave the row out with `except`.\n",
         title: "division that is not exact",
         explanation: "Division is exact or an error: an integer divided by an integer must \
 leave no remainder, and a quantity divided by an integer must be a whole number of its unit \
-(bytes; thousandths for a quantity written with `m`). citc never rounds.\n\nMistake:\n\n\
-    spec.memory.guest = 1Gi / 3\n\nFix: divide by a number that divides the quantity, or \
+(bytes; thousandths for a quantity written with `m`). citc never rounds.\n\nMistake:\n\n    spec.memory.guest = 1Gi / 3\n\nFix: divide by a number that divides the quantity, or \
 write the value.\n\n    spec.memory.guest = 1Gi / 4      // 256Mi\n",
     },
     CodeInfo {
@@ -316,8 +303,7 @@ write the value.\n\n    spec.memory.guest = 1Gi / 4      // 256Mi\n",
         explanation: "A `let` inside a block has the name of a variable that is already \
 visible there: a table column, a global `let`, or a local `let` of an enclosing block (or \
 earlier in the same block). Hiding it would make the same name mean two things in one \
-definition, so it is refused.\n\nMistake:\n\n    series u1 {\n      sizes general_sizes\n\
-      let memory = 2Gi        // `memory` is a column of general_sizes\n    }\n\n\
+definition, so it is refused.\n\nMistake:\n\n    series u1 {\n      sizes general_sizes\n      let memory = 2Gi        // `memory` is a column of general_sizes\n    }\n\n\
 Fix: give the local constant its own name.\n\n      let base_memory = 2Gi\n",
     },
     CodeInfo {
@@ -326,10 +312,7 @@ Fix: give the local constant its own name.\n\n      let base_memory = 2Gi\n",
         title: "`unset` of a field that is not set",
         explanation: "`unset PATH` removes a field that the parent, the mixins or an earlier \
 statement set. A path that nothing set is usually a typo, so it is an error; the help names \
-the closest field that is set.\n\nMistake:\n\n    preference rhel.9 { use secureboot }\n\
-    preference rhel.9.nosecure : rhel.9 {\n      unset spec.firmware.preferredEfi.secureboot\n\
-    }\n\nFix: name the field as it is set.\n\n\
-      unset spec.firmware.preferredEfi.secureBoot\n",
+the closest field that is set.\n\nMistake:\n\n    preference rhel.9 { use secureboot }\n    preference rhel.9.nosecure : rhel.9 {\n      unset spec.firmware.preferredEfi.secureboot\n    }\n\nFix: name the field as it is set.\n\n      unset spec.firmware.preferredEfi.secureBoot\n",
     },
     CodeInfo {
         code: "E0129",
@@ -337,10 +320,8 @@ the closest field that is set.\n\nMistake:\n\n    preference rhel.9 { use secure
         title: "`unset` inside a map value",
         explanation: "`unset` removes a field from the definition's tree, so it stands at the \
 top of a definition or mixin (or in a `when` there). Inside a map value (`path = { … }` or \
-`path { … }`) the map starts empty and there is nothing to remove.\n\nMistake:\n\n\
-    preference p : rhel.9 {\n      spec.firmware { unset preferredEfi.secureBoot }\n    }\n\n\
-Fix: write the full path at the top of the definition.\n\n\
-      unset spec.firmware.preferredEfi.secureBoot\n",
+`path { … }`) the map starts empty and there is nothing to remove.\n\nMistake:\n\n    preference p : rhel.9 {\n      spec.firmware { unset preferredEfi.secureBoot }\n    }\n\n\
+Fix: write the full path at the top of the definition.\n\n      unset spec.firmware.preferredEfi.secureBoot\n",
     },
     CodeInfo {
         code: "E0130",

@@ -140,7 +140,6 @@ Fix: move what both need into `common.cit` and import that from each.
         severity: W,
         title: "memory without a unit",
         explanation: "A guest memory or a memory requirement below 1Mi: a bare number is bytes, so \
-`memory.guest = 4` asks for 4 bytes. It is almost always a forgotten unit.\n\nMistake:\n\n\
-    spec.requirements.memory.guest = 2\n\nFix:\n\n    spec.requirements.memory.guest = 2Gi\n",
+`memory.guest = 4` asks for 4 bytes. It is almost always a forgotten unit.\n\nMistake:\n\n    spec.requirements.memory.guest = 2\n\nFix:\n\n    spec.requirements.memory.guest = 2Gi\n",
     },
 ];

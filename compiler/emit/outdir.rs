@@ -204,10 +204,13 @@ fn check_replaceable(dir: &Path, target: &Path, options: &Options) -> Result<(),
         Err(e) => return Err(io(format!("cannot read {}", dir.display()))(e)),
         Ok(entries) => entries,
     };
-    let mut names = Vec::new();
+    // (name, whether it is a regular file): a folder or a link that took
+    // the name of a file citc wrote is the user's, not citc's.
+    let mut names: Vec<(String, bool)> = Vec::new();
     for entry in entries {
         let entry = entry.map_err(io(format!("cannot read {}", dir.display())))?;
-        names.push(entry.file_name().to_string_lossy().into_owned());
+        let regular = entry.file_type().is_ok_and(|t| t.is_file());
+        names.push((entry.file_name().to_string_lossy().into_owned(), regular));
     }
     names.sort();
     if names.is_empty() {
@@ -216,13 +219,16 @@ fn check_replaceable(dir: &Path, target: &Path, options: &Options) -> Result<(),
     let manifest = read_manifest(target);
     let foreign: Vec<&String> = names
         .iter()
-        .filter(|n| {
-            *n != MANIFEST
-                && !manifest
-                    .as_ref()
-                    .is_some_and(|m| m.files.iter().any(|f| f == *n))
+        .filter(|(n, regular)| {
+            !regular
+                || (n != MANIFEST
+                    && !manifest
+                        .as_ref()
+                        .is_some_and(|m| m.files.iter().any(|f| f == n)))
         })
+        .map(|(n, _)| n)
         .collect();
+    let names: Vec<&String> = names.iter().map(|(n, _)| n).collect();
     if options.force {
         return Ok(());
     }
@@ -367,7 +373,7 @@ fn swap_in(staging: &Path, target: &Path) -> Result<(), OutputError> {
         Err(err) if exchange_unsupported(&err) => {
             // No atomic exchange (an old kernel, another OS, some network
             // file systems): move the old folder aside, then the new one in.
-            let aside = staging.with_extension("old");
+            let aside = leftover_name(staging, "old");
             std::fs::rename(target, &aside).map_err(io(context()))?;
             if let Err(err) = std::fs::rename(staging, target) {
                 let _ = std::fs::rename(&aside, target);
@@ -382,6 +388,19 @@ fn swap_in(staging: &Path, target: &Path) -> Result<(), OutputError> {
     // cut short, the next build finds it by its manifest and finishes it.
     let _ = std::fs::remove_dir_all(staging);
     Ok(())
+}
+
+/// `.BASE.citc-staging-PID` → `.BASE.citc-KIND-PID`, a name the next build
+/// recognises as a leftover of this one.
+fn leftover_name(staging: &Path, kind: &str) -> PathBuf {
+    let name = staging
+        .file_name()
+        .map(|n| {
+            n.to_string_lossy()
+                .replacen(".citc-staging-", &format!(".citc-{kind}-"), 1)
+        })
+        .unwrap_or_default();
+    staging.with_file_name(name)
 }
 
 #[cfg(target_os = "linux")]
@@ -481,7 +500,11 @@ mod signals {
     #[cfg(unix)]
     const SIGNALS: [i32; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
-    pub struct Guard;
+    /// Restores each signal's previous action when dropped.
+    pub struct Guard {
+        #[cfg(unix)]
+        previous: Vec<(i32, libc::sigaction)>,
+    }
 
     #[cfg(unix)]
     extern "C" fn record(signal: i32) {
@@ -491,32 +514,44 @@ mod signals {
     impl Guard {
         pub fn install() -> Guard {
             #[cfg(unix)]
-            for signal in SIGNALS {
-                // SAFETY: the handler only stores into an atomic, which is
-                // async-signal-safe. No SA_RESTART, so a wait for the lock
-                // is interrupted.
-                unsafe {
-                    let mut action: libc::sigaction = std::mem::zeroed();
-                    action.sa_sigaction = record as extern "C" fn(i32) as usize;
-                    libc::sigemptyset(&mut action.sa_mask);
-                    libc::sigaction(signal, &action, std::ptr::null_mut());
+            {
+                let mut previous = Vec::new();
+                for signal in SIGNALS {
+                    // SAFETY: the handler only stores into an atomic, which is
+                    // async-signal-safe. No SA_RESTART, so a wait for the lock
+                    // is interrupted. A signal the parent ignores (`nohup`)
+                    // stays ignored.
+                    unsafe {
+                        let mut old: libc::sigaction = std::mem::zeroed();
+                        libc::sigaction(signal, std::ptr::null(), &mut old);
+                        if old.sa_sigaction == libc::SIG_IGN {
+                            continue;
+                        }
+                        let mut action: libc::sigaction = std::mem::zeroed();
+                        action.sa_sigaction = record as extern "C" fn(i32) as usize;
+                        libc::sigemptyset(&mut action.sa_mask);
+                        libc::sigaction(signal, &action, std::ptr::null_mut());
+                        previous.push((signal, old));
+                    }
                 }
+                Guard { previous }
             }
-            Guard
+            #[cfg(not(unix))]
+            Guard {}
         }
     }
 
+    /// Dropped once the output is in place (or left as it was): a signal that
+    /// arrived after the swap no longer changes anything, so the build ends
+    /// normally and its status says what happened to the output.
     impl Drop for Guard {
         fn drop(&mut self) {
             #[cfg(unix)]
-            for signal in SIGNALS {
-                // SAFETY: restoring the default disposition.
+            for (signal, old) in &self.previous {
+                // SAFETY: restoring the action saved by `install`.
                 unsafe {
-                    libc::signal(signal, libc::SIG_DFL);
+                    libc::sigaction(*signal, old, std::ptr::null_mut());
                 }
-            }
-            if let Some(signal) = pending() {
-                die_of(signal);
             }
         }
     }
