@@ -95,21 +95,19 @@ pub fn run(args: BuildArgs) -> ExitCode {
         }
         return write_stdout(&rendered);
     }
-    let files = bundle::rendered_files(&rendered);
     if args.check {
-        return check_up_to_date(&args.output, &files);
+        return check_up_to_date(&args.output, &bundle::rendered_files(&rendered));
     }
     let mut protected: Vec<PathBuf> = analysis.sources.paths().map(Path::to_path_buf).collect();
     protected.push(args.catalog.clone());
     protected.extend(std::env::current_dir().ok());
-    let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    let names = bundle::file_names();
     let options = outdir::Options {
         force: args.force,
         protected: &protected,
         files: &names,
         documents,
     };
-    drop(files);
     match outdir::replace_dir(&args.output, &options, |dir| {
         bundle::write_rendered(dir, &rendered)
     }) {

@@ -135,6 +135,17 @@ pub fn write_rendered(dir: &Path, rendered: &[Rendered]) -> std::io::Result<()> 
     )
 }
 
+/// The names of the six files a build writes, in file-name order.
+pub fn file_names() -> Vec<String> {
+    let mut names: Vec<String> = ApiKind::ALL
+        .iter()
+        .map(|&kind| bundle_file(kind).to_string())
+        .chain([ALL_BUNDLE.to_string(), CHECKSUMS.to_string()])
+        .collect();
+    names.sort();
+    names
+}
+
 /// The six files in memory, by name, in file-name order.
 pub fn rendered_files(rendered: &[Rendered]) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
