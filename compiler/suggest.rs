@@ -3,11 +3,13 @@
 /// The candidate closest to `name`, if it is close enough to be a likely typo.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
+    // On a tie, a candidate that extends what was typed (`gpu` → `gpus`)
+    // is the likelier one.
     candidates
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .map(|c| (edit_distance(name, c), !c.starts_with(name), c))
+        .filter(|(d, _, _)| *d <= limit)
         .min()
-        .map(|(_, c)| c)
+        .map(|(_, _, c)| c)
 }
 
 /// Edit distance over characters, counting a swap of neighbours as one edit
@@ -71,6 +73,10 @@ mod tests {
             Some("linux")
         );
         assert_eq!(super::closest("zzzzz", names.iter().copied()), None);
+        assert_eq!(
+            super::closest("gpu", ["cpu", "gpus"].iter().copied()),
+            Some("gpus")
+        );
     }
 
     #[test]

@@ -141,15 +141,16 @@ fn report_import_cycles(
         } else {
             String::new()
         };
-        diags.push(
-            Diagnostic::new(
-                "W0109",
-                *span,
-                format!(
-                    "import cycle: `{}` is imported back by a file it imports{group}",
-                    sources.get(*to).name
-                ),
+        let message = if f == t {
+            format!("`{}` imports itself", sources.get(*to).name)
+        } else {
+            format!(
+                "import cycle: `{}` is imported back by a file it imports{group}",
+                sources.get(*to).name
             )
+        };
+        diags.push(
+            Diagnostic::new("W0109", *span, message)
             .label("closes the cycle")
             .help("files are loaded once, so this works; merge the files or move what both need into a third"),
         );
