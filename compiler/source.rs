@@ -123,8 +123,21 @@ pub const MAX_SOURCE_BYTES: u64 = 32 << 20;
 /// Why an input file could not be read; `help` says what to do.
 #[derive(Debug)]
 pub struct ReadError {
+    /// The whole message: "cannot read catalog x.cit: <reason>".
     pub message: String,
+    /// Why, without the file's name, for callers that name it their own way.
+    pub reason: String,
     pub help: String,
+}
+
+impl ReadError {
+    fn new(what: &str, path: &Path, reason: String, help: impl Into<String>) -> ReadError {
+        ReadError {
+            message: format!("cannot read {what} {}: {reason}", path.display()),
+            reason,
+            help: help.into(),
+        }
+    }
 }
 
 /// Reads an input file as text: only a regular file (symlinks followed),
@@ -133,34 +146,39 @@ pub struct ReadError {
 /// never waits on a pipe nor reads `/dev/zero` until memory runs out.
 pub fn read_input(path: &Path, what: &str, limit: u64) -> Result<String, ReadError> {
     let bytes = read_input_bytes(path, what, limit)?;
-    let text = String::from_utf8(bytes).map_err(|err| ReadError {
-        message: format!(
-            "cannot read {what} {}: it is not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            err.utf8_error().valid_up_to()
-        ),
-        help: "save the file as UTF-8".to_string(),
-    })?;
+    let text = decode_text(path, what, bytes)?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
     })
 }
 
+/// UTF-8 text from an input's bytes, a byte-order mark kept (`fmt` needs to
+/// see it; [`read_input`] drops it).
+pub fn decode_text(path: &Path, what: &str, bytes: Vec<u8>) -> Result<String, ReadError> {
+    String::from_utf8(bytes).map_err(|err| {
+        ReadError::new(
+            what,
+            path,
+            format!(
+                "it is not UTF-8 text (invalid byte at offset {})",
+                err.utf8_error().valid_up_to()
+            ),
+            "save the file as UTF-8",
+        )
+    })
+}
+
 /// [`read_input`] without the text decoding.
 pub fn read_input_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
-    let io_error = |err: std::io::Error| ReadError {
-        message: format!(
-            "cannot read {what} {}: {}",
-            path.display(),
-            plain_io_error(&err)
-        ),
-        help: match err.kind() {
-            std::io::ErrorKind::NotFound => "check the path".to_string(),
-            std::io::ErrorKind::PermissionDenied => "check the file's permissions".to_string(),
-            _ => "check the path and that the file is readable".to_string(),
-        },
+    let io_error = |err: std::io::Error| {
+        let help = match err.kind() {
+            std::io::ErrorKind::NotFound => "check the path",
+            std::io::ErrorKind::PermissionDenied => "check the file's permissions",
+            _ => "check the path and that the file is readable",
+        };
+        ReadError::new(what, path, plain_io_error(&err), help)
     };
     // Refuse what is not a regular file before opening it: opening a FIFO
     // for reading blocks until a writer comes.
@@ -174,14 +192,12 @@ pub fn read_input_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, 
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
     if bytes.len() as u64 > limit {
-        return Err(ReadError {
-            message: format!(
-                "{what} {} is larger than citc reads ({} MiB at most)",
-                path.display(),
-                limit >> 20
-            ),
-            help: "split the catalog into files joined by `import`, or check that this is the file you meant".to_string(),
-        });
+        return Err(ReadError::new(
+            what,
+            path,
+            format!("it is larger than citc reads ({} MiB at most)", limit >> 20),
+            "split the catalog into files joined by `import`, or check that this is the file you meant",
+        ));
     }
     Ok(bytes)
 }
@@ -191,14 +207,12 @@ fn check_regular(path: &Path, what: &str, metadata: &std::fs::Metadata) -> Resul
         return Ok(());
     }
     let kind = file_kind(metadata);
-    Err(ReadError {
-        message: format!(
-            "cannot read {what} {}: it is {kind}, not a regular file",
-            path.display()
-        ),
-        help: "give the path of a regular file; citc reads no FIFOs, devices or folders"
-            .to_string(),
-    })
+    Err(ReadError::new(
+        what,
+        path,
+        format!("it is {kind}, not a regular file"),
+        "give the path of a regular file; citc reads no FIFOs, devices or folders",
+    ))
 }
 
 /// "a folder", "a FIFO", … for messages.

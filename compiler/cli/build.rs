@@ -177,11 +177,10 @@ fn check_up_to_date(dir: &Path, expected: &[(String, Vec<u8>)]) -> ExitCode {
         match crate::source::read_input_bytes(&dir.join(name), "file", limit) {
             Ok(actual) if actual == *bytes => {}
             Ok(actual) => stale.push((name.clone(), short_diff(name, &actual, bytes))),
-            Err(err) if dir.join(name).symlink_metadata().is_err() => {
-                let _ = err;
+            Err(_) if dir.join(name).symlink_metadata().is_err() => {
                 stale.push((name.clone(), "  missing\n".to_string()))
             }
-            Err(err) => stale.push((name.clone(), format!("  {}\n", err.message))),
+            Err(err) => stale.push((name.clone(), format!("  {}\n", err.reason))),
         }
     }
     if let Ok(entries) = std::fs::read_dir(dir) {

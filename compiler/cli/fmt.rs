@@ -17,7 +17,7 @@ use clap::Args;
 use super::MessageFormat;
 use crate::diagnostic::{render_github, render_human, render_json, render_short, Diagnostic};
 use crate::fmt::format_source;
-use crate::source::{plain_io_error, read_input_bytes, SourceMap, MAX_SOURCE_BYTES};
+use crate::source::{decode_text, plain_io_error, read_input_bytes, SourceMap, MAX_SOURCE_BYTES};
 
 /// Format .cit files in the canonical layout (grammar/LANGUAGE.md, "Canonical layout").
 ///
@@ -121,13 +121,9 @@ fn read_text(path: &Path) -> Result<String, Failure> {
         message: err.message,
         help: err.help,
     })?;
-    String::from_utf8(bytes).map_err(|err| Failure {
-        message: format!(
-            "cannot read file {}: it is not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            err.utf8_error().valid_up_to()
-        ),
-        help: "save the file as UTF-8".to_string(),
+    decode_text(path, "file", bytes).map_err(|err| Failure {
+        message: err.message,
+        help: err.help,
     })
 }
 

@@ -305,7 +305,9 @@ fn manifest_text(options: &Options) -> String {
     text
 }
 
-/// Staging and leftover folders of a build into `base`: `.BASE.citc-…`.
+/// Staging and leftover folders of a build into `base`: `.BASE.citc-…`
+/// (`staging` and `old` from this version; `new` is what earlier versions
+/// of citc named their staging folder, so their leftovers go too).
 fn is_staging_name(name: &str, base: &str) -> bool {
     name.strip_prefix('.')
         .and_then(|n| n.strip_prefix(base))

@@ -271,10 +271,7 @@ fn resolve_import(
         )),
         Err(err) => {
             // Name the file as the import spells it, not as joined.
-            let message = err.message.replace(
-                &format!("imported file {}", full.display()),
-                &format!("`{}`", import.path),
-            );
+            let message = format!("cannot read `{}`: {}", import.path, err.reason);
             diags.push(
                 Diagnostic::new("E0002", import.span, message)
                     .label("imported here")
