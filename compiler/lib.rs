@@ -20,6 +20,7 @@ pub mod doc;
 pub mod emit;
 pub mod fmt;
 pub mod lower;
+pub mod release;
 pub mod resolve;
 pub mod source;
 pub mod suggest;
@@ -36,6 +37,8 @@ pub struct Compilation {
     pub sources: SourceMap,
     pub documents: Vec<Document>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How the catalog names and stamps its release.
+    pub release: release::Release,
 }
 
 impl Compilation {
@@ -88,6 +91,7 @@ pub fn compile(root: resolve::Root, version: &str) -> Compilation {
         sources: analysis.sources,
         documents,
         diagnostics: analysis.diagnostics,
+        release: analysis.catalog.release,
     }
 }
 

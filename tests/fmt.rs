@@ -97,7 +97,7 @@ fn compiled(text: &str) -> Vec<(String, Vec<u8>)> {
             .map(|d| (d.code.to_string(), d.message.clone().into_bytes()))
             .collect();
     }
-    citc::emit::bundle::bundles(&compilation.documents)
+    citc::emit::bundle::bundles(&compilation.documents, &compilation.release)
 }
 
 /// The properties of formatting `text`; returns the problems found.

@@ -183,7 +183,14 @@ fn stdlib_schema() -> Schema {
     .expect("schema.cit");
     let ast = citc::syntax::parse_file(FileId(0), &text).expect("schema.cit parses");
     let mut diags = Vec::new();
-    let schema = Schema::load(&[ParsedFile { id: FileId(0), ast }], &mut diags);
+    let schema = Schema::load(
+        &[ParsedFile {
+            id: FileId(0),
+            ast,
+            import_rank: 0,
+        }],
+        &mut diags,
+    );
     assert!(diags.is_empty(), "{diags:?}");
     schema
 }

@@ -72,9 +72,9 @@ fn inheritance_applies_parent_then_mixins_then_own_fields() {
 apiVersion: instancetype.kubevirt.io/v1beta1
 kind: VirtualMachineClusterPreference
 metadata:
+  name: child
   labels:
     instancetype.kubevirt.io/common-instancetypes-version: v9
-  name: child
 spec:
   devices:
     preferredDiskBus: virtio
@@ -88,9 +88,9 @@ spec:
 apiVersion: instancetype.kubevirt.io/v1beta1
 kind: VirtualMachineClusterPreference
 metadata:
+  name: grandchild
   labels:
     instancetype.kubevirt.io/common-instancetypes-version: v9
-  name: grandchild
 spec:
   devices:
     preferredDiskBus: scsi
@@ -115,9 +115,9 @@ fn replace_operator_drops_the_inherited_subtree() {
 apiVersion: instancetype.kubevirt.io/v1beta1
 kind: VirtualMachineClusterPreference
 metadata:
+  name: merged
   labels:
     instancetype.kubevirt.io/common-instancetypes-version: v9
-  name: merged
 spec:
   clock:
     preferredTimer:
@@ -135,9 +135,9 @@ spec:
 apiVersion: instancetype.kubevirt.io/v1beta1
 kind: VirtualMachineClusterPreference
 metadata:
+  name: replaced
   labels:
     instancetype.kubevirt.io/common-instancetypes-version: v9
-  name: replaced
 spec:
   clock:
     preferredTimer:
@@ -166,9 +166,9 @@ fn mixins_merge_and_the_definition_settles_their_conflicts() {
 apiVersion: instancetype.kubevirt.io/v1beta1
 kind: VirtualMachineClusterPreference
 metadata:
+  name: p
   labels:
     instancetype.kubevirt.io/common-instancetypes-version: v9
-  name: p
 spec:
   features:
     preferredSmm: {}
@@ -207,9 +207,9 @@ fn matrix_expands_the_cross_product_minus_exceptions() {
 apiVersion: instancetype.kubevirt.io/v1beta1
 kind: VirtualMachineClusterPreference
 metadata:
+  name: win.10.virtio
   labels:
     instancetype.kubevirt.io/common-instancetypes-version: v9
-  name: win.10.virtio
 spec:
   devices:
     preferredDiskBus: virtio
@@ -359,9 +359,9 @@ metadata:
       last line
     url: |
       \"https://example.io\"
+  name: p
   labels:
     instancetype.kubevirt.io/common-instancetypes-version: v9
-  name: p
 spec: {}
 "
     );
@@ -438,9 +438,9 @@ fn arithmetic_is_exact_and_written_as_a_person_would() {
 apiVersion: instancetype.kubevirt.io/v1beta1
 kind: VirtualMachineClusterInstancetype
 metadata:
+  name: t.small
   labels:
     instancetype.kubevirt.io/common-instancetypes-version: v9
-  name: t.small
 spec:
   cpu:
     guest: 3
@@ -457,9 +457,9 @@ spec:
 apiVersion: instancetype.kubevirt.io/v1beta1
 kind: VirtualMachineClusterPreference
 metadata:
+  name: p
   labels:
     instancetype.kubevirt.io/common-instancetypes-version: v9
-  name: p
 spec:
   requirements:
     cpu:
@@ -585,9 +585,9 @@ fn unset_removes_an_inherited_field_and_the_maps_it_leaves_empty() {
 apiVersion: instancetype.kubevirt.io/v1beta1
 kind: VirtualMachineClusterPreference
 metadata:
+  name: rhel.9.nosecure
   labels:
     instancetype.kubevirt.io/common-instancetypes-version: v9
-  name: rhel.9.nosecure
 spec:
   devices:
     preferredDiskBus: sata

@@ -23,6 +23,10 @@ const HUMAN_CASES: &[&str] = &[
     "E0204_quantity_gb",
     "E0230_requirements_unsatisfied",
     "many_independent_errors",
+    "E0131_remove_matches_nothing",
+    "E0131_patch_after_remove",
+    "E0107_overlay_redefines_base",
+    "E0230_overlay_removes_what_fits",
 ];
 
 fn ui_dir() -> PathBuf {

@@ -10,7 +10,7 @@ mod requirements;
 mod schema;
 mod semantics;
 
-pub use fields::{is_dns_subdomain, quantity_help};
+pub use fields::{is_dns_subdomain, is_qualified_name, quantity_help};
 pub use schema::{Schema, Ty};
 
 use crate::codes;
@@ -25,6 +25,7 @@ pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic
         fields::check_resource(&schema, resource, diags);
         semantics::check_resource(resource, diags);
         lint::check_resource(resource, diags);
+        check_version_label(resource, catalog, diags);
         for diag in &mut diags[first..] {
             point_at_use(diag, resource, catalog);
         }
@@ -33,6 +34,28 @@ pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic
     lint::check_catalog(catalog, diags);
     derive::check_rules(&schema, catalog, diags);
     check_not_empty(files, catalog, diags);
+}
+
+/// The release's version label is the build's to write (E0134).
+fn check_version_label(
+    resource: &crate::resolve::Resource,
+    catalog: &Catalog,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(key) = catalog.release.version_label.as_deref() else {
+        return;
+    };
+    if let Some(node) = resource.tree.get_path(&["metadata", "labels", key]) {
+        diags.push(
+            Diagnostic::new(
+                "E0134",
+                node.span,
+                format!("the label `{key}` is stamped by the build"),
+            )
+            .label("written by hand")
+            .help("remove it: `citc build --version V` writes the version on every resource (a `release` block's `version_label` names another key)"),
+        );
+    }
 }
 
 /// A fault in a value that a mixin brought in is the author's `use` of the
@@ -119,6 +142,7 @@ pub fn apply_allows(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) {
                 Item::Mixin(def) => collect(&def.body, &mut allows),
                 Item::Series(def) => collect(&def.body, &mut allows),
                 Item::Definition(def) => collect(&def.body, &mut allows),
+                Item::Patch(def) => collect(&def.body, &mut allows),
                 _ => {}
             }
         }

@@ -195,6 +195,22 @@ pub fn check(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
         if at != requirements.span {
             diag = diag.with_secondary(pref.span, format!("required by `{}`", pref.name));
         }
+        // An overlay that removed instance types may have removed the ones
+        // that fit: show where, so the fault is found in the file that has it.
+        let removed: Vec<&(Kind, String, crate::source::Span)> = catalog
+            .removed
+            .iter()
+            .filter(|(kind, _, _)| *kind == Kind::Instancetype)
+            .collect();
+        if let Some((_, first, at)) = removed.first() {
+            let others = removed.len() - 1;
+            let more = if others > 0 {
+                format!(" and {others} more")
+            } else {
+                String::new()
+            };
+            diag = diag.with_secondary(*at, format!("`{first}`{more} removed here"));
+        }
         diags.push(diag);
     }
 }

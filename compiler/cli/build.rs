@@ -8,9 +8,12 @@ use clap::Args;
 use super::{report, MessageFormat};
 use crate::diagnostic::sort_diagnostics;
 use crate::emit::{bundle, outdir};
+use crate::release::validate_version;
 use crate::{analyze, resolve};
 
-/// Compile a catalog into the five release bundles and CHECKSUMS.sha256.
+/// Compile a catalog into the five release bundles and CHECKSUMS.sha256
+/// (named as the catalog's `release` block says; upstream's names by
+/// default).
 ///
 /// The output folder is replaced as a whole, only when the catalog compiles
 /// without errors: on any error nothing in it changes. citc replaces a
@@ -35,9 +38,11 @@ pub struct BuildArgs {
     /// Output folder; `-` writes the all-bundle to stdout instead.
     #[arg(short, long, default_value = "_build")]
     output: PathBuf,
-    /// Release version for the common-instancetypes-version label; must be a
-    /// valid label value [default: `git describe --tags --dirty` of the
-    /// catalog's folder, else `noversion`].
+    /// Release version for the version label (upstream's
+    /// common-instancetypes-version, or the catalog's `release` setting);
+    /// must be a valid label value [default: `git describe --tags --dirty`
+    /// of the catalog's folder, else the catalog's `default_version`,
+    /// `noversion` unless set].
     #[arg(long)]
     version: Option<String>,
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
@@ -57,16 +62,20 @@ pub struct BuildArgs {
 pub fn run(args: BuildArgs) -> ExitCode {
     let version = match args.version {
         Some(version) => match validate_version(&version) {
-            Ok(()) => version,
+            Ok(()) => Some(version),
             Err(problem) => {
                 eprintln!("error: --version {version:?} {problem}");
                 eprintln!("  help: a version is a label value: at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (e.g. v1.7.0)");
                 return ExitCode::from(2);
             }
         },
-        None => git_describe(&args.catalog),
+        None => None,
     };
     let mut analysis = analyze(resolve::Root::Path(&args.catalog));
+    let release = analysis.catalog.release.clone();
+    let version = version
+        .or_else(|| git_describe(&args.catalog))
+        .unwrap_or_else(|| release.default_version.clone());
     if args.allow_empty {
         analysis
             .diagnostics
@@ -93,15 +102,15 @@ pub fn run(args: BuildArgs) -> ExitCode {
             eprintln!("  help: give --check the folder to verify, e.g. `-o _build`");
             return ExitCode::from(2);
         }
-        return write_stdout(&rendered);
+        return write_stdout(&rendered, &release);
     }
     if args.check {
-        return check_up_to_date(&args.output, &bundle::rendered_files(&rendered));
+        return check_up_to_date(&args.output, &bundle::rendered_files(&rendered, &release));
     }
     let mut protected: Vec<PathBuf> = analysis.sources.paths().map(Path::to_path_buf).collect();
     protected.push(args.catalog.clone());
     protected.extend(std::env::current_dir().ok());
-    let names = bundle::file_names();
+    let names = bundle::file_names(&release);
     let options = outdir::Options {
         force: args.force,
         protected: &protected,
@@ -109,7 +118,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         documents,
     };
     match outdir::replace_dir(&args.output, &options, |dir| {
-        bundle::write_rendered(dir, &rendered)
+        bundle::write_rendered(dir, &rendered, &release)
     }) {
         Ok(()) => {
             eprintln!(
@@ -132,16 +141,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
 }
 
 /// `-o -`: the all-bundle on stdout, for a pipe into kubectl.
-fn write_stdout(rendered: &[bundle::Rendered]) -> ExitCode {
+fn write_stdout(rendered: &[bundle::Rendered], release: &crate::release::Release) -> ExitCode {
     use std::io::Write;
-    let files = bundle::rendered_files(rendered);
-    let all = files
-        .iter()
-        .find(|(name, _)| name == bundle::ALL_BUNDLE)
-        .map(|(_, bytes)| bytes.as_slice())
-        .unwrap_or_default();
+    let all = bundle::all_documents(rendered, release);
     let mut out = std::io::stdout().lock();
-    match out.write_all(all).and_then(|()| out.flush()) {
+    match out.write_all(&all).and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`| head`): what it read was right.
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -150,22 +154,6 @@ fn write_stdout(rendered: &[bundle::Rendered]) -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// A version is stamped into a label, so it must be a label value.
-pub fn validate_version(version: &str) -> Result<(), &'static str> {
-    if version.len() > 63 {
-        return Err("is longer than 63 characters");
-    }
-    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    if !version.chars().all(ok_char) {
-        return Err("holds a character a label value cannot");
-    }
-    let alnum = |c: Option<char>| c.is_none_or(|c| c.is_ascii_alphanumeric());
-    if !alnum(version.chars().next()) || !alnum(version.chars().last()) {
-        return Err("must start and end with a letter or digit");
-    }
-    Ok(())
 }
 
 /// Compares the files `dir` should hold with what it holds.
@@ -243,8 +231,9 @@ fn short_diff(name: &str, actual: &[u8], expected: &[u8]) -> String {
     out
 }
 
-/// The release version from git, as upstream's release step takes it.
-pub fn git_describe(catalog: &Path) -> String {
+/// The release version from git, as upstream's release step takes it;
+/// `None` outside a repository or when the description is no label value.
+pub fn git_describe(catalog: &Path) -> Option<String> {
     let dir = catalog
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -259,5 +248,4 @@ pub fn git_describe(catalog: &Path) -> String {
         .and_then(|out| String::from_utf8(out.stdout).ok())
         .map(|s| s.trim().to_string())
         .filter(|s| validate_version(s).is_ok())
-        .unwrap_or_else(|| "noversion".to_string())
 }

@@ -8,7 +8,7 @@
 //! catalog with errors).
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
@@ -17,9 +17,9 @@ use super::build::git_describe;
 use super::{report, MessageFormat};
 use crate::diff::compare::{compare, Summary};
 use crate::diff::refs::{self, Lookup, Source};
-use crate::diff::{read, render, Error, Snapshot};
+use crate::diff::{read, render, Conventions, Error, Snapshot};
+use crate::resolve;
 use crate::source::{read_input, MAX_SOURCE_BYTES};
-use crate::{compile, resolve};
 
 /// Compare a previous release with the catalog, or two releases.
 ///
@@ -141,25 +141,34 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
         cache: refs::default_cache_dir(),
         allow_http: args.allow_http,
     };
-    let old = load(&args.reference, &lookup, args.message_format)?;
-    let new = match &args.reference2 {
-        Some(reference) => load(reference, &lookup, args.message_format)?,
-        None => {
-            if !args.catalog.is_file() {
-                return Err(Error::new(format!(
-                    "there is no catalog {} to compare `{}` with",
-                    args.catalog.display(),
-                    args.reference
-                ))
-                .with_help("pass --catalog FILE, or give a second REF")
-                .into());
-            }
-            let version = args
-                .version
-                .clone()
-                .unwrap_or_else(|| git_describe(&args.catalog));
+    // The catalog's release settings say how its own builds are named and
+    // stamped, so that a folder it built can be read and compared.
+    let analysis = args
+        .catalog
+        .is_file()
+        .then(|| crate::analyze(resolve::Root::Path(&args.catalog)));
+    let conventions = match &analysis {
+        Some(analysis) if !analysis.has_errors() => {
+            Conventions::with(analysis.catalog.release.clone())
+        }
+        _ => Conventions::default(),
+    };
+    let old = load(&args.reference, &lookup, &conventions, args.message_format)?;
+    let new = match (&args.reference2, analysis) {
+        (Some(reference), _) => load(reference, &lookup, &conventions, args.message_format)?,
+        (None, None) => {
+            return Err(Error::new(format!(
+                "there is no catalog {} to compare `{}` with",
+                args.catalog.display(),
+                args.reference
+            ))
+            .with_help("pass --catalog FILE, or give a second REF")
+            .into());
+        }
+        (None, Some(analysis)) => {
+            let version = args.version.clone().or_else(|| git_describe(&args.catalog));
             let label = args.catalog.display().to_string();
-            compile_catalog(&args.catalog, &version, &label, args.message_format)?
+            snapshot(analysis, version, &label, &conventions, args.message_format)?
         }
     };
     let report = compare(&old, &new);
@@ -176,7 +185,12 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
 }
 
 /// Resolves a REF and reads or compiles what it names.
-fn load(reference: &str, lookup: &Lookup, format: MessageFormat) -> Result<Snapshot, Failure> {
+fn load(
+    reference: &str,
+    lookup: &Lookup,
+    conventions: &Conventions,
+    format: MessageFormat,
+) -> Result<Snapshot, Failure> {
     let resolved = refs::resolve(reference, lookup)?;
     for message in &resolved.messages {
         eprintln!("{message}");
@@ -185,9 +199,9 @@ fn load(reference: &str, lookup: &Lookup, format: MessageFormat) -> Result<Snaps
         eprintln!("{reference}: {how}");
     }
     Ok(match resolved.source {
-        Source::Bundles(path) => read::read_path(&path, reference)?,
+        Source::Bundles(path) => read::read_path_with(&path, reference, conventions)?,
         Source::Downloaded { url, text } => {
-            Snapshot::new(reference, read::parse_bundle(&text, &url)?)
+            Snapshot::with_conventions(reference, read::parse_bundle(&text, &url)?, conventions)
         }
         Source::Revision(revision) => {
             // Compiled under its path in the repository, so that messages
@@ -200,31 +214,40 @@ fn load(reference: &str, lookup: &Lookup, format: MessageFormat) -> Result<Snaps
                 text: &text,
                 dir: &revision.root,
             };
-            compile_root(root, &revision.version, reference, format)?
+            let analysis = crate::analyze(root);
+            snapshot(
+                analysis,
+                Some(revision.version),
+                reference,
+                conventions,
+                format,
+            )?
         }
     })
 }
 
-fn compile_catalog(
-    catalog: &Path,
-    version: &str,
+/// The documents of an analysed catalog, stamped with `version` (else the
+/// catalog's default version). Its own version label is taken out along
+/// with those of `conventions`.
+fn snapshot(
+    mut analysis: crate::Analysis,
+    version: Option<String>,
     label: &str,
+    conventions: &Conventions,
     format: MessageFormat,
 ) -> Result<Snapshot, Failure> {
-    compile_root(resolve::Root::Path(catalog), version, label, format)
-}
-
-fn compile_root(
-    root: resolve::Root,
-    version: &str,
-    label: &str,
-    format: MessageFormat,
-) -> Result<Snapshot, Failure> {
-    let compilation = compile(root, version);
-    if compilation.has_errors() {
-        report(&compilation.sources, &compilation.diagnostics, format);
+    let release = analysis.catalog.release.clone();
+    let version = version.unwrap_or_else(|| release.default_version.clone());
+    let documents = crate::lower::lower(&analysis.catalog, &version, &mut analysis.diagnostics);
+    if analysis.has_errors() {
+        crate::diagnostic::sort_diagnostics(&mut analysis.diagnostics);
+        report(&analysis.sources, &analysis.diagnostics, format);
         eprintln!("error: cannot compare `{label}`: the catalog has errors");
         return Err(Failure::Reported);
     }
-    Ok(Snapshot::from_documents(label, &compilation.documents))
+    let mut conventions = conventions.clone();
+    if !conventions.releases.contains(&release) {
+        conventions.releases.insert(0, release);
+    }
+    Ok(Snapshot::from_documents(label, &documents, &conventions))
 }

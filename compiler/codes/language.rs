@@ -333,4 +333,47 @@ preference, an instance type or a mixin they would be ignored, so they are an er
 Mistake:\n\n    preference acme.linux {\n      sizes general_sizes\n    }\n\n\
 Fix: put the sizes in a series.\n\n    series acme {\n      use sized\n      sizes general_sizes\n    }\n",
     },
+    CodeInfo {
+        code: "E0131",
+        severity: E,
+        title: "`patch` or `remove` selects nothing",
+        explanation: "`patch` and `remove` change resources that are already defined, in this \
+file or in a catalog it imports. Each target of their selection (a name, a pattern, `series S`, \
+`label K == V`) must match at least one resource of the selected kind: a target that matches \
+nothing is almost always a typo, a resource renamed upstream, or one an earlier `remove` took \
+out, and a silent no-op would ship the resource unchanged.\n\nMistake:\n\n    import \"upstream/catalog.cit\"\n    remove preference windows.xpp\n\n\
+Fix: name a resource that exists (the help suggests the closest), or drop the target.\n\n    remove preference windows.xp\n",
+    },
+    CodeInfo {
+        code: "E0132",
+        severity: E,
+        title: "unknown release setting",
+        explanation: "A `release { … }` block sets how the build names its files and stamps \
+its resources. It knows: prefix, all_bundle, instancetypes_bundle, \
+clusterinstancetypes_bundle, preferences_bundle, clusterpreferences_bundle, checksums, \
+version_label, version_label_position, document_start, default_version.\n\nMistake:\n\n    release { version_lable = \"acme.example/version\" }\n\n\
+Fix:\n\n    release { version_label = \"acme.example/version\" }\n",
+    },
+    CodeInfo {
+        code: "E0133",
+        severity: E,
+        title: "invalid release setting",
+        explanation: "A release setting has a value it cannot take: a file name must be a plain \
+name inside the output folder (no `/`, not starting with `.`), every file needs a name of its \
+own, at least one bundle must be written, `version_label` must be a Kubernetes label key (or \
+false), `version_label_position` is \"last\" or \"sorted\", `document_start` is true or false, \
+`default_version` is a label value.\n\nMistake:\n\n    release { all_bundle = \"out/all.yaml\" }\n\n\
+Fix:\n\n    release { all_bundle = \"acme-all-bundle.yaml\" }\n",
+    },
+    CodeInfo {
+        code: "E0134",
+        severity: E,
+        title: "hand-written version label",
+        explanation: "The release's version label (upstream's \
+`instancetype.kubevirt.io/common-instancetypes-version`, or the catalog's `version_label`) is \
+stamped on every resource by the build, from --version. A definition or patch that writes it \
+by hand would be overwritten, so it is an error.\n\nMistake:\n\n    patch * {\n      metadata.labels.\"instancetype.kubevirt.io/common-instancetypes-version\" = \"v2\"\n    }\n\n\
+Fix: remove the assignment and build with `citc build --version v2`; to stamp under another \
+key, set `version_label` in a `release` block.\n",
+    },
 ];

@@ -24,7 +24,43 @@ pub mod render;
 use std::fmt;
 
 use crate::emit::yaml::Yaml;
-use crate::lower::{Document, VERSION_LABEL};
+use crate::lower::Document;
+use crate::release::Release;
+
+/// How the releases being compared name their files and stamp their
+/// version: upstream's way, and the catalog's own when it has a `release`
+/// block. A folder is read by the first whose bundle names it holds; every
+/// convention's version label is taken out of the resources.
+#[derive(Debug, Clone)]
+pub struct Conventions {
+    /// The catalog's first, then upstream's.
+    pub releases: Vec<Release>,
+}
+
+impl Default for Conventions {
+    fn default() -> Conventions {
+        Conventions {
+            releases: vec![Release::default()],
+        }
+    }
+}
+
+impl Conventions {
+    /// The catalog's release settings, then upstream's.
+    pub fn with(release: Release) -> Conventions {
+        let mut conventions = Conventions::default();
+        if release != conventions.releases[0] {
+            conventions.releases.insert(0, release);
+        }
+        conventions
+    }
+
+    fn version_labels(&self) -> impl Iterator<Item = &str> {
+        self.releases
+            .iter()
+            .filter_map(|r| r.version_label.as_deref())
+    }
+}
 
 /// One resource of a snapshot, keyed by kind and name. The release's
 /// version label has been taken out of `body`: it is metadata of the whole
@@ -49,14 +85,27 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Builds a snapshot, moving the version label out of every resource.
-    /// `resources` must have unique (kind, name) pairs.
+    /// Builds a snapshot, moving upstream's version label out of every
+    /// resource. `resources` must have unique (kind, name) pairs.
     pub fn new(label: impl Into<String>, resources: Vec<Resource>) -> Snapshot {
+        Snapshot::with_conventions(label, resources, &Conventions::default())
+    }
+
+    /// Builds a snapshot, moving the version labels of the conventions out
+    /// of every resource.
+    pub fn with_conventions(
+        label: impl Into<String>,
+        resources: Vec<Resource>,
+        conventions: &Conventions,
+    ) -> Snapshot {
         let mut versions: Vec<String> = Vec::new();
         let mut resources: Vec<Resource> = resources
             .into_iter()
             .map(|mut resource| {
-                if let Some(version) = take_version_label(&mut resource.body) {
+                for version in conventions
+                    .version_labels()
+                    .filter_map(|key| take_version_label(&mut resource.body, key))
+                {
                     if !versions.contains(&version) {
                         versions.push(version);
                     }
@@ -74,7 +123,11 @@ impl Snapshot {
     }
 
     /// The documents of a compiled catalog.
-    pub fn from_documents(label: impl Into<String>, documents: &[Document]) -> Snapshot {
+    pub fn from_documents(
+        label: impl Into<String>,
+        documents: &[Document],
+        conventions: &Conventions,
+    ) -> Snapshot {
         let resources = documents
             .iter()
             .map(|doc| Resource {
@@ -83,7 +136,7 @@ impl Snapshot {
                 body: doc.yaml.clone(),
             })
             .collect();
-        Snapshot::new(label, resources)
+        Snapshot::with_conventions(label, resources, conventions)
     }
 
     /// How the snapshot is called in reports: its version label, else what
@@ -93,16 +146,16 @@ impl Snapshot {
     }
 }
 
-/// Removes `metadata.labels[VERSION_LABEL]` and returns its value. A labels
-/// map left empty is removed too, so that a release without the label and
-/// one with only the label compare equal.
-fn take_version_label(body: &mut Yaml) -> Option<String> {
+/// Removes `metadata.labels[key]` and returns its value. A labels map left
+/// empty is removed too, so that a release without the label and one with
+/// only the label compare equal.
+fn take_version_label(body: &mut Yaml, key: &str) -> Option<String> {
     let metadata = map_get_mut(body, "metadata")?;
     let labels = map_get_mut(metadata, "labels")?;
     let Yaml::Map(entries) = labels else {
         return None;
     };
-    let index = entries.iter().position(|(key, _)| key == VERSION_LABEL)?;
+    let index = entries.iter().position(|(k, _)| k == key)?;
     let (_, value) = entries.remove(index);
     let empty = entries.is_empty();
     if empty {
@@ -184,12 +237,15 @@ mod tests {
                 Resource {
                     kind: "K".into(),
                     name: "b".into(),
-                    body: labelled(vec![("a", "1"), (VERSION_LABEL, "v1.7.0")]),
+                    body: labelled(vec![
+                        ("a", "1"),
+                        (crate::release::UPSTREAM_VERSION_LABEL, "v1.7.0"),
+                    ]),
                 },
                 Resource {
                     kind: "K".into(),
                     name: "a".into(),
-                    body: labelled(vec![(VERSION_LABEL, "v1.7.0")]),
+                    body: labelled(vec![(crate::release::UPSTREAM_VERSION_LABEL, "v1.7.0")]),
                 },
             ],
         );

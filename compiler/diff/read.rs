@@ -23,8 +23,7 @@ use std::path::{Path, PathBuf};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use saphyr_parser::{Event, Parser, ScanError};
 
-use super::{Error, Resource, Snapshot};
-use crate::emit::bundle::{bundle_file, ALL_BUNDLE};
+use super::{Conventions, Error, Resource, Snapshot};
 use crate::emit::yaml::Yaml;
 use crate::lower::ApiKind;
 use crate::source::read_input;
@@ -49,10 +48,21 @@ pub const MAX_ALIAS_BYTES: usize = 16 << 20;
 /// would take 45 GB.
 pub const MAX_LOOKAHEAD: usize = 512 << 10;
 
-/// Reads a bundle file, or the bundles of a folder.
+/// Reads a bundle file, or the bundles of a folder named as upstream names
+/// them.
 pub fn read_path(path: &Path, label: &str) -> Result<Snapshot, Error> {
+    read_path_with(path, label, &Conventions::default())
+}
+
+/// Reads a bundle file, or the bundles of a folder named as one of the
+/// conventions names them.
+pub fn read_path_with(
+    path: &Path,
+    label: &str,
+    conventions: &Conventions,
+) -> Result<Snapshot, Error> {
     let files = if path.is_dir() {
-        bundle_files_in(path)?
+        bundle_files_in(path, conventions)?
     } else {
         vec![path.to_path_buf()]
     };
@@ -78,12 +88,13 @@ pub fn read_path(path: &Path, label: &str) -> Result<Snapshot, Error> {
             resources.push(resource);
         }
     }
-    Ok(Snapshot::new(label, resources))
+    Ok(Snapshot::with_conventions(label, resources, conventions))
 }
 
 /// The bundle files of a folder: the all-bundle when there is one (it holds
-/// every kind), else whichever per-kind bundles are there.
-pub fn bundle_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+/// every kind), else whichever per-kind bundles are there; each convention
+/// (the catalog's release names first, then upstream's) is tried in turn.
+pub fn bundle_files_in(dir: &Path, conventions: &Conventions) -> Result<Vec<PathBuf>, Error> {
     let unreadable = |err: std::io::Error| {
         Error::new(format!(
             "cannot read the folder {}: {}",
@@ -122,23 +133,31 @@ pub fn bundle_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             }
         }
     };
-    if let Some(all) = pick(ALL_BUNDLE)? {
-        return Ok(vec![all]);
-    }
-    let mut files = Vec::new();
-    for kind in ApiKind::ALL {
-        if let Some(file) = pick(bundle_file(kind))? {
-            files.push(file);
+    for release in &conventions.releases {
+        if let Some(all) = release.all_bundle.as_deref() {
+            if let Some(all) = pick(all)? {
+                return Ok(vec![all]);
+            }
+        }
+        let mut files = Vec::new();
+        for kind in ApiKind::ALL {
+            if let Some(file) = release.kind_bundle(kind) {
+                files.extend(pick(file)?);
+            }
+        }
+        if !files.is_empty() {
+            return Ok(files);
         }
     }
-    if files.is_empty() {
-        let expected: Vec<&str> = ApiKind::ALL.iter().map(|k| bundle_file(*k)).collect();
-        return Err(Error::new(format!("no bundle files in {}", dir.display())).with_help(format!(
-            "a release folder holds {ALL_BUNDLE} or some of {} (optionally with a `-<version>` suffix before `.yaml`)",
-            expected.join(", ")
-        )));
-    }
-    Ok(files)
+    let expected: Vec<String> = conventions
+        .releases
+        .iter()
+        .map(|release| release.bundle_names().join(", "))
+        .collect();
+    Err(Error::new(format!("no bundle files in {}", dir.display())).with_help(format!(
+        "a release folder holds the all-bundle or some of the per-kind bundles (optionally with a `-<version>` suffix before `.yaml`): {}",
+        expected.join("; or ")
+    )))
 }
 
 /// `common-instancetypes-all-bundle.yaml`, or with upstream's release-asset
@@ -551,6 +570,7 @@ mod tests {
 
     #[test]
     fn release_asset_names_are_accepted() {
+        const ALL_BUNDLE: &str = "common-instancetypes-all-bundle.yaml";
         assert!(is_bundle_named(ALL_BUNDLE, ALL_BUNDLE));
         assert!(is_bundle_named(
             "common-instancetypes-all-bundle-v1.7.0.yaml",

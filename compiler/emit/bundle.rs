@@ -1,5 +1,6 @@
-//! Bundles: the five release files and CHECKSUMS.sha256, built in memory,
-//! then written into a folder (see `outdir` for how it replaces the output).
+//! Bundles: the release files (five bundles and CHECKSUMS.sha256, as the
+//! catalog's release settings name them), built in memory, then written
+//! into a folder (see `outdir` for how it replaces the output).
 
 use std::io::Write;
 use std::path::Path;
@@ -9,27 +10,15 @@ use sha2::{Digest, Sha256};
 
 use super::yaml::write_document;
 use crate::diagnostic::Diagnostic;
-use crate::lower::{self, ApiKind, Document};
+use crate::lower::{self, ApiKind, Document, Stamp};
+use crate::release::Release;
 use crate::resolve::Catalog;
 use crate::syntax::ast::Kind;
 
-pub const ALL_BUNDLE: &str = "common-instancetypes-all-bundle.yaml";
-pub const CHECKSUMS: &str = "CHECKSUMS.sha256";
-
-/// The bundle file that holds one kind.
-pub fn bundle_file(kind: ApiKind) -> &'static str {
-    match kind {
-        ApiKind::VirtualMachineClusterInstancetype => "common-clusterinstancetypes-bundle.yaml",
-        ApiKind::VirtualMachineClusterPreference => "common-clusterpreferences-bundle.yaml",
-        ApiKind::VirtualMachineInstancetype => "common-instancetypes-bundle.yaml",
-        ApiKind::VirtualMachinePreference => "common-preferences-bundle.yaml",
-    }
-}
-
-/// The six output files in memory, by name, in file-name order. `documents`
+/// The output files in memory, by name, in file-name order. `documents`
 /// are those of `lower::lower` (both kinds of every resource); the
 /// cluster-wide ones are rendered and the namespaced ones derived from them.
-pub fn bundles(documents: &[Document]) -> Vec<(String, Vec<u8>)> {
+pub fn bundles(documents: &[Document], release: &Release) -> Vec<(String, Vec<u8>)> {
     let rendered: Vec<Rendered> = documents
         .iter()
         .filter(|d| is_cluster(d.kind))
@@ -46,7 +35,7 @@ pub fn bundles(documents: &[Document]) -> Vec<(String, Vec<u8>)> {
             }
         })
         .collect();
-    rendered_files(&rendered)
+    rendered_files(&rendered, release)
 }
 
 fn is_cluster(kind: ApiKind) -> bool {
@@ -81,7 +70,8 @@ pub struct RenderTimes {
     pub render: Duration,
 }
 
-/// Lowers and renders every resource, sorted by name (byte order).
+/// Lowers and renders every resource, sorted by name (byte order), stamped
+/// with `version` as the catalog's release settings say.
 pub fn render(catalog: Catalog, version: &str, diags: &mut Vec<Diagnostic>) -> Vec<Rendered> {
     render_timed(catalog, version, diags).0
 }
@@ -97,9 +87,10 @@ pub fn render_timed(
 ) -> (Vec<Rendered>, RenderTimes) {
     let mut rendered = Vec::with_capacity(catalog.resources.len());
     let mut times = RenderTimes::default();
+    let stamp = Stamp::new(&catalog.release, version);
     for resource in catalog.resources {
         let start = Instant::now();
-        let doc = lower::lower_cluster_document(&resource, &catalog.derive_rules, version, diags);
+        let doc = lower::lower_cluster_document(&resource, &catalog.derive_rules, &stamp, diags);
         let lowered = Instant::now();
         times.lower += lowered - start;
         let Some(doc) = doc else { continue };
@@ -116,15 +107,16 @@ pub fn render_timed(
     (rendered, times)
 }
 
-/// Writes the five bundles and CHECKSUMS.sha256 into `dir`, streaming.
+/// Writes the bundles and the checksum file into `dir`, streaming.
 ///
 /// Files are flushed, so a write error (a full disk) surfaces here, before
 /// the directory is swapped in; they are not fsync'ed: like cargo and
 /// kustomize, citc guards the output against its own failures, not against
 /// power loss, and a sync would cost more than the whole build.
-pub fn write_rendered(dir: &Path, rendered: &[Rendered]) -> std::io::Result<()> {
+pub fn write_rendered(dir: &Path, rendered: &[Rendered], release: &Release) -> std::io::Result<()> {
     write_bundles(
         rendered,
+        release,
         &mut |name| {
             Ok(std::io::BufWriter::with_capacity(
                 1 << 16,
@@ -135,58 +127,94 @@ pub fn write_rendered(dir: &Path, rendered: &[Rendered]) -> std::io::Result<()> 
     )
 }
 
-/// The names of the six files a build writes, in file-name order.
-pub fn file_names() -> Vec<String> {
-    let mut names: Vec<String> = ApiKind::ALL
-        .iter()
-        .map(|&kind| bundle_file(kind).to_string())
-        .chain([ALL_BUNDLE.to_string(), CHECKSUMS.to_string()])
-        .collect();
+/// The names of the files a build writes, in file-name order.
+pub fn file_names(release: &Release) -> Vec<String> {
+    let mut names: Vec<String> = release.file_names().into_iter().map(String::from).collect();
     names.sort();
     names
 }
 
-/// The six files in memory, by name, in file-name order.
-pub fn rendered_files(rendered: &[Rendered]) -> Vec<(String, Vec<u8>)> {
+/// Every document in one stream, as the all-bundle holds them (`-o -`
+/// writes this whether or not the release writes an all-bundle file).
+pub fn all_documents(rendered: &[Rendered], release: &Release) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut first = true;
+    for kind in ApiKind::ALL {
+        for text in documents_of(rendered, kind) {
+            out.extend_from_slice(document_bytes(&text, first, release));
+            first = false;
+        }
+    }
+    out
+}
+
+/// A document's text, without its leading `---` when it is the first of a
+/// file and the release writes none there.
+fn document_bytes<'t>(text: &'t str, first: bool, release: &Release) -> &'t [u8] {
+    if first && !release.document_start {
+        text.strip_prefix("---\n").unwrap_or(text).as_bytes()
+    } else {
+        text.as_bytes()
+    }
+}
+
+/// The files in memory, by name, in file-name order.
+pub fn rendered_files(rendered: &[Rendered], release: &Release) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     // Writing into memory cannot fail.
-    let _ = write_bundles(rendered, &mut |_| Ok(Vec::new()), &mut |name, bytes| {
-        files.push((name.to_string(), bytes));
-        Ok(())
-    });
+    let _ = write_bundles(
+        rendered,
+        release,
+        &mut |_| Ok(Vec::new()),
+        &mut |name, bytes| {
+            files.push((name.to_string(), bytes));
+            Ok(())
+        },
+    );
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
 
 /// The one place that decides what goes in which file: each document goes
 /// to its kind's bundle and to the all-bundle (whose order is the kinds'
-/// order), hashed on the way; CHECKSUMS.sha256 comes last.
+/// order), hashed on the way; the checksum file comes last, its lines in
+/// file-name order as `sha256sum common-*-bundle.yaml` writes them.
 fn write_bundles<W: Write + Send>(
     rendered: &[Rendered],
+    release: &Release,
     open: &mut dyn FnMut(&str) -> std::io::Result<W>,
     close: &mut dyn FnMut(&str, W) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    let mut sums = Vec::new();
     // The all-bundle holds every document again: it is written and hashed on
     // a second thread while this one writes the four per-kind bundles.
-    let all = open(ALL_BUNDLE)?;
-    let mut sums = Vec::new();
-    let all_result = std::thread::scope(|scope| -> std::io::Result<(W, String)> {
-        let all_writer = scope.spawn(move || {
-            let mut all = HashingWriter::new(all);
-            for kind in ApiKind::ALL {
-                for text in documents_of(rendered, kind) {
-                    all.write(text.as_bytes())?;
+    let all = match &release.all_bundle {
+        Some(name) => Some(open(name)?),
+        None => None,
+    };
+    let all_result = std::thread::scope(|scope| -> std::io::Result<Option<(W, String)>> {
+        let all_writer = all.map(|all| {
+            scope.spawn(move || {
+                let mut all = HashingWriter::new(all);
+                let mut first = true;
+                for kind in ApiKind::ALL {
+                    for text in documents_of(rendered, kind) {
+                        all.write(document_bytes(&text, first, release))?;
+                        first = false;
+                    }
                 }
-            }
-            Ok(all.finish())
+                Ok(all.finish())
+            })
         });
         let mut kinds_result = Ok(());
         for kind in ApiKind::ALL {
-            let name = bundle_file(kind);
+            let Some(name) = release.kind_bundle(kind) else {
+                continue;
+            };
             let written = open(name).and_then(|file| {
                 let mut file = HashingWriter::new(file);
-                for text in documents_of(rendered, kind) {
-                    file.write(text.as_bytes())?;
+                for (index, text) in documents_of(rendered, kind).enumerate() {
+                    file.write(document_bytes(&text, index == 0, release))?;
                 }
                 let (writer, digest) = file.finish();
                 close(name, writer)?;
@@ -200,14 +228,22 @@ fn write_bundles<W: Write + Send>(
                 }
             }
         }
-        let all = all_writer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let all = match all_writer {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .map(Some),
+            None => Ok(None),
+        };
         kinds_result.and(all)
     });
-    let (writer, digest) = all_result?;
-    close(ALL_BUNDLE, writer)?;
-    sums.push((ALL_BUNDLE.to_string(), digest));
+    if let (Some((writer, digest)), Some(name)) = (all_result?, &release.all_bundle) {
+        close(name, writer)?;
+        sums.push((name.clone(), digest));
+    }
+    let Some(checksums) = &release.checksums else {
+        return Ok(());
+    };
     sums.sort();
     let mut text = String::new();
     for (name, digest) in &sums {
@@ -216,9 +252,9 @@ fn write_bundles<W: Write + Send>(
         text.push_str(name);
         text.push('\n');
     }
-    let mut writer = open(CHECKSUMS)?;
+    let mut writer = open(checksums)?;
     writer.write_all(text.as_bytes())?;
-    close(CHECKSUMS, writer)
+    close(checksums, writer)
 }
 
 /// The documents of one kind's bundle, in order: the cluster-wide texts as

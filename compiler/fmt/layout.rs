@@ -113,6 +113,19 @@ impl<'a> Printer<'a> {
                 self.term(" ", "a type name")
             }
             "allow" => self.allow(),
+            "release" => {
+                self.term(" ", "`release`")?;
+                self.block(" ", Self::statement)
+            }
+            "patch" => {
+                self.term(" ", "`patch`")?;
+                self.selection()?;
+                self.block(" ", Self::statement)
+            }
+            "remove" => {
+                self.term(" ", "`remove`")?;
+                self.selection()
+            }
             _ => Err(self.unexpected("a top-level item")),
         }
     }
@@ -185,6 +198,51 @@ impl<'a> Printer<'a> {
             }
         }
         Ok(true)
+    }
+
+    /// `[kind] target, …` of `patch` and `remove`: a target is `series S`,
+    /// `label K [== V]`, or a name or pattern.
+    fn selection(&mut self) -> Result<()> {
+        if self.at("instancetype") || self.at("preference") {
+            self.term(" ", "a kind")?;
+        }
+        self.target(" ")?;
+        while self.at(",") {
+            self.keyword("", ",", "`,`")?;
+            self.target(" ")?;
+        }
+        Ok(())
+    }
+
+    fn target(&mut self, sep: &str) -> Result<()> {
+        let keyword_led = self.peek_at(1).is_some_and(|t| t.kind == Kind::Term);
+        if keyword_led && self.at("series") {
+            self.term(sep, "`series`")?;
+            return self.term(" ", "a series");
+        }
+        if keyword_led && self.at("label") {
+            self.term(sep, "`label`")?;
+            self.term(" ", "a label key")?;
+            if self.at("==") {
+                self.keyword(" ", "==", "`==`")?;
+                self.term(" ", "a value")?;
+            }
+            return Ok(());
+        }
+        // A pattern is several tokens (`rt1.` `*`), written without spaces.
+        let first = self.bump("a name or a pattern")?;
+        self.write(sep, first.text);
+        let mut end = first.start + first.text.len();
+        while let Some(next) = self.peek() {
+            let part = next.kind == Kind::Term || next.is("*");
+            if !part || next.start != end {
+                break;
+            }
+            self.bump("a pattern")?;
+            self.write("", next.text);
+            end = next.start + next.text.len();
+        }
+        Ok(())
     }
 
     /// `(k1, k2)`: row keys of a combination to leave out.

@@ -7,13 +7,31 @@ use std::rc::Rc;
 
 use crate::diagnostic::Diagnostic;
 use crate::emit::yaml::{go_yaml_key_cmp, Yaml};
-use crate::resolve::{Catalog, Resource};
-use crate::source::Span;
-use crate::syntax::ast::{DeriveRule, DeriveSource, Kind};
+use crate::release::{LabelPosition, Release};
+use crate::resolve::{derived_labels, Catalog, Resource};
+use crate::syntax::ast::{DeriveRule, Kind};
 use crate::value::{Node, Value};
 
 pub const API_VERSION: &str = "instancetype.kubevirt.io/v1beta1";
-pub const VERSION_LABEL: &str = "instancetype.kubevirt.io/common-instancetypes-version";
+
+/// How a build stamps the release version on every resource.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp<'a> {
+    /// The label key; `None` writes no version label.
+    pub label: Option<&'a str>,
+    pub position: LabelPosition,
+    pub version: &'a str,
+}
+
+impl<'a> Stamp<'a> {
+    pub fn new(release: &'a Release, version: &'a str) -> Stamp<'a> {
+        Stamp {
+            label: release.version_label.as_deref(),
+            position: release.label_position,
+            version,
+        }
+    }
+}
 
 /// The two Kubernetes kinds every definition yields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,8 +85,9 @@ pub struct Document {
 /// Lowers every resource into its two documents, sorted by kind then name.
 pub fn lower(catalog: &Catalog, version: &str, diags: &mut Vec<Diagnostic>) -> Vec<Document> {
     let mut documents = Vec::with_capacity(catalog.resources.len() * 2);
+    let stamp = Stamp::new(&catalog.release, version);
     for resource in &catalog.resources {
-        let Some(cluster) = lower_cluster_document(resource, &catalog.derive_rules, version, diags)
+        let Some(cluster) = lower_cluster_document(resource, &catalog.derive_rules, &stamp, diags)
         else {
             continue;
         };
@@ -92,7 +111,7 @@ pub fn lower(catalog: &Catalog, version: &str, diags: &mut Vec<Diagnostic>) -> V
 pub fn lower_cluster_document(
     resource: &Resource,
     rules: &[(Kind, DeriveRule)],
-    version: &str,
+    stamp: &Stamp,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Yaml> {
     let body = lower_resource(resource, rules, diags)?;
@@ -100,7 +119,7 @@ pub fn lower_cluster_document(
         ApiKind::of(resource.kind)[0],
         &resource.name,
         body,
-        version,
+        stamp,
     ))
 }
 
@@ -158,7 +177,7 @@ fn lower_resource(
             ok = false;
         }
     }
-    let labels = derive_labels(resource, rules);
+    let labels = derived_labels(resource, rules);
     if !labels.is_empty() {
         let meta =
             Rc::make_mut(top).get_or_insert_with("metadata", || Node::empty_map(resource.span));
@@ -187,41 +206,6 @@ fn lower_resource(
     ok.then(|| to_yaml(&tree))
 }
 
-/// Applies the derive rules of the resource's kind, in order.
-fn derive_labels(resource: &Resource, rules: &[(Kind, DeriveRule)]) -> Vec<(String, String, Span)> {
-    let mut out = Vec::new();
-    for (kind, rule) in rules {
-        if *kind != resource.kind {
-            continue;
-        }
-        let value = match &rule.source {
-            DeriveSource::Field(path) => {
-                let keys: Vec<&str> = path.segments.iter().map(|s| s.name.as_str()).collect();
-                resource
-                    .tree
-                    .get_path(&keys)
-                    .and_then(|n| n.value.as_text())
-            }
-            DeriveSource::Present(path) => {
-                let keys: Vec<&str> = path.segments.iter().map(|s| s.name.as_str()).collect();
-                match resource.tree.get_path(&keys).map(|n| &n.value) {
-                    None | Some(Value::Bool(false)) => None,
-                    Some(_) => Some("true".to_string()),
-                }
-            }
-            DeriveSource::Attribute(name) => resource
-                .attributes
-                .iter()
-                .find(|(n, _)| *n == name.name)
-                .map(|(_, v)| v.clone()),
-        };
-        if let Some(value) = value {
-            out.push((rule.label.clone(), value, rule.span));
-        }
-    }
-    out
-}
-
 /// A value tree as YAML with every map sorted in go-yaml v2's key order.
 fn to_yaml(node: &Node) -> Yaml {
     match &node.value {
@@ -241,8 +225,8 @@ fn to_yaml(node: &Node) -> Yaml {
 }
 
 /// The full document: apiVersion, kind, metadata (with name and the version
-/// label last in labels), spec.
-fn document(kind: ApiKind, name: &str, body: Yaml, version: &str) -> Yaml {
+/// label), spec.
+fn document(kind: ApiKind, name: &str, body: Yaml, stamp: &Stamp) -> Yaml {
     let mut metadata: Vec<(String, Yaml)> = Vec::new();
     let mut spec = None;
     if let Yaml::Map(top) = body {
@@ -256,21 +240,8 @@ fn document(kind: ApiKind, name: &str, body: Yaml, version: &str) -> Yaml {
     }
     metadata.push(("name".to_string(), Yaml::Str(name.to_string())));
     metadata.sort_by(|a, b| go_yaml_key_cmp(&a.0, &b.0));
-    // The release step appends the version label after kustomize sorted the keys.
-    match metadata.iter_mut().find(|(k, _)| k == "labels") {
-        Some((_, Yaml::Map(labels))) => {
-            labels.push((VERSION_LABEL.to_string(), Yaml::Str(version.to_string())))
-        }
-        _ => {
-            metadata.push((
-                "labels".to_string(),
-                Yaml::Map(vec![(
-                    VERSION_LABEL.to_string(),
-                    Yaml::Str(version.to_string()),
-                )]),
-            ));
-            metadata.sort_by(|a, b| go_yaml_key_cmp(&a.0, &b.0));
-        }
+    if let Some(label) = stamp.label {
+        stamp_version(&mut metadata, label, stamp);
     }
     let mut doc = vec![
         ("apiVersion".to_string(), Yaml::Str(API_VERSION.to_string())),
@@ -281,4 +252,31 @@ fn document(kind: ApiKind, name: &str, body: Yaml, version: &str) -> Yaml {
         doc.push(("spec".to_string(), spec));
     }
     Yaml::Map(doc)
+}
+
+/// Adds the version label to sorted metadata. `Last` does what upstream's
+/// release step (`yq '.metadata.labels["KEY"] = VERSION'`) does after
+/// kustomize sorted the keys: the label goes after the other labels, and a
+/// missing `labels` map is added after the other metadata keys.
+fn stamp_version(metadata: &mut Vec<(String, Yaml)>, label: &str, stamp: &Stamp) {
+    let entry = (label.to_string(), Yaml::Str(stamp.version.to_string()));
+    let labels = metadata.iter_mut().find(|(k, _)| k == "labels");
+    match (labels, stamp.position) {
+        (Some((_, Yaml::Map(labels))), LabelPosition::Last) => {
+            labels.retain(|(k, _)| k != label);
+            labels.push(entry);
+        }
+        (Some((_, Yaml::Map(labels))), LabelPosition::Sorted) => {
+            labels.retain(|(k, _)| k != label);
+            labels.push(entry);
+            labels.sort_by(|a, b| go_yaml_key_cmp(&a.0, &b.0));
+        }
+        _ => {
+            metadata.retain(|(k, _)| k != "labels");
+            metadata.push(("labels".to_string(), Yaml::Map(vec![entry])));
+            if stamp.position == LabelPosition::Sorted {
+                metadata.sort_by(|a, b| go_yaml_key_cmp(&a.0, &b.0));
+            }
+        }
+    }
 }

@@ -13,13 +13,37 @@ impl<'a> Resolver<'a, '_> {
             if let Some(&first) = by_name.get(instance.name.as_str()) {
                 let first = &instances[first];
                 if first.kind == instance.kind {
-                    let (again, before) =
+                    let (mut again, mut before) =
                         row_cells_at_fault(first, instance).unwrap_or((instance.span, first.span));
+                    // Across files, the redefinition is the importer's.
+                    let rank = |span: Span| self.symbols.import_ranks.get(&span.file).copied();
+                    if again.file != before.file && rank(before) > rank(again) {
+                        std::mem::swap(&mut again, &mut before);
+                    }
+                    // A downstream redefining what the catalog it imports
+                    // defines wants a patch.
+                    let help = if again.file != before.file {
+                        format!(
+                            "`{name}` is already defined in another file: to change it, write `patch {kind} {name} {{ … }}`; to add a resource of your own, give it a new name",
+                            name = instance.name,
+                            kind = instance.kind.keyword()
+                        )
+                    } else {
+                        "every resource needs a unique name: rename one, or leave the row out with `except`".to_string()
+                    };
                     self.diags.push(
-                        Diagnostic::new("E0107", again, format!("two {}s are named `{}`", instance.kind.keyword(), instance.name))
-                            .label("this makes the name again")
-                            .with_secondary(before, "first made here")
-                            .help("every resource needs a unique name: rename one, or leave the row out with `except`"),
+                        Diagnostic::new(
+                            "E0107",
+                            again,
+                            format!(
+                                "two {}s are named `{}`",
+                                instance.kind.keyword(),
+                                instance.name
+                            ),
+                        )
+                        .label("this makes the name again")
+                        .with_secondary(before, "first made here")
+                        .help(help),
                     );
                     continue;
                 }
@@ -41,6 +65,12 @@ impl<'a> Resolver<'a, '_> {
                     attributes: instance.attributes.clone(),
                     ratio: instance.ratio,
                     uses: self.use_sites.get(&key).cloned().unwrap_or_default(),
+                    // Only patches read the row again.
+                    row: if self.symbols.overlays.is_empty() {
+                        Rc::default()
+                    } else {
+                        Rc::new(instance.row.clone())
+                    },
                 });
             }
         }
@@ -168,7 +198,13 @@ impl<'a> Resolver<'a, '_> {
     /// One level of a definition: `base` (the parent's tree), then its mixins
     /// in order, then its own statements. Two mixins that set one field to
     /// different values are an error unless the statements set it too.
-    fn apply_level(&mut self, base: Node, body: &Block, env: &Env, kind: Kind) -> Option<Node> {
+    pub(super) fn apply_level(
+        &mut self,
+        base: Node,
+        body: &Block,
+        env: &Env,
+        kind: Kind,
+    ) -> Option<Node> {
         let mut flat = Flat::default();
         self.flatten(body, env, 0, kind, &mut flat);
 

@@ -26,6 +26,10 @@ pub const ALWAYS_LOADED: &str = "std/schema";
 pub struct ParsedFile {
     pub id: FileId,
     pub ast: ast::File,
+    /// The file's place in an order where every file comes after the files
+    /// it imports (a cycle is broken where it closes): overlays apply in
+    /// this order, so an importer's patches come after its imports'.
+    pub import_rank: usize,
 }
 
 /// Where the root file comes from.
@@ -99,12 +103,48 @@ pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) ->
                 }
             }
         }
-        files.push(ParsedFile { id, ast: parsed });
+        files.push(ParsedFile {
+            id,
+            ast: parsed,
+            import_rank: 0,
+        });
     }
     report_import_cycles(&imports, sources, diags);
+    let ranks = imports_first_order(root_id, &imports);
+    for file in &mut files {
+        file.import_rank = ranks.get(&file.id).copied().unwrap_or(usize::MAX);
+    }
     // Stable order: the root first, then files in the order they were added.
     files.sort_by_key(|f| f.id);
     files
+}
+
+/// Each file's rank in a depth-first post-order from the root along the
+/// imports, in source order: a file ranks after everything it imports.
+fn imports_first_order(root: FileId, imports: &[(FileId, FileId, Span)]) -> HashMap<FileId, usize> {
+    let mut next: HashMap<FileId, Vec<FileId>> = HashMap::new();
+    for (from, to, _) in imports {
+        next.entry(*from).or_default().push(*to);
+    }
+    let mut rank = HashMap::new();
+    let mut seen = std::collections::HashSet::from([root]);
+    // Iterative: the input decides how deep the imports go.
+    let mut stack = vec![(root, 0usize)];
+    while let Some((file, child)) = stack.pop() {
+        match next.get(&file).and_then(|targets| targets.get(child)) {
+            Some(&to) => {
+                stack.push((file, child + 1));
+                if seen.insert(to) {
+                    stack.push((to, 0));
+                }
+            }
+            None => {
+                let position = rank.len();
+                rank.insert(file, position);
+            }
+        }
+    }
+    rank
 }
 
 /// Files are loaded once, so a cycle of imports does no harm; it is still

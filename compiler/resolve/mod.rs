@@ -6,10 +6,12 @@
 //! It does not know Kubernetes: kinds, derived labels and YAML are lowering's.
 
 mod arith;
+mod derived;
 mod evaluate;
 mod expand;
 mod hints;
 mod load;
+mod overlay;
 mod placement;
 mod tree;
 mod whens;
@@ -19,10 +21,12 @@ use std::rc::Rc;
 
 use indexmap::{IndexMap, IndexSet};
 
+pub use derived::derived_labels;
 pub use load::{load, ParsedFile, Root, ALWAYS_LOADED, STDLIB};
 
 use crate::diagnostic::Diagnostic;
-use crate::source::Span;
+use crate::release::Release;
+use crate::source::{FileId, Span};
 use crate::suggest::closest;
 use crate::syntax::ast::*;
 use crate::value::{Node, Value};
@@ -45,6 +49,9 @@ pub struct Resource {
     /// first), as (mixin, span of the name in the `use`): the checker
     /// reports a fault that a mixin brings in at the `use`.
     pub uses: Rc<Vec<(String, Span)>>,
+    /// The table row (or matrix combination) that made the resource, for
+    /// the `patch`es that apply to it; empty when the catalog has none.
+    pub row: Rc<Row>,
 }
 
 /// A mixin as the checker needs it: where its body is, and what it uses.
@@ -61,11 +68,16 @@ pub struct Ratio {
     pub span: Span,
 }
 
-/// Everything lowering needs: the resources and the derive rules.
+/// Everything lowering needs: the resources, the derive rules and how the
+/// release is named and stamped.
 pub struct Catalog {
     pub resources: Vec<Resource>,
     pub derive_rules: Vec<(Kind, DeriveRule)>,
     pub mixins: HashMap<String, MixinInfo>,
+    pub release: Release,
+    /// Resources that a `remove` took out, with the `remove` that did, in
+    /// order: the checker names them when what is left falls short.
+    pub removed: Vec<(Kind, String, Span)>,
 }
 
 /// A resource-to-be: a definition (or series) with one row of its matrix.
@@ -124,6 +136,19 @@ struct Symbols<'a> {
     series: HashMap<String, &'a SeriesDef>,
     definitions: Vec<&'a Definition>,
     derive_rules: Vec<(Kind, DeriveRule)>,
+    /// `patch` and `remove` items, in the order they apply (see
+    /// [`ParsedFile::import_rank`]).
+    overlays: Vec<Overlay<'a>>,
+    /// The root file's `release` block, and those of imported files.
+    releases: Vec<(FileId, &'a ReleaseDef)>,
+    /// Each file's [`ParsedFile::import_rank`].
+    import_ranks: HashMap<FileId, usize>,
+}
+
+#[derive(Clone, Copy)]
+enum Overlay<'a> {
+    Patch(&'a PatchDef),
+    Remove(&'a RemoveDef),
 }
 
 pub fn resolve(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
@@ -142,6 +167,8 @@ pub fn resolve(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
     resolver.check_placement();
     let instances = resolver.expand();
     let resources = resolver.evaluate(&instances);
+    let (resources, removed) = resolver.apply_overlays(resources);
+    let release = resolver.release(files.first().map(|f| f.id));
     let mixins = resolver
         .symbols
         .mixins
@@ -169,6 +196,8 @@ pub fn resolve(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
         resources,
         derive_rules: std::mem::take(&mut resolver.symbols.derive_rules),
         mixins,
+        release,
+        removed,
     }
 }
 
@@ -226,9 +255,14 @@ impl<'a> Resolver<'a, '_> {
 
     fn collect(&mut self, files: &'a [ParsedFile]) {
         let mut let_spans: HashMap<String, Span> = HashMap::new();
+        let mut overlays = Vec::new();
         for file in files {
+            self.symbols.import_ranks.insert(file.id, file.import_rank);
             for item in &file.ast.items {
                 match item {
+                    Item::Patch(def) => overlays.push((file.import_rank, Overlay::Patch(def))),
+                    Item::Remove(def) => overlays.push((file.import_rank, Overlay::Remove(def))),
+                    Item::Release(def) => self.symbols.releases.push((file.id, def)),
                     // The checker reads the schema and allowances from the AST.
                     Item::Import(_) | Item::Type(_) | Item::Schema(_) | Item::Allow(_) => {}
                     Item::Let(def) => {
@@ -321,6 +355,9 @@ impl<'a> Resolver<'a, '_> {
                 }
             }
         }
+        // Stable: in source order within a file.
+        overlays.sort_by_key(|(rank, _)| *rank);
+        self.symbols.overlays = overlays.into_iter().map(|(_, o)| o).collect();
     }
 
     fn table(&mut self, def: &'a TableDef) -> Table<'a> {

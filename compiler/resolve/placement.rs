@@ -15,6 +15,11 @@ impl<'a> Resolver<'a, '_> {
             };
             self.series_only_statements(&def.body, owner);
         }
+        for overlay in self.symbols.overlays.clone() {
+            if let Overlay::Patch(def) = overlay {
+                self.series_only_statements(&def.body, "a patch");
+            }
+        }
         let mut mixins: Vec<&'a MixinDef> = self.symbols.mixins.values().copied().collect();
         mixins.sort_by_key(|m| (m.name.span.file, m.name.span.start));
         for mixin in mixins {

@@ -27,6 +27,73 @@ pub enum Item {
     Schema(SchemaDef),
     /// `allow CODE "reason"` at the top of a file: for the whole file.
     Allow(Allow),
+    /// `release { settings }`: how the release is named and stamped.
+    Release(ReleaseDef),
+    /// `patch SELECTION { statements }`: changes resources already defined.
+    Patch(PatchDef),
+    /// `remove SELECTION`: leaves resources already defined out.
+    Remove(RemoveDef),
+}
+
+/// `release { prefix = "acme"  version_label = "acme.example/version" }`.
+#[derive(Debug, Clone)]
+pub struct ReleaseDef {
+    pub body: Block,
+    /// The `release` keyword.
+    pub keyword: Span,
+}
+
+/// `patch [kind] target, … { statements }`.
+#[derive(Debug, Clone)]
+pub struct PatchDef {
+    pub selection: Selection,
+    pub body: Block,
+    pub span: Span,
+}
+
+/// `remove [kind] target, …`.
+#[derive(Debug, Clone)]
+pub struct RemoveDef {
+    pub selection: Selection,
+    pub span: Span,
+}
+
+/// Which resources an overlay applies to: those of `kind` (both kinds when
+/// `None`) that any of the targets matches.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub kind: Option<Kind>,
+    pub targets: Vec<Target>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// `u1.medium`, `"rhel.9"`: one resource by name.
+    Name(String, Span),
+    /// `rhel.*`, `*`: names matching a pattern, `*` matching any run of
+    /// characters.
+    Pattern(String, Span),
+    /// `series u1`: the instance types a series made.
+    Series(Ident),
+    /// `label "key" [== value]` or `label alias [== value]`: resources with
+    /// the label (set, or derived), with that value when one is given.
+    Label {
+        key: Ident,
+        /// The key was written as an alias name, not a quoted label key.
+        via_alias: bool,
+        value: Option<Expr>,
+        span: Span,
+    },
+}
+
+impl Target {
+    pub fn span(&self) -> Span {
+        match self {
+            Target::Name(_, span) | Target::Pattern(_, span) | Target::Label { span, .. } => *span,
+            Target::Series(ident) => ident.span,
+        }
+    }
 }
 
 /// `allow W0101 "reason"`: silences a warning code in the enclosing block.

@@ -73,7 +73,13 @@ fn rule_name(rule: Rule) -> &'static str {
         | Rule::kw_table
         | Rule::kw_series
         | Rule::kw_derive
-        | Rule::file => "a top-level item (import, let, alias, mixin, table, series, instancetype, preference, derive)",
+        | Rule::kw_release
+        | Rule::kw_patch
+        | Rule::kw_remove
+        | Rule::release_item
+        | Rule::patch_item
+        | Rule::remove_item
+        | Rule::file => "a top-level item (import, let, alias, mixin, table, series, instancetype, preference, derive, release, patch, remove)",
         Rule::use_stmt
         | Rule::sizes_stmt
         | Rule::variants_stmt

@@ -169,6 +169,9 @@ impl Ctx {
                     | Rule::kw_derive
                     | Rule::kw_type
                     | Rule::kw_schema
+                    | Rule::kw_release
+                    | Rule::kw_patch
+                    | Rule::kw_remove
             ) {
                 inner.next();
             } else {
@@ -300,7 +303,95 @@ impl Ctx {
                 let file_span = Span::new(self.file, 0, self.len);
                 Item::Allow(self.allow(inner, file_span))
             }
+            Rule::release_item => Item::Release(ReleaseDef {
+                keyword: Span::new(
+                    self.file,
+                    span.start as usize,
+                    span.start as usize + "release".len(),
+                ),
+                body: self.block(inner.pop().expect("grammar: release has a body")),
+            }),
+            Rule::patch_item => {
+                let body = self.block(inner.pop().expect("grammar: patch has a body"));
+                let selection = self.selection(inner.pop().expect("grammar: patch selects"));
+                Item::Patch(PatchDef {
+                    selection,
+                    body,
+                    span,
+                })
+            }
+            Rule::remove_item => {
+                let selection = self.selection(inner.pop().expect("grammar: remove selects"));
+                Item::Remove(RemoveDef { selection, span })
+            }
             other => unreachable!("grammar: unexpected item {other:?}"),
+        }
+    }
+
+    fn selection(&mut self, pair: Pair<Rule>) -> Selection {
+        let span = self.span(&pair);
+        let mut kind = None;
+        let mut targets = Vec::new();
+        for p in pair.into_inner() {
+            let target_span = self.span(&p);
+            match p.as_rule() {
+                Rule::kind => kind = Some(kind_of(p.as_str())),
+                Rule::name_pattern if p.as_str().contains('*') => {
+                    targets.push(Target::Pattern(p.as_str().to_string(), target_span))
+                }
+                Rule::name_pattern => {
+                    targets.push(Target::Name(p.as_str().to_string(), target_span))
+                }
+                Rule::string => {
+                    let name = self.text(p).as_literal().unwrap_or_default();
+                    if name.contains('*') {
+                        targets.push(Target::Pattern(name, target_span));
+                    } else {
+                        targets.push(Target::Name(name, target_span));
+                    }
+                }
+                Rule::series_target => {
+                    let name = p
+                        .into_inner()
+                        .find(|q| q.as_rule() == Rule::ident)
+                        .expect("grammar: series target has a name");
+                    targets.push(Target::Series(self.ident(name)));
+                }
+                Rule::label_target => {
+                    let mut key = None;
+                    let mut via_alias = false;
+                    let mut value = None;
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::kw_label | Rule::label_eq => {}
+                            Rule::string if key.is_none() => {
+                                let text = self.text(q);
+                                key = Some(Ident {
+                                    name: text.as_literal().unwrap_or_default(),
+                                    span: text.span,
+                                });
+                            }
+                            Rule::ident if key.is_none() => {
+                                via_alias = true;
+                                key = Some(self.ident(q));
+                            }
+                            _ => value = Some(self.expr(q)),
+                        }
+                    }
+                    targets.push(Target::Label {
+                        key: key.expect("grammar: label target has a key"),
+                        via_alias,
+                        value,
+                        span: target_span,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Selection {
+            kind,
+            targets,
+            span,
         }
     }
 

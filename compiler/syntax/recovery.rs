@@ -30,6 +30,9 @@ const ITEM_KEYWORDS: &[&str] = &[
     "type",
     "schema",
     "allow",
+    "release",
+    "patch",
+    "remove",
 ];
 const UNITS: &[&str] = &[
     "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "M", "G", "T", "P", "E", "m",
@@ -666,7 +669,7 @@ for a constant write `let {word} = …`"
         Some(
             Diagnostic::new("E0001", self.tok_span(cur), format!("expected a top-level item, found `{}`", self.short(cur)))
                 .label("not a top-level item")
-                .help("a file is a list of items, each starting with a keyword: import, let, alias, mixin, table, series, instancetype, preference, derive, abstract"),
+                .help("a file is a list of items, each starting with a keyword: import, let, alias, mixin, table, series, instancetype, preference, derive, abstract, release, patch, remove"),
         )
     }
 

@@ -90,12 +90,13 @@ fn run_once(text: &str) -> Timings {
     let checked = Instant::now();
     // Lower and render as `citc build` does (dropping each resolved tree once
     // rendered), timing the two steps apart; then write into a scratch directory.
+    let release = catalog.release.clone();
     let (rendered, steps) = citc::emit::bundle::render_timed(catalog, "v1.0.0", &mut diags);
     let lowered_and_rendered = Instant::now();
     let t_sort = Instant::now();
     let scratch = std::env::temp_dir().join(format!("citc-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("scratch dir");
-    citc::emit::bundle::write_rendered(&scratch, &rendered).expect("write bundles");
+    citc::emit::bundle::write_rendered(&scratch, &rendered, &release).expect("write bundles");
     let write_time = t_sort.elapsed();
     let bytes: u64 = std::fs::read_dir(&scratch)
         .expect("scratch")

@@ -16,6 +16,6 @@ fuzz_target!(|data: &[u8]| {
         let _ = citc::diagnostic::render_human(&compilation.sources, diag, false);
     }
     if !compilation.has_errors() {
-        let _ = citc::emit::bundle::bundles(&compilation.documents);
+        let _ = citc::emit::bundle::bundles(&compilation.documents, &compilation.release);
     }
 });
