@@ -256,7 +256,9 @@ fn v1_6_0_to_v1_7_0_lists_the_architecture_changes_per_preference() {
     let changed = count(&expected, "changed");
     assert_eq!(summary(&report), [0, 0, changed, 24]);
 
-    // The text report: counts first, then each preference with its changes.
+    // The text report: counts first, then the architecture changes once
+    // per architecture, with the preferences they were made to (each of
+    // them in both kinds), instead of once per preference.
     let out = citc(
         &["diff", old.to_str().unwrap(), new.to_str().unwrap()],
         &project(),
@@ -267,15 +269,27 @@ fn v1_6_0_to_v1_7_0_lists_the_architecture_changes_per_preference() {
         Some(format!("0 added, 0 removed, {changed} changed, 24 breaking").as_str()),
         "{report}"
     );
-    assert!(
-        report.contains(
-            "  ~ rhel.9.arm64  VirtualMachineClusterPreference, VirtualMachinePreference\n"
-        ),
+    let arm64: BTreeSet<&str> = with_arch
+        .iter()
+        .filter(|(_, arch)| arch.as_str() == "arm64")
+        .map(|((_, name), _)| name.as_str())
+        .collect();
+    let lead = format!(
+        "  in {} resources: {} (",
+        arm64.len() * 2,
+        arm64.iter().copied().collect::<Vec<_>>().join(", ")
+    );
+    assert!(report.contains(&lead), "{lead}\n{report}");
+    assert_eq!(
+        report
+            .matches("      + spec.requirements.architecture: \"arm64\"\n")
+            .count(),
+        1,
         "{report}"
     );
     assert!(
-        report.contains("      + spec.requirements.architecture: \"arm64\"\n"),
-        "{report}"
+        !report.contains("  ~ rhel.9.arm64  "),
+        "a preference changed only by shared changes has no section: {report}"
     );
 }
 
@@ -384,7 +398,22 @@ fn v0_3_0_to_v1_7_0_counts_agree_with_an_independent_count() {
                 .as_str()
         )
     );
-    assert!(report.contains("  - gn1.xlarge  VirtualMachineClusterInstancetype, VirtualMachineInstancetype\n      breaking: removed"), "{report}");
+    // The gn1 series went whole: one item with every name.
+    let gn1: Vec<&str> = expected
+        .iter()
+        .filter(|(kind, name, status)| {
+            kind == "VirtualMachineClusterInstancetype"
+                && name.starts_with("gn1.")
+                && status == "removed"
+        })
+        .map(|(_, name, _)| name.as_str())
+        .collect();
+    let series = format!(
+        "  - gn1.*  {} names, the whole series  VirtualMachineClusterInstancetype, VirtualMachineInstancetype\n      {}\n      breaking: removed",
+        gn1.len(),
+        gn1.join(", ")
+    );
+    assert!(report.contains(&series), "{series}\n{report}");
     assert!(
         report.contains("hint: renamed? `u1.small` was added with the same spec"),
         "{report}"
@@ -419,6 +448,10 @@ fn the_catalog_built_as_v1_7_0_has_no_change_against_v1_7_0() {
             "the version label is never a change"
         );
         assert!(resources(&report).is_empty());
+        assert_eq!(
+            get(&report, "grouped_changes").as_vec().map(Vec::len),
+            Some(0)
+        );
         if version.is_some() {
             assert_eq!(text(&report, "to"), "v1.7.0");
         }
@@ -491,6 +524,225 @@ fn folders_with_some_suffixed_per_kind_bundles() {
             "the cluster-wide half of the architecture requirements"
         );
     }
+}
+
+/// v1.7.0 as a vendor would ship it: every resource re-labelled, the rt1
+/// series deleted, one field of one instance type changed.
+fn revendored(v1_7_0: &Path) -> tempfile::TempDir {
+    let text = std::fs::read_to_string(v1_7_0.join("common-instancetypes-all-bundle.yaml"))
+        .expect("read bundle");
+    let mut edited = 0;
+    let docs: Vec<String> = text
+        .split("\n---\n")
+        .filter(|doc| !doc.contains("\n  name: rt1."))
+        .map(|doc| {
+            let mut doc = doc.replace(
+                "instancetype.kubevirt.io/vendor: kubevirt.io",
+                "instancetype.kubevirt.io/vendor: acme.example",
+            );
+            if doc.contains("kind: VirtualMachineClusterInstancetype\n")
+                && doc.contains("\n  name: u1.medium\n")
+            {
+                doc = doc.replace(
+                    "spec:\n  cpu:\n    guest: 1\n",
+                    "spec:\n  cpu:\n    guest: 2\n",
+                );
+                edited += 1;
+            }
+            doc
+        })
+        .collect();
+    assert_eq!(edited, 1, "u1.medium's cpu is where this test expects it");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("common-instancetypes-all-bundle.yaml"),
+        docs.join("\n---\n"),
+    )
+    .expect("write");
+    dir
+}
+
+#[test]
+fn a_revendored_release_shows_each_shared_change_once() {
+    let Some(releases) = releases() else { return };
+    let upstream = releases.join("v1.7.0");
+    let acme = revendored(&upstream);
+    let bundle = upstream.join("common-instancetypes-all-bundle.yaml");
+    let all = scan_names(&bundle);
+    let rt1: Vec<&str> = all
+        .keys()
+        .filter(|(kind, name)| {
+            kind == "VirtualMachineClusterInstancetype" && name.starts_with("rt1.")
+        })
+        .map(|(_, name)| name.as_str())
+        .collect();
+    let removed = all
+        .keys()
+        .filter(|(_, name)| name.starts_with("rt1."))
+        .count();
+    let changed = all.len() - removed;
+    let per_kind = |kind: &str| {
+        all.keys()
+            .filter(|(k, name)| k == kind && !name.starts_with("rt1."))
+            .count()
+    };
+    assert_eq!(rt1.len() * 2, removed, "rt1 is in both kinds");
+    let diff = |format: &str| {
+        let out = citc(
+            &[
+                "diff",
+                upstream.to_str().unwrap(),
+                acme.path().to_str().unwrap(),
+                "--format",
+                format,
+            ],
+            &project(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let vendor = "metadata.labels.\"instancetype.kubevirt.io/vendor\"";
+
+    // Text: the relabelling once, with its count; rt1 as one series; the
+    // one resource with a change of its own, and nobody else.
+    let report = diff("text");
+    assert_eq!(
+        report.lines().nth(1),
+        Some(
+            format!(
+                "0 added, {removed} removed, {changed} changed, {} breaking",
+                all.len()
+            )
+            .as_str()
+        ),
+        "every resource breaks: removed, or a label changed\n{report}"
+    );
+    let change = format!("      ~ {vendor}: \"kubevirt.io\" → \"acme.example\"\n");
+    assert_eq!(report.matches(&change).count(), 1, "{report}");
+    let block = format!(
+        "  in {changed} resources: all VirtualMachineClusterInstancetype and VirtualMachineInstancetype ({} each);\n    all VirtualMachineClusterPreference and VirtualMachinePreference ({} each)\n{change}          breaking: label \"instancetype.kubevirt.io/vendor\" changed",
+        per_kind("VirtualMachineClusterInstancetype"),
+        per_kind("VirtualMachineClusterPreference"),
+    );
+    assert!(report.contains(&block), "{block}\n{report}");
+    let series = format!(
+        "  - rt1.*  {} names, the whole series  VirtualMachineClusterInstancetype, VirtualMachineInstancetype\n      {}\n      breaking: removed",
+        rt1.len(),
+        rt1.join(", ")
+    );
+    assert!(report.contains(&series), "{series}\n{report}");
+    let own = "  ~ u1.medium  VirtualMachineClusterInstancetype\n      ~ spec.cpu.guest: 1 → 2\n          breaking: the spec of an existing instance type changed";
+    assert!(report.contains(own), "{report}");
+    assert!(
+        report.contains("      plus 1 shared change above\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "  and {} more, changed only by the shared changes above\n",
+            changed - 1
+        )),
+        "{report}"
+    );
+    assert!(report.lines().count() < 30, "{report}");
+
+    // Markdown: the same, once each; the relabelling is breaking, once.
+    let notes = diff("markdown");
+    assert_eq!(
+        notes.matches(vendor).count(),
+        2,
+        "breaking list and shared list: {notes}"
+    );
+    assert!(
+        notes.contains(&format!(
+            "- In {changed} resources: all VirtualMachineClusterInstancetype"
+        )),
+        "{notes}"
+    );
+    assert!(notes.contains("### Changed\n\n- `u1.medium` (VirtualMachineClusterInstancetype) — plus 1 shared change above\n  - `spec.cpu.guest`: `1` → `2` **(breaking)**\n"), "{notes}");
+    assert!(
+        notes.contains("- `rt1.*` — 8 names, the whole series"),
+        "{notes}"
+    );
+
+    // Unified: the relabelling in the header; files only for the removed
+    // resources and the one with a change of its own.
+    let patch = diff("unified");
+    assert!(
+        patch.contains(&format!(
+            "#     ~ {vendor}: \"kubevirt.io\" → \"acme.example\"\n"
+        )),
+        "{patch}"
+    );
+    assert!(
+        patch.contains(&format!(
+            "# not shown: {} resources changed only by the shared changes above\n",
+            changed - 1
+        )),
+        "{patch}"
+    );
+    assert_eq!(patch.matches("\n--- a/").count(), removed + 1, "{patch}");
+
+    // JSON: every resource with every change, as before, plus the group.
+    let json = diff("json");
+    let report = parse_json(&json);
+    assert_eq!(
+        summary(&report),
+        [0, removed as i64, changed as i64, all.len() as i64]
+    );
+    assert_eq!(resources(&report).len(), all.len());
+    for resource in resources(&report) {
+        if text(resource, "status") != "changed" {
+            continue;
+        }
+        let changes = get(resource, "changes").as_vec().expect("changes");
+        assert!(
+            changes.iter().any(|c| text(c, "path") == vendor),
+            "{resource:?}"
+        );
+        let expected = if text(resource, "name") == "u1.medium"
+            && text(resource, "kind") == "VirtualMachineClusterInstancetype"
+        {
+            2
+        } else {
+            1
+        };
+        assert_eq!(changes.len(), expected, "{resource:?}");
+    }
+    let groups = get(&report, "grouped_changes").as_vec().expect("a list");
+    assert_eq!(groups.len(), 1, "{json}");
+    let group = &groups[0];
+    assert_eq!(text(group, "path"), vendor);
+    assert_eq!(text(group, "change"), "changed");
+    assert_eq!(text(group, "old"), "kubevirt.io");
+    assert_eq!(text(group, "new"), "acme.example");
+    assert_eq!(get(group, "breaking").as_bool(), Some(true));
+    assert_eq!(int(group, "count"), changed as i64);
+    let members: BTreeSet<(String, String)> = get(group, "resources")
+        .as_vec()
+        .expect("resources")
+        .iter()
+        .map(|r| (text(r, "kind").to_string(), text(r, "name").to_string()))
+        .collect();
+    let kept: BTreeSet<(String, String)> = all
+        .keys()
+        .filter(|(_, name)| !name.starts_with("rt1."))
+        .cloned()
+        .collect();
+    assert_eq!(members, kept);
+
+    // --fail-on is about the report, not how it is shown.
+    let out = citc(
+        &[
+            "diff",
+            upstream.to_str().unwrap(),
+            acme.path().to_str().unwrap(),
+            "--fail-on",
+            "breaking",
+        ],
+        &project(),
+    );
+    assert_eq!(out.status.code(), Some(1));
 }
 
 // ------------------------------------------------------------------ errors and exit codes

@@ -41,6 +41,12 @@ use crate::source::{read_input, MAX_SOURCE_BYTES};
 /// The common-instancetypes-version label is shown in the header, never
 /// counted as a change.
 ///
+/// A change made in the same way to 3 or more resources is shown once in
+/// text, markdown and unified, with the resources it touches, and names of
+/// one prefix added or removed together (rt1.*) are one item; json lists
+/// every resource and every change, and adds `grouped_changes`. Counts and
+/// --fail-on do not depend on this.
+///
 /// Exit codes: 0 no change that meets --fail-on, 1 one does, 2 errors
 /// (usage, a REF found nowhere or unreadable, refused input, a failed
 /// download, a catalog with errors).
@@ -80,11 +86,13 @@ pub struct DiffArgs {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
-    /// Grouped by removed, added, changed; counts first; coloured on a terminal.
+    /// Grouped by removed, added, shared changes, changed; counts first;
+    /// coloured on a terminal.
     Text,
-    /// A unified diff of the canonical YAML of each resource that differs.
+    /// A unified diff of the canonical YAML of each resource that differs;
+    /// shared changes said once in the header.
     Unified,
-    /// from, to, summary and resources, for CI.
+    /// from, to, summary, resources and grouped_changes, for CI.
     Json,
     /// Release notes, breaking changes first.
     Markdown,

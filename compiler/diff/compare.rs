@@ -37,6 +37,9 @@ pub struct Report {
     pub to: Side,
     /// Sorted by kind, then name.
     pub entries: Vec<Entry>,
+    /// (kind, name) of every resource on both sides, changed or not, sorted:
+    /// what "all instance types" means when a change touches all of them.
+    pub on_both_sides: Vec<(String, String)>,
 }
 
 /// What a report says about one side.
@@ -97,6 +100,17 @@ pub struct Change {
     pub new: Option<Yaml>,
     /// Why it breaks users, when it does.
     pub breaking: Option<String>,
+}
+
+impl Change {
+    /// `added`, `removed` or `changed`: which sides have a value.
+    pub fn kind(&self) -> &'static str {
+        match (&self.old, &self.new) {
+            (None, Some(_)) => "added",
+            (Some(_), None) => "removed",
+            _ => "changed",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +189,7 @@ pub fn path_string(path: &[Segment]) -> String {
 /// Compares two snapshots.
 pub fn compare(old: &Snapshot, new: &Snapshot) -> Report {
     let mut entries = Vec::new();
+    let mut on_both_sides = Vec::new();
     // Both lists are sorted by (kind, name): walk them side by side.
     let (mut olds, mut news) = (
         old.resources.iter().peekable(),
@@ -192,6 +207,7 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Report {
             Ordering::Greater => entries.extend(news.next().map(added)),
             Ordering::Equal => {
                 if let (Some(a), Some(b)) = (olds.next(), news.next()) {
+                    on_both_sides.push((a.kind.clone(), a.name.clone()));
                     entries.extend(changed(a, b));
                 }
             }
@@ -202,6 +218,7 @@ pub fn compare(old: &Snapshot, new: &Snapshot) -> Report {
         from: side(old),
         to: side(new),
         entries,
+        on_both_sides,
     }
 }
 
@@ -219,14 +236,17 @@ fn removed(resource: &Resource) -> Entry {
         name: resource.name.clone(),
         status: Status::Removed,
         changes: Vec::new(),
-        breaking: Some(format!(
-            "removed: VMs and templates that name `{}` can no longer be created or started",
-            resource.name
-        )),
+        breaking: Some(removed_reason(&format!("`{}`", resource.name))),
         hint: None,
         old: Some(resource.body.clone()),
         new: None,
     }
+}
+
+/// Why removing resources breaks users; `what` names them (`` `u1.small` ``,
+/// `them`).
+pub fn removed_reason(what: &str) -> String {
+    format!("removed: VMs and templates that name {what} can no longer be created or started")
 }
 
 /// The entry of a resource on both sides, if it differs.

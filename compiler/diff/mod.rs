@@ -10,6 +10,8 @@
 //! - [`compare`]: two snapshots → a [`compare::Report`]: resources added,
 //!   removed and changed, every changed field, breaking changes with their
 //!   reason, rename hints;
+//! - [`group`]: what the renderers show once — twins, changes shared by
+//!   many resources, series added or removed together;
 //! - [`render`]: a report → text, unified diff, JSON or Markdown.
 //!
 //! Compiling a catalog and printing are the command line's job
@@ -17,6 +19,7 @@
 
 pub mod compare;
 pub mod download;
+pub mod group;
 pub mod read;
 pub mod refs;
 pub mod render;

@@ -1,0 +1,227 @@
+//! The `text` format: counts first, then removed, added, shared and
+//! changed resources, breaking changes explained, coloured on a terminal.
+
+use std::fmt::Write as _;
+
+use super::{counts_line, inline, plural, side_line, LINE_WIDTH, VALUE_WIDTH};
+use crate::diff::compare::{path_string, removed_reason, Change, Report, Status};
+use crate::diff::group::{describe, items, wrap, Item, Series, Shared, Twins, SHARED_MIN};
+
+type Paint<'p> = &'p dyn Fn(&str, &str) -> String;
+
+/// The default report: counts first, then removed and added resources
+/// (series of one prefix together), the changes shared by
+/// [`SHARED_MIN`] resources or more once each, and every changed resource
+/// with its own changes.
+pub fn text(report: &Report, color: bool) -> String {
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let summary = report.summary();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} → {}",
+        paint("1", &side_line(&report.from)),
+        paint("1", &side_line(&report.to))
+    );
+    let _ = writeln!(out, "{}", counts_line(&summary));
+    if !summary.any() {
+        let _ = writeln!(out, "no change");
+        return out;
+    }
+    let shared = Shared::of(report);
+    for (status, title) in [(Status::Removed, "Removed"), (Status::Added, "Added")] {
+        let items = items(report, status);
+        if items.is_empty() {
+            continue;
+        }
+        let count: usize = items.iter().map(Item::count).sum();
+        let _ = writeln!(out, "\n{}", paint("1", &format!("{title} ({count})")));
+        for item in &items {
+            match item {
+                Item::One(twins) => {
+                    let changes: Vec<&Change> = twins.entry.changes.iter().collect();
+                    write_twins(&mut out, twins, &changes, 0, &paint)
+                }
+                Item::Series(series) => write_series(&mut out, series, &paint),
+            }
+        }
+    }
+    if !shared.is_empty() {
+        write_shared(&mut out, report, &shared, &paint);
+    }
+    let changed = items(report, Status::Changed);
+    if !changed.is_empty() {
+        let count: usize = changed.iter().map(Item::count).sum();
+        let _ = writeln!(out, "\n{}", paint("1", &format!("Changed ({count})")));
+        let mut covered = 0;
+        for item in &changed {
+            let Item::One(twins) = item else { continue };
+            if shared.covers(twins.entry) {
+                covered += twins.kinds.len();
+                continue;
+            }
+            let own = shared.own(twins.entry);
+            let in_shared = twins.entry.changes.len() - own.len();
+            write_twins(&mut out, twins, &own, in_shared, &paint);
+        }
+        if covered > 0 {
+            let lead = if covered == count { "all" } else { "and" };
+            let _ = writeln!(
+                out,
+                "  {lead} {}, changed only by the shared changes above",
+                if covered == count {
+                    covered.to_string()
+                } else {
+                    format!("{covered} more")
+                }
+            );
+        }
+    }
+    out
+}
+
+/// A resource (and its twin): its mark, name and kinds, then `changes`,
+/// why it breaks, and a rename hint.
+fn write_twins(
+    out: &mut String,
+    twins: &Twins,
+    changes: &[&Change],
+    in_shared: usize,
+    paint: Paint,
+) {
+    let entry = twins.entry;
+    let (mark, code) = mark(entry.status);
+    let _ = writeln!(
+        out,
+        "  {} {}  {}",
+        paint(code, mark),
+        paint("1", &entry.name),
+        paint("2", &twins.kinds())
+    );
+    for change in changes {
+        let _ = writeln!(out, "      {}", change_line(change, paint));
+        if let Some(reason) = &change.breaking {
+            let _ = writeln!(out, "          {} {reason}", paint("1;31", "breaking:"));
+        }
+    }
+    if in_shared > 0 {
+        let _ = writeln!(
+            out,
+            "      {}",
+            paint(
+                "2",
+                &format!("plus {} above", plural(in_shared, "shared change"))
+            )
+        );
+    }
+    if let Some(reason) = &entry.breaking {
+        let _ = writeln!(out, "      {} {reason}", paint("1;31", "breaking:"));
+    }
+    if let Some(hint) = &entry.hint {
+        let _ = writeln!(out, "      {} {hint}", paint("36", "hint:"));
+    }
+}
+
+fn mark(status: Status) -> (&'static str, &'static str) {
+    match status {
+        Status::Added => ("+", "32"),
+        Status::Removed => ("-", "31"),
+        Status::Changed => ("~", "33"),
+    }
+}
+
+/// `rt1.*`, how many names and whether it is the whole series, its kinds;
+/// then every name, and why removing them breaks users.
+fn write_series(out: &mut String, series: &Series, paint: Paint) {
+    let status = if series.removed {
+        Status::Removed
+    } else {
+        Status::Added
+    };
+    let (mark, code) = mark(status);
+    let whole = match (series.whole, series.removed) {
+        (true, true) => ", the whole series",
+        (true, false) => ", a new series",
+        (false, _) => "",
+    };
+    let _ = writeln!(
+        out,
+        "  {} {}  {}{whole}  {}",
+        paint(code, mark),
+        paint("1", &format!("{}.*", series.prefix)),
+        plural(series.names.len(), "name"),
+        paint("2", &series.kinds())
+    );
+    let names: Vec<String> = series.names.iter().map(|n| n.to_string()).collect();
+    for line in wrap(&names, ",", LINE_WIDTH, "      ", "      ") {
+        let _ = writeln!(out, "{line}");
+    }
+    if series.removed {
+        let _ = writeln!(
+            out,
+            "      {} {}",
+            paint("1;31", "breaking:"),
+            removed_reason("them")
+        );
+    }
+}
+
+/// Each block of shared changes: the resources it touches, then its
+/// changes.
+fn write_shared(out: &mut String, report: &Report, shared: &Shared, paint: Paint) {
+    let count = shared.changes.len();
+    let each = if count == 1 { "" } else { "each " };
+    let _ = writeln!(
+        out,
+        "\n{}",
+        paint(
+            "1",
+            &format!(
+                "Shared changes ({}, {each}made to {SHARED_MIN} or more resources)",
+                plural(count, "change")
+            )
+        )
+    );
+    for block in shared.blocks() {
+        let description = describe(block.resources, report, &|name| name.to_string());
+        let lead = format!("in {}:", plural(block.resources.len(), "resource"));
+        let lines = wrap(
+            &description.segments,
+            ";",
+            LINE_WIDTH,
+            &format!("  {} ", paint("1", &lead)),
+            "    ",
+        );
+        for line in lines {
+            let _ = writeln!(out, "{line}");
+        }
+        for shared in &block.changes {
+            let _ = writeln!(out, "      {}", change_line(shared.change, paint));
+            if let Some(reason) = &shared.change.breaking {
+                let _ = writeln!(out, "          {} {reason}", paint("1;31", "breaking:"));
+            }
+        }
+    }
+}
+
+/// `+ path: new`, `- path: old`, `~ path: old → new`.
+pub(super) fn change_line(change: &Change, paint: Paint) -> String {
+    let path = path_string(&change.path);
+    match (&change.old, &change.new) {
+        (None, Some(new)) => format!("{} {path}: {}", paint("32", "+"), inline(new, VALUE_WIDTH)),
+        (Some(old), None) => format!("{} {path}: {}", paint("31", "-"), inline(old, VALUE_WIDTH)),
+        (Some(old), Some(new)) => format!(
+            "{} {path}: {} → {}",
+            paint("33", "~"),
+            inline(old, VALUE_WIDTH),
+            inline(new, VALUE_WIDTH)
+        ),
+        (None, None) => format!("  {path}"),
+    }
+}
