@@ -12,6 +12,10 @@
 //!   what makes expected/ trustworthy (needs the tool and ../shared).
 //! - `version_label_awk_*`: add-version-label.awk, the stand-in for
 //!   mikefarah yq, on inline samples (needs only `awk`).
+//! - `citc_builds_the_same_overlay_byte_for_byte`: `tests/downstream/acme.cit`,
+//!   the same overlay written in .cit on top of catalog.cit, builds exactly
+//!   expected/ (needs nothing but citc); `a_one_line_change_to_the_cit_overlay_is_caught`
+//!   shows that this comparison can fail.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -87,10 +91,12 @@ fn generate(out: &Path, tree_and_version: Option<(&Path, &str)>) {
     );
 }
 
+/// The files of a release folder (citc's build manifest aside).
 fn names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name != ".citc-build")
         .collect();
     names.sort();
     names
@@ -328,4 +334,58 @@ fn version_label_awk_refuses_values_that_need_quoting() {
     assert!(!ok, "awk accepted a value that needs quoting: {out}");
     assert!(out.is_empty(), "awk wrote output: {out}");
     assert!(err.contains("not a plain YAML string"), "stderr: {err}");
+}
+
+/// `citc build CATALOG --version acme-1.0 -o DIR`, asserting success.
+fn citc_build(catalog: &Path, out: &Path) {
+    let output = Command::new(env!("CARGO_BIN_EXE_citc"))
+        .args(["build", "--version", "acme-1.0", "-o"])
+        .arg(out)
+        .arg(catalog)
+        .output()
+        .expect("run citc");
+    assert!(
+        output.status.success(),
+        "citc build {} failed:\n{}",
+        catalog.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn citc_builds_the_same_overlay_byte_for_byte() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let out_dir = out.path().join("_build");
+    citc_build(&fixture().join("acme.cit"), &out_dir);
+    assert_same_files(&fixture().join("expected"), &out_dir);
+}
+
+#[test]
+fn a_one_line_change_to_the_cit_overlay_is_caught() {
+    // The overlay as a sibling file (its import is relative to it), with
+    // one value changed: the comparison above must see the difference.
+    let original = std::fs::read_to_string(fixture().join("acme.cit")).expect("read acme.cit");
+    let changed = original.replace(
+        "spec.preferredTerminationGracePeriodSeconds = 60",
+        "spec.preferredTerminationGracePeriodSeconds = 90",
+    );
+    assert_ne!(original, changed, "the line to change is in acme.cit");
+    let copy = fixture().join(format!("acme-changed-{}.cit", std::process::id()));
+    std::fs::write(&copy, changed).expect("write the changed overlay");
+    let out = tempfile::tempdir().expect("temp dir");
+    let out_dir = out.path().join("_build");
+    citc_build(&copy, &out_dir);
+    let _ = std::fs::remove_file(&copy);
+    let result = std::panic::catch_unwind(|| {
+        assert_same_files(&fixture().join("expected"), &out_dir);
+    });
+    let message = match result {
+        Ok(()) => panic!("a changed overlay still matched the fixture"),
+        Err(panic) => panic.downcast_ref::<String>().cloned().unwrap_or_default(),
+    };
+    assert!(
+        message.contains("preferredTerminationGracePeriodSeconds: 60")
+            && message.contains("preferredTerminationGracePeriodSeconds: 90"),
+        "the failure names the changed line: {message}"
+    );
 }

@@ -71,7 +71,7 @@ pub fn read_path_with(
     for file in &files {
         let text = read_input(file, "the bundle", MAX_BUNDLE_BYTES)
             .map_err(|err| Error::new(err.message).with_help(err.help))?;
-        for resource in parse_bundle(&text, &file.display().to_string())? {
+        for resource in parse_documents(&text, &file.display().to_string())? {
             let key = (resource.kind.clone(), resource.name.clone());
             if let Some(first) = origin.insert(key, file) {
                 return Err(Error::new(format!(
@@ -87,6 +87,9 @@ pub fn read_path_with(
             }
             resources.push(resource);
         }
+    }
+    if resources.is_empty() {
+        return Err(no_documents(&path.display().to_string()));
     }
     Ok(Snapshot::with_conventions(label, resources, conventions))
 }
@@ -181,6 +184,23 @@ fn is_bundle_named(file_name: &str, bundle: &str) -> bool {
 /// `metadata.name`, and there must be at least one. Never panics, whatever
 /// `text` is; input beyond the limits of this module is an error.
 pub fn parse_bundle(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
+    let resources = parse_documents(text, file)?;
+    if resources.is_empty() {
+        return Err(no_documents(file));
+    }
+    Ok(resources)
+}
+
+fn no_documents(what: &str) -> Error {
+    Error::new(format!("{what} holds no documents")).with_help(
+        "a release has at least one instance type or preference; check that the file is complete",
+    )
+}
+
+/// The documents of a bundle, none at all included: in a folder of
+/// per-kind bundles, a catalog without instance types writes empty
+/// instance-type bundles.
+fn parse_documents(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
     let invalid = |err: ScanError| {
         let marker = err.marker();
         Error::new(format!(
@@ -243,10 +263,6 @@ pub fn parse_bundle(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
                 .with_help("each resource may appear once in a bundle"));
         }
         resources.push(Resource { kind, name, body });
-    }
-    if resources.is_empty() {
-        return Err(Error::new(format!("{file} holds no documents"))
-            .with_help("a release has at least one instance type or preference; check that the file is complete"));
     }
     Ok(resources)
 }

@@ -291,6 +291,9 @@ impl<'a> Resolver<'a, '_> {
                         .help(
                             "an overlay cannot reach resources that an earlier `remove` took out",
                         ),
+                    None if names().next().is_none() => diag.help(format!(
+                        "the catalog has no {what} for a pattern to match: `patch` and `remove` change resources defined here or in an imported catalog"
+                    )),
                     None => {
                         let mut sample: Vec<&str> = names().take(4).collect();
                         sample.sort_unstable();
