@@ -142,4 +142,14 @@ Fix: move what both need into `common.cit` and import that from each.
         explanation: "A guest memory or a memory requirement below 1Mi: a bare number is bytes, so \
 `memory.guest = 4` asks for 4 bytes. It is almost always a forgotten unit.\n\nMistake:\n\n    spec.requirements.memory.guest = 2\n\nFix:\n\n    spec.requirements.memory.guest = 2Gi\n",
     },
+    CodeInfo {
+        code: "W0111",
+        severity: W,
+        title: "patch that changes nothing",
+        explanation: "A `patch` left every resource it selects as it was: its fields already \
+have the values it sets (often because the imported catalog adopted the change), or its body \
+is empty. It does no harm, but it no longer says anything true about the catalog.\n\n\
+Mistake:\n\n    import \"upstream/catalog.cit\"\n    patch preference fedora { spec.devices.preferredDiskBus = \"virtio\" }  // upstream's value already\n\n\
+Fix: remove the patch.\n",
+    },
 ];

@@ -39,8 +39,20 @@ impl<'a> Resolver<'a, '_> {
                     resources.retain(|_| keep.next().unwrap_or(true));
                 }
                 Overlay::Patch(def) => {
-                    for index in self.select(&def.selection, &resources, &removed) {
-                        self.patch(&mut resources[index], def);
+                    let selected = self.select(&def.selection, &resources, &removed);
+                    let mut changed = false;
+                    for &index in &selected {
+                        changed |= self.patch(&mut resources[index], def);
+                    }
+                    // A patch with an error is reported for that alone.
+                    let inside = |span: Span| {
+                        span.file == def.span.file
+                            && def.span.start <= span.start
+                            && span.end <= def.span.end
+                    };
+                    let failed = self.diags.iter().any(|d| d.is_error() && inside(d.span));
+                    if !changed && !selected.is_empty() && !failed {
+                        self.diags.push(unchanged(def, selected.len()));
                     }
                 }
             }
@@ -50,8 +62,8 @@ impl<'a> Resolver<'a, '_> {
 
     /// Applies a patch's body to one resource, as one more level of its
     /// definition: its mixins, then its statements, with the resource's row
-    /// bound as variables.
-    fn patch(&mut self, resource: &mut Resource, def: &'a PatchDef) {
+    /// bound as variables. Says whether the resource changed.
+    fn patch(&mut self, resource: &mut Resource, def: &'a PatchDef) -> bool {
         let globals = Rc::clone(&self.symbols.globals);
         let env = Env {
             row: resource.row.as_ref().clone(),
@@ -60,13 +72,17 @@ impl<'a> Resolver<'a, '_> {
         let outer = std::mem::take(&mut self.level_uses);
         let tree = self.apply_level(resource.tree.clone(), &def.body, &env, resource.kind);
         let new_uses = std::mem::replace(&mut self.level_uses, outer);
-        if let Some(tree) = tree {
-            resource.tree = tree;
-        }
         if !new_uses.is_empty() {
             let mut uses = resource.uses.as_ref().clone();
             uses.extend(new_uses);
             resource.uses = Rc::new(uses);
+        }
+        match tree {
+            Some(tree) if tree != resource.tree => {
+                resource.tree = tree;
+                true
+            }
+            _ => false,
         }
     }
 
@@ -362,6 +378,23 @@ impl<'a> Resolver<'a, '_> {
             None => Release::default(),
         }
     }
+}
+
+/// W0111: a patch that left every resource it selects as it was.
+fn unchanged(def: &PatchDef, selected: usize) -> Diagnostic {
+    let what = if selected == 1 {
+        "the resource it selects".to_string()
+    } else {
+        format!("any of the {selected} resources it selects")
+    };
+    let span = Span::new(
+        def.span.file,
+        def.span.start as usize,
+        def.selection.span.end as usize,
+    );
+    Diagnostic::new("W0111", span, format!("this patch changes nothing in {what}"))
+        .label("changes nothing")
+        .help("its fields already have these values (did the imported catalog adopt the change?), or its body is empty: remove the patch")
 }
 
 fn indices(resources: &[Resource], keep: impl Fn(&Resource) -> bool) -> Vec<usize> {
