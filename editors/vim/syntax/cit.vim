@@ -143,6 +143,31 @@ syn match citDiagCodeError contained "[^[:space:]\"]\+"
 syn match citDiagCode contained "[EW]\d\{4}\%([[:alnum:]_-]\)\@!"
 syn keyword citAllow allow nextgroup=citDiagCode,citDiagCodeError skipwhite
 
+" release { settings } (the block is a statement block).
+syn keyword citDeclare release
+" patch SELECTION { … } and remove SELECTION. A selection is an optional kind
+" and targets separated by commas (over lines after a comma): a name, a
+" quoted name, a name pattern with `*`, `series NAME`, `label KEY [== VALUE]`
+" (KEY a quoted label key or an alias name).
+syn keyword citDeclare patch remove nextgroup=citSelKind,@citSelTarget skipwhite skipnl
+syn keyword citSelKind contained instancetype preference nextgroup=@citSelTarget skipwhite skipnl
+syn cluster citSelTarget contains=citSelName,citSelString,citSelSeries,citSelLabel
+syn match citSelName contained "[[:alnum:]_.*-]\+" contains=citSelWildcard nextgroup=citSelComma skipwhite skipnl
+syn match citSelWildcard contained "\*"
+syn region citSelString contained start=+"+ skip=+\\\\\|\\"+ end=+"+ contains=@citInString oneline nextgroup=citSelComma skipwhite skipnl
+" Defined after citSelName, so that `series`/`label` before a key win.
+syn match citSelSeries contained "\<series\ze\s\+\h" nextgroup=citSelSeriesName skipwhite
+syn match citSelSeriesName contained "\h[[:alnum:]_-]*" nextgroup=citSelComma skipwhite skipnl
+syn match citSelLabel contained +\<label\ze\s\+[[:alpha:]_"]+ nextgroup=citSelLabelKey,citSelLabelKeyString skipwhite
+syn match citSelLabelKey contained "\h[[:alnum:]_-]*" nextgroup=citSelEq,citSelComma skipwhite skipnl
+syn region citSelLabelKeyString contained start=+"+ skip=+\\\\\|\\"+ end=+"+ contains=@citInString oneline nextgroup=citSelEq,citSelComma skipwhite skipnl
+syn match citSelEq contained "==" nextgroup=citSelValue,citSelValueString skipwhite skipnl
+syn match citSelValue contained "[[:alnum:]_.-]\+" contains=citQuantity,citInteger,citFloat,citBoolean nextgroup=citSelComma skipwhite skipnl
+syn region citSelValueString contained start=+"+ skip=+\\\\\|\\"+ end=+"+ contains=@citInString oneline nextgroup=citSelComma skipwhite skipnl
+syn match citSelComma contained "," nextgroup=@citSelTarget,citSelComment skipwhite skipnl
+" A comment after a comma keeps the selection going.
+syn match citSelComment contained "//.*$" contains=citTodo,@Spell nextgroup=@citSelTarget,citSelComment skipwhite skipnl
+
 " ------------------------------------------------------------- statements
 " Statement keywords are matches so that `use = 1` stays a field.
 let s:notpath = '\%(\s*\%([.=]\|:=\|{\)\)\@!'
@@ -249,6 +274,21 @@ hi def link citRange              Number
 hi def link citSchemaEq           Operator
 hi def link citAllow              Statement
 hi def link citDiagCode           Constant
+
+hi def link citSelKind            Keyword
+hi def link citSelName            Function
+hi def link citSelWildcard        Operator
+hi def link citSelString          Function
+hi def link citSelSeries          Statement
+hi def link citSelSeriesName      Type
+hi def link citSelLabel           Statement
+hi def link citSelLabelKey        Identifier
+hi def link citSelLabelKeyString  String
+hi def link citSelEq              Operator
+hi def link citSelValue           Constant
+hi def link citSelValueString     String
+hi def link citSelComma           Delimiter
+hi def link citSelComment         Comment
 
 hi def link citUse                Statement
 hi def link citMixinRef           Type
