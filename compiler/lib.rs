@@ -20,6 +20,7 @@ pub mod doc;
 pub mod emit;
 pub mod fmt;
 pub mod lower;
+pub mod provenance;
 pub mod release;
 pub mod resolve;
 pub mod source;
@@ -63,10 +64,24 @@ impl Analysis {
 /// Loads, resolves and checks a catalog. Phases run as far as they can so
 /// that independent problems are all reported.
 pub fn analyze(root: resolve::Root) -> Analysis {
+    analyze_with(root, false)
+}
+
+/// [`analyze`], with the provenance of every field recorded
+/// (`catalog.provenance`), for `citc show` and editors.
+pub fn analyze_traced(root: resolve::Root) -> Analysis {
+    analyze_with(root, true)
+}
+
+fn analyze_with(root: resolve::Root, traced: bool) -> Analysis {
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
     let files = resolve::load(root, &mut sources, &mut diagnostics);
-    let catalog = resolve::resolve(&files, &mut diagnostics);
+    let catalog = if traced {
+        resolve::resolve_traced(&files, &mut diagnostics)
+    } else {
+        resolve::resolve(&files, &mut diagnostics)
+    };
     check::check(&files, &catalog, &mut diagnostics);
     check::apply_allows(&files, &mut diagnostics);
     diagnostic::sort_diagnostics(&mut diagnostics);

@@ -123,7 +123,8 @@ pub fn lower_cluster_document(
     ))
 }
 
-fn set_kind(doc: &mut Yaml, kind: ApiKind) {
+/// Sets a document's `kind` (the namespaced twin of a cluster-wide one).
+pub fn set_kind(doc: &mut Yaml, kind: ApiKind) {
     if let Yaml::Map(entries) = doc {
         if let Some((_, value)) = entries.iter_mut().find(|(k, _)| k == "kind") {
             *value = Yaml::Str(kind.name().to_string());
@@ -207,7 +208,7 @@ fn lower_resource(
 }
 
 /// A value tree as YAML with every map sorted in go-yaml v2's key order.
-fn to_yaml(node: &Node) -> Yaml {
+pub fn to_yaml(node: &Node) -> Yaml {
     match &node.value {
         Value::Str(s) => Yaml::Str(s.clone()),
         Value::Int(i) => Yaml::Int(*i),

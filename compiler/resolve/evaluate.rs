@@ -57,6 +57,11 @@ impl<'a> Resolver<'a, '_> {
             }
             if let Some(tree) = self.instance_tree(instance, instances, &by_name) {
                 let key = format!("{}/{}", instance.kind.keyword(), instance.name);
+                if let Some(tracer) = &mut self.trace {
+                    let log = tracer.instances.get(&key).map(|l| l.to_vec());
+                    let id = (instance.kind, instance.name.clone());
+                    tracer.out.resources.insert(id, log.unwrap_or_default());
+                }
                 resources.push(Resource {
                     kind: instance.kind,
                     name: instance.name.clone(),
@@ -132,6 +137,10 @@ impl<'a> Resolver<'a, '_> {
             return None;
         }
         self.in_progress.insert(memo_key.clone());
+        let outer_context = self.trace.as_mut().map(|tracer| {
+            tracer.push_frame(Vec::new());
+            std::mem::take(&mut tracer.context)
+        });
         let outer_uses = std::mem::take(&mut self.level_uses);
         let globals = Rc::clone(&self.symbols.globals);
         let env = Env {
@@ -142,6 +151,12 @@ impl<'a> Resolver<'a, '_> {
             Origin::Series(chain) => {
                 let mut tree = Some(Node::empty_map(instance.span));
                 for series in chain {
+                    if let Some(tracer) = &mut self.trace {
+                        tracer.context = vec![trace::Via::Series {
+                            name: series.name.name.clone(),
+                            at: series.name.span,
+                        }];
+                    }
                     tree = tree
                         .and_then(|t| self.apply_level(t, &series.body, &env, Kind::Instancetype));
                 }
@@ -155,6 +170,15 @@ impl<'a> Resolver<'a, '_> {
                             let tree = self.instance_tree(&all[index], all, by_name);
                             // The parent's `use`s come first, as its fields do.
                             let parent_key = format!("{}/{parent_name}", instance.kind.keyword());
+                            if let Some(tracer) = &mut self.trace {
+                                if let Some(log) = tracer.instances.get(&parent_key).cloned() {
+                                    let via = trace::Via::Parent {
+                                        name: parent_name.clone(),
+                                        at: *span,
+                                    };
+                                    tracer.absorb(&log, Some(via));
+                                }
+                            }
                             if let Some(sites) = self.use_sites.get(&parent_key) {
                                 self.level_uses.splice(0..0, sites.iter().cloned());
                             }
@@ -189,6 +213,11 @@ impl<'a> Resolver<'a, '_> {
             }
         };
         self.in_progress.pop();
+        if let (Some(tracer), Some(outer)) = (&mut self.trace, outer_context) {
+            let log = tracer.pop_frame();
+            tracer.instances.insert(memo_key.clone(), Rc::new(log));
+            tracer.context = outer;
+        }
         let sites = std::mem::replace(&mut self.level_uses, outer_uses);
         self.use_sites.insert(memo_key.clone(), Rc::new(sites));
         self.memo.insert(memo_key, result.clone());
@@ -214,7 +243,16 @@ impl<'a> Resolver<'a, '_> {
         let mut ok = !flat.failed;
         for mixin in &flat.uses {
             self.level_uses.push((mixin.name.clone(), mixin.span));
-            let Some(tree) = self.mixin_tree(mixin, env, kind, &mut IndexSet::new()) else {
+            let tree = self.mixin_tree(mixin, env, kind, &mut IndexSet::new());
+            if let Some(tracer) = &mut self.trace {
+                let log = std::mem::take(&mut tracer.finished);
+                let via = trace::Via::Mixin {
+                    name: mixin.name.clone(),
+                    used_at: mixin.span,
+                };
+                tracer.absorb(&log, Some(via));
+            }
+            let Some(tree) = tree else {
                 ok = false;
                 continue;
             };
@@ -395,9 +433,16 @@ impl<'a> Resolver<'a, '_> {
         }
         let cache_key = (name.name.clone(), kind);
         if let Some(cached) = self.static_mixins.get(&cache_key) {
+            if let Some(tracer) = &mut self.trace {
+                tracer.finished = tracer.mixins.get(&cache_key).cloned().unwrap_or_default();
+            }
             return cached.clone();
         }
         stack.insert(name.name.clone());
+        let outer_context = self.trace.as_mut().map(|tracer| {
+            tracer.push_frame(Vec::new());
+            std::mem::take(&mut tracer.context)
+        });
         let mut flat = Flat::default();
         self.flatten(&def.body, env, 0, kind, &mut flat);
         let mut tree = Node::empty_map(def.body.span);
@@ -406,6 +451,14 @@ impl<'a> Resolver<'a, '_> {
             let used_tree = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
                 self.mixin_tree(used, env, kind, stack)
             });
+            if let Some(tracer) = &mut self.trace {
+                let log = std::mem::take(&mut tracer.finished);
+                let via = trace::Via::Mixin {
+                    name: used.name.clone(),
+                    used_at: used.span,
+                };
+                tracer.absorb(&log, Some(via));
+            }
             match used_tree {
                 Some(t) => merge(&mut tree, t),
                 None => ok = false,
@@ -414,7 +467,16 @@ impl<'a> Resolver<'a, '_> {
         ok &= self.apply_assigns(&mut tree, &flat, env, kind, true);
         stack.pop();
         let result = ok.then_some(tree);
-        if self.is_static_mixin(&name.name) {
+        let is_static = self.is_static_mixin(&name.name);
+        if let (Some(tracer), Some(outer)) = (&mut self.trace, outer_context) {
+            let log = Rc::new(tracer.pop_frame());
+            if is_static {
+                tracer.mixins.insert(cache_key.clone(), Rc::clone(&log));
+            }
+            tracer.finished = log;
+            tracer.context = outer;
+        }
+        if is_static {
             self.static_mixins.insert(cache_key, result.clone());
         }
         result
@@ -533,14 +595,30 @@ impl<'a> Resolver<'a, '_> {
             } else {
                 path.segments.iter().map(|s| s.name.as_str()).collect()
             };
+            // Only the top of a definition or mixin records: a map literal's
+            // leaves are recorded with the statement that assigns it.
             let result = match step {
-                Step::Unset(_) => unset_path(tree, &keys, path),
+                Step::Unset(_) => {
+                    if let Some(tracer) = self.trace.as_mut().filter(|_| aliases) {
+                        let alias = written_alias(path, &keys);
+                        tracer.record(&keys, None, trace::Action::Unset, path.span, alias);
+                    }
+                    unset_path(tree, &keys, path)
+                }
                 Step::Assign(_, op, value, scope) => {
                     let env = flat.env(env, *scope);
                     let Some(node) = self.eval_value(value, env, kind) else {
                         ok = false;
                         continue;
                     };
+                    if let Some(tracer) = self.trace.as_mut().filter(|_| aliases) {
+                        let action = match op {
+                            AssignOp::Replace => trace::Action::Replace,
+                            _ => trace::Action::Set,
+                        };
+                        let alias = written_alias(path, &keys);
+                        tracer.record(&keys, Some(&node), action, path.span, alias);
+                    }
                     set_path(tree, &keys, node, *op == AssignOp::Replace, path.span)
                 }
             };
@@ -627,6 +705,13 @@ fn row_cells_at_fault(first: &Instance, again: &Instance) -> Option<(Span, Span)
         let (a, b) = (cell(again, column)?, cell(first, column)?);
         (a != b).then_some((a, b))
     })
+}
+
+/// The path as written, when an alias expanded its first segment.
+fn written_alias(path: &Path, keys: &[&str]) -> Option<String> {
+    let expanded = keys.len() != path.segments.len()
+        || keys.first() != path.segments.first().map(|s| s.name.as_str()).as_ref();
+    expanded.then(|| path.dotted())
 }
 
 /// A block's statements with `when` and local `let` resolved.

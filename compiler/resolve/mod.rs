@@ -13,6 +13,7 @@ mod hints;
 mod load;
 mod overlay;
 mod placement;
+mod trace;
 mod tree;
 mod whens;
 
@@ -23,6 +24,7 @@ use indexmap::{IndexMap, IndexSet};
 
 pub use derived::derived_labels;
 pub use load::{load, ParsedFile, Root, ALWAYS_LOADED, STDLIB};
+pub use trace::{Action, Assignment, Cell, Provenance, Via};
 
 use crate::diagnostic::Diagnostic;
 use crate::release::Release;
@@ -78,6 +80,9 @@ pub struct Catalog {
     /// Resources that a `remove` took out, with the `remove` that did, in
     /// order: the checker names them when what is left falls short.
     pub removed: Vec<(Kind, String, Span)>,
+    /// Where every field of every resource came from; only when asked for
+    /// (see [`resolve_traced`]).
+    pub provenance: Option<Provenance>,
 }
 
 /// A resource-to-be: a definition (or series) with one row of its matrix.
@@ -152,6 +157,15 @@ enum Overlay<'a> {
 }
 
 pub fn resolve(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
+    resolve_with(files, diags, false)
+}
+
+/// [`resolve`], recording the [`Provenance`] of every field (for `citc show`).
+pub fn resolve_traced(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
+    resolve_with(files, diags, true)
+}
+
+fn resolve_with(files: &[ParsedFile], diags: &mut Vec<Diagnostic>, traced: bool) -> Catalog {
     let mut resolver = Resolver {
         symbols: Symbols::default(),
         diags,
@@ -161,8 +175,12 @@ pub fn resolve(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
         use_sites: HashMap::new(),
         static_mixins: HashMap::new(),
         static_flags: HashMap::new(),
+        trace: None,
     };
     resolver.collect(files);
+    if traced {
+        resolver.start_trace();
+    }
     resolver.check_whens();
     resolver.check_placement();
     let instances = resolver.expand();
@@ -198,6 +216,7 @@ pub fn resolve(files: &[ParsedFile], diags: &mut Vec<Diagnostic>) -> Catalog {
         mixins,
         release,
         removed,
+        provenance: resolver.trace.map(|t| t.out),
     }
 }
 
@@ -217,6 +236,8 @@ struct Resolver<'a, 'd> {
     static_mixins: HashMap<(String, Kind), Option<Node>>,
     /// Whether each mixin is static (see `is_static_mixin`), by name.
     static_flags: HashMap<String, bool>,
+    /// Provenance being recorded; `None` (the build) records nothing.
+    trace: Option<Box<trace::Tracer>>,
 }
 
 /// Resolution recurses along chains of mixins, which the input can make as
@@ -251,6 +272,18 @@ fn register<T>(
 }
 
 impl<'a> Resolver<'a, '_> {
+    /// Turns provenance recording on, once the tables and aliases are known.
+    fn start_trace(&mut self) {
+        let mut tracer = trace::Tracer::new(self.symbols.tables.iter());
+        for (name, slots) in &self.symbols.aliases {
+            for def in slots.iter().flatten() {
+                let keys = def.target.segments.iter().map(|s| s.name.clone()).collect();
+                tracer.out.aliases.push((name.clone(), def.kind, keys));
+            }
+        }
+        self.trace = Some(Box::new(tracer));
+    }
+
     // ------------------------------------------------------------ symbols
 
     fn collect(&mut self, files: &'a [ParsedFile]) {

@@ -70,7 +70,21 @@ impl<'a> Resolver<'a, '_> {
             globals: &globals,
         };
         let outer = std::mem::take(&mut self.level_uses);
+        let id = (resource.kind, resource.name.clone());
+        let outer_context = self.trace.as_mut().map(|tracer| {
+            let log = tracer.out.resources.remove(&id).unwrap_or_default();
+            tracer.push_frame(log);
+            std::mem::replace(
+                &mut tracer.context,
+                vec![trace::Via::Patch { at: def.span }],
+            )
+        });
         let tree = self.apply_level(resource.tree.clone(), &def.body, &env, resource.kind);
+        if let (Some(tracer), Some(outer)) = (&mut self.trace, outer_context) {
+            let log = tracer.pop_frame();
+            tracer.out.resources.insert(id, log);
+            tracer.context = outer;
+        }
         let new_uses = std::mem::replace(&mut self.level_uses, outer);
         if !new_uses.is_empty() {
             let mut uses = resource.uses.as_ref().clone();
@@ -374,7 +388,12 @@ impl<'a> Resolver<'a, '_> {
             globals: &globals,
         };
         match self.eval_block(&def.body, &env, None) {
-            Some(settings) => Release::from_settings(&settings, def.keyword, self.diags),
+            Some(settings) => {
+                if let (Some(tracer), Value::Map(map)) = (&mut self.trace, &settings.value) {
+                    tracer.out.version_label = map.get("version_label").map(|n| n.span);
+                }
+                Release::from_settings(&settings, def.keyword, self.diags)
+            }
             None => Release::default(),
         }
     }

@@ -1,0 +1,395 @@
+//! Rendering provenance: the document with a `# where from` comment on each
+//! field, a field's chain of assignments with source excerpts, and both as
+//! JSON. The document itself is always the emitter's bytes: comments are
+//! added beside its lines, never by writing YAML a second time.
+
+use std::fmt::Write as _;
+
+use super::Shown;
+use crate::diagnostic::json_string;
+use crate::emit::yaml::{write_document, Yaml};
+use crate::lower::to_yaml;
+use crate::resolve::{Action, Assignment, Via};
+use crate::source::{SourceMap, Span};
+
+/// The document exactly as the build writes it.
+pub fn yaml(shown: &Shown) -> String {
+    let mut out = String::with_capacity(2048);
+    write_document(&mut out, &shown.document);
+    out
+}
+
+/// The document with each field's origin as a YAML comment: after the value
+/// when it fits on its line, else on a line of its own above the field.
+pub fn yaml_why(shown: &Shown, sources: &SourceMap) -> String {
+    let text = yaml(shown);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut notes: Vec<(usize, bool, String)> = Vec::new();
+    if let Yaml::Map(entries) = &shown.document {
+        let mut cursor = 0;
+        let mut path = Vec::new();
+        place(
+            entries,
+            0,
+            &lines,
+            &mut cursor,
+            &mut path,
+            &mut |path, line, own_line| {
+                if let Some(winner) = shown.winner(path) {
+                    notes.push((line, own_line, describe(winner, sources)));
+                }
+            },
+        );
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut notes = notes.into_iter().peekable();
+    for (index, line) in lines.iter().enumerate() {
+        match notes.next_if(|(at, _, _)| *at == index) {
+            Some((_, true, note)) => {
+                let indent = line.len() - line.trim_start().len();
+                let _ = writeln!(out, "{:indent$}# {note}\n{line}", "");
+            }
+            Some((_, false, note)) => {
+                let _ = writeln!(out, "{line}  # {note}");
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Finds the line of each leaf of a block map written at `depth` (go-yaml
+/// indents nested maps by two and writes lists at their key's indentation)
+/// and calls `note` with its path, its line, and whether its value runs
+/// over several lines. Stops quietly at a line it cannot place.
+fn place(
+    entries: &[(String, Yaml)],
+    depth: usize,
+    lines: &[&str],
+    cursor: &mut usize,
+    path: &mut Vec<String>,
+    note: &mut dyn FnMut(&[String], usize, bool),
+) -> bool {
+    let indent = depth * 2;
+    let indentation = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    for (key, value) in entries {
+        let is_key_line = |line: &&str| {
+            if indentation(line) != indent {
+                return false;
+            }
+            let rest = &line[indent..];
+            [key.clone(), json_string(key), format!("'{key}'")]
+                .iter()
+                .any(|k| {
+                    rest.strip_prefix(k.as_str())
+                        .is_some_and(|r| r.starts_with(':'))
+                })
+        };
+        let Some(offset) = lines[*cursor..].iter().position(is_key_line) else {
+            return false;
+        };
+        let line = *cursor + offset;
+        *cursor = line + 1;
+        path.push(key.clone());
+        match value {
+            Yaml::Map(children) if !children.is_empty() => {
+                if !place(children, depth + 1, lines, cursor, path, note) {
+                    return false;
+                }
+            }
+            _ => {
+                // The value goes on while lines are deeper, or are list items.
+                let more = lines.get(line + 1).is_some_and(|next| {
+                    indentation(next) > indent
+                        || (indentation(next) == indent && next[indent..].starts_with("- "))
+                });
+                note(path, line, more);
+            }
+        }
+        path.pop();
+    }
+    true
+}
+
+/// One line on where an assignment comes from:
+/// `catalog.cit:45:3 column `cpu` of row `medium` of table general_sizes, via series u1`.
+pub fn describe(assignment: &Assignment, sources: &SourceMap) -> String {
+    let mut out = location(assignment.at, sources);
+    let what = what(assignment);
+    if !what.is_empty() {
+        out.push(' ');
+        out.push_str(&what);
+    }
+    if !assignment.via.is_empty() {
+        let via: Vec<String> = assignment.via.iter().map(|v| via(v, sources)).collect();
+        let _ = write!(out, ", via {}", via.join(" → "));
+    }
+    out
+}
+
+/// What the assignment is, besides where: a table cell, an alias, an
+/// `unset`, a derive rule, a value citc writes.
+fn what(assignment: &Assignment) -> String {
+    let mut parts = Vec::new();
+    match assignment.action {
+        Action::Set => {}
+        Action::Replace => parts.push("replaced with `:=`".to_string()),
+        Action::Unset => parts.push("unset".to_string()),
+        Action::Derived => parts.push("derive rule".to_string()),
+        Action::Written => parts.push(
+            match assignment.path.first().map(String::as_str) {
+                Some("apiVersion" | "kind") => "written by citc",
+                _ if assignment.path.last().is_some_and(|k| k == "name") => {
+                    "the resource's name, written by citc"
+                }
+                _ => "the release version, stamped by citc (--version, git describe or default_version)",
+            }
+            .to_string(),
+        ),
+    }
+    if let Some(cell) = &assignment.cell {
+        parts.push(format!(
+            "column `{}` of row `{}` of table {}",
+            cell.column, cell.row, cell.table
+        ));
+    }
+    if let Some(alias) = &assignment.alias {
+        parts.push(format!("as `{alias}`"));
+    }
+    parts.join(", ")
+}
+
+fn via(step: &Via, sources: &SourceMap) -> String {
+    match step {
+        Via::Parent { name, .. } => format!("parent {name}"),
+        Via::Series { name, .. } => format!("series {name}"),
+        Via::Mixin { name, used_at } => {
+            format!("mixin {name} (use at {})", location(*used_at, sources))
+        }
+        Via::Patch { at } => format!("patch at {}", location(*at, sources)),
+    }
+}
+
+/// `file:line:column` of a span's start.
+pub fn location(span: Span, sources: &SourceMap) -> String {
+    let (line, column) = sources.line_col(span.file, span.start);
+    format!("{}:{line}:{column}", sources.get(span.file).name)
+}
+
+/// The first source line of a span, numbered: `  45 |   medium  1  4Gi`.
+pub fn excerpt(span: Span, sources: &SourceMap) -> String {
+    let (line, _) = sources.line_col(span.file, span.start);
+    let text = sources
+        .get(span.file)
+        .text
+        .lines()
+        .nth(line - 1)
+        .unwrap_or_default();
+    format!("{line:>5} | {text}")
+}
+
+/// A field's chain as YAML: the field and its value, then every assignment
+/// as comments, numbered in order, the winner last.
+pub fn chain(shown: &Shown, path: &[String], sources: &SourceMap) -> String {
+    let mut out = String::new();
+    for (field, value) in shown.fields(path) {
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            dotted(&field),
+            crate::diff::render::inline(value, 200)
+        );
+        let chain = shown.chain(&field);
+        let winner = chain.iter().rposition(|a| a.action != Action::Unset);
+        for (index, assignment) in chain.iter().enumerate() {
+            let status = match winner {
+                Some(w) if w == index => "wins",
+                _ => "overridden",
+            };
+            let value = assignment
+                .value
+                .as_ref()
+                .map(|v| crate::diff::render::inline(&to_yaml(v), 72))
+                .unwrap_or_else(|| "(unset)".to_string());
+            let _ = writeln!(
+                out,
+                "  # {}. {status}: {value}  {}",
+                index + 1,
+                describe(assignment, sources)
+            );
+            let _ = writeln!(out, "  # {}", excerpt(assignment.at, sources));
+        }
+    }
+    out
+}
+
+/// A path for people: keys joined with dots, quoted when not plain.
+pub fn dotted(keys: &[String]) -> String {
+    keys.iter()
+        .map(|k| {
+            if k.contains(['.', '/', '"', ' ']) {
+                json_string(k)
+            } else {
+                k.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+// -------------------------------------------------------------------- json
+
+/// The resource as JSON: `{"kind", "name", "document"}`, with `--why` a
+/// `"why"` object (each field's dotted path → where its value comes from),
+/// and with a field path a `"fields"` list of each field's whole chain.
+pub fn json(shown: &Shown, sources: &SourceMap, why: bool, path: Option<&[String]>) -> String {
+    let mut out = String::from("{\"kind\": ");
+    out.push_str(&json_string(shown.kind.name()));
+    out.push_str(", \"name\": ");
+    out.push_str(&json_string(&shown.resource.name));
+    out.push_str(", \"document\": ");
+    json_value(&mut out, &shown.document);
+    if why {
+        out.push_str(", \"why\": {");
+        for (i, (field, _)) in shown.fields(&[]).iter().enumerate() {
+            out.push_str(if i == 0 { "\n  " } else { ",\n  " });
+            out.push_str(&json_string(&dotted(field)));
+            out.push_str(": ");
+            match shown.winner(field) {
+                Some(winner) => json_assignment(&mut out, winner, sources, None),
+                None => out.push_str("null"),
+            }
+        }
+        out.push_str("\n}");
+    }
+    if let Some(path) = path {
+        out.push_str(", \"fields\": [");
+        for (i, (field, value)) in shown.fields(path).iter().enumerate() {
+            out.push_str(if i == 0 {
+                "\n  {\"field\": "
+            } else {
+                ",\n  {\"field\": "
+            });
+            out.push_str(&json_string(&dotted(field)));
+            out.push_str(", \"value\": ");
+            json_value(&mut out, value);
+            out.push_str(", \"chain\": [");
+            let chain = shown.chain(field);
+            let winner = chain.iter().rposition(|a| a.action != Action::Unset);
+            for (k, assignment) in chain.iter().enumerate() {
+                out.push_str(if k == 0 { "\n    " } else { ",\n    " });
+                json_assignment(&mut out, assignment, sources, Some(winner != Some(k)));
+            }
+            out.push_str("\n  ]}");
+        }
+        out.push_str("\n]");
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn json_assignment(
+    out: &mut String,
+    a: &Assignment,
+    sources: &SourceMap,
+    overridden: Option<bool>,
+) {
+    let (line, column) = sources.line_col(a.at.file, a.at.start);
+    let action = match a.action {
+        Action::Set => "set",
+        Action::Replace => "replace",
+        Action::Unset => "unset",
+        Action::Derived => "derived",
+        Action::Written => "written",
+    };
+    let _ = write!(
+        out,
+        "{{\"file\": {}, \"line\": {line}, \"column\": {column}, \"action\": \"{action}\"",
+        json_string(&sources.get(a.at.file).name)
+    );
+    if let Some(overridden) = overridden {
+        let _ = write!(out, ", \"overridden\": {overridden}");
+        out.push_str(", \"value\": ");
+        match &a.value {
+            Some(v) => json_value(out, &to_yaml(v)),
+            None => out.push_str("null"),
+        }
+    }
+    out.push_str(", \"via\": [");
+    for (i, step) in a.via.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let (what, name, at) = match step {
+            Via::Parent { name, at } => ("parent", Some(name), *at),
+            Via::Series { name, at } => ("series", Some(name), *at),
+            Via::Mixin { name, used_at } => ("mixin", Some(name), *used_at),
+            Via::Patch { at } => ("patch", None, *at),
+        };
+        let _ = write!(out, "{{\"{what}\": ");
+        match name {
+            Some(name) => out.push_str(&json_string(name)),
+            None => out.push_str("true"),
+        }
+        let (line, _) = sources.line_col(at.file, at.start);
+        let _ = write!(
+            out,
+            ", \"file\": {}, \"line\": {line}}}",
+            json_string(&sources.get(at.file).name)
+        );
+    }
+    out.push(']');
+    if let Some(cell) = &a.cell {
+        let _ = write!(
+            out,
+            ", \"cell\": {{\"table\": {}, \"row\": {}, \"column\": {}}}",
+            json_string(&cell.table),
+            json_string(&cell.row),
+            json_string(&cell.column)
+        );
+    }
+    if let Some(alias) = &a.alias {
+        let _ = write!(out, ", \"alias\": {}", json_string(alias));
+    }
+    let _ = write!(
+        out,
+        ", \"description\": {}}}",
+        json_string(&describe(a, sources))
+    );
+}
+
+fn json_value(out: &mut String, value: &Yaml) {
+    match value {
+        Yaml::Null => out.push_str("null"),
+        Yaml::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Yaml::Int(i) => out.push_str(&i.to_string()),
+        Yaml::Float(f) if f.is_finite() => out.push_str(&f.to_string()),
+        Yaml::Float(_) => out.push_str("null"),
+        Yaml::Str(s) => out.push_str(&json_string(s)),
+        Yaml::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                json_value(out, item);
+            }
+            out.push(']');
+        }
+        Yaml::Map(entries) => {
+            out.push('{');
+            for (i, (key, item)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&json_string(key));
+                out.push_str(": ");
+                json_value(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
