@@ -20,6 +20,7 @@ pub mod doc;
 pub mod emit;
 pub mod fmt;
 pub mod lower;
+pub mod lsp;
 pub mod release;
 pub mod resolve;
 pub mod source;
@@ -50,6 +51,9 @@ impl Compilation {
 /// The front of the pipeline: a loaded, resolved and checked catalog.
 pub struct Analysis {
     pub sources: SourceMap,
+    /// The parsed files, the root first (tools such as the language server
+    /// navigate them).
+    pub files: Vec<resolve::ParsedFile>,
     pub catalog: resolve::Catalog,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -63,15 +67,25 @@ impl Analysis {
 /// Loads, resolves and checks a catalog. Phases run as far as they can so
 /// that independent problems are all reported.
 pub fn analyze(root: resolve::Root) -> Analysis {
+    analyze_with(root, &std::collections::HashMap::new())
+}
+
+/// [`analyze`], with the text of some files (by canonical path) given
+/// instead of read from the disk: an editor's unsaved documents.
+pub fn analyze_with(
+    root: resolve::Root,
+    unsaved: &std::collections::HashMap<std::path::PathBuf, String>,
+) -> Analysis {
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
-    let files = resolve::load(root, &mut sources, &mut diagnostics);
+    let files = resolve::load_with(root, unsaved, &mut sources, &mut diagnostics);
     let catalog = resolve::resolve(&files, &mut diagnostics);
     check::check(&files, &catalog, &mut diagnostics);
     check::apply_allows(&files, &mut diagnostics);
     diagnostic::sort_diagnostics(&mut diagnostics);
     Analysis {
         sources,
+        files,
         catalog,
         diagnostics,
     }
