@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -140,10 +140,7 @@ impl Client {
 
     fn receive(&mut self, deadline: Instant) -> Option<Value> {
         let wait = deadline.saturating_duration_since(Instant::now());
-        match self.incoming.recv_timeout(wait) {
-            Ok(message) => Some(message),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.incoming.recv_timeout(wait).ok()
     }
 
     /// The next diagnostics published for `uri`.
