@@ -20,6 +20,7 @@ pub mod doc;
 pub mod emit;
 pub mod fmt;
 pub mod lower;
+pub mod lsp;
 pub mod provenance;
 pub mod release;
 pub mod resolve;
@@ -51,6 +52,9 @@ impl Compilation {
 /// The front of the pipeline: a loaded, resolved and checked catalog.
 pub struct Analysis {
     pub sources: SourceMap,
+    /// The parsed files, the root first (tools such as the language server
+    /// navigate them).
+    pub files: Vec<resolve::ParsedFile>,
     pub catalog: resolve::Catalog,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -64,19 +68,32 @@ impl Analysis {
 /// Loads, resolves and checks a catalog. Phases run as far as they can so
 /// that independent problems are all reported.
 pub fn analyze(root: resolve::Root) -> Analysis {
-    analyze_with(root, false)
+    analyze_files(root, &std::collections::HashMap::new(), false)
 }
 
 /// [`analyze`], with the provenance of every field recorded
 /// (`catalog.provenance`), for `citc show` and editors.
 pub fn analyze_traced(root: resolve::Root) -> Analysis {
-    analyze_with(root, true)
+    analyze_files(root, &std::collections::HashMap::new(), true)
 }
 
-fn analyze_with(root: resolve::Root, traced: bool) -> Analysis {
+/// [`analyze`], with the text of some files (by canonical path) given
+/// instead of read from the disk: an editor's unsaved documents.
+pub fn analyze_with(
+    root: resolve::Root,
+    unsaved: &std::collections::HashMap<std::path::PathBuf, String>,
+) -> Analysis {
+    analyze_files(root, unsaved, false)
+}
+
+fn analyze_files(
+    root: resolve::Root,
+    unsaved: &std::collections::HashMap<std::path::PathBuf, String>,
+    traced: bool,
+) -> Analysis {
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
-    let files = resolve::load(root, &mut sources, &mut diagnostics);
+    let files = resolve::load_with(root, unsaved, &mut sources, &mut diagnostics);
     let catalog = if traced {
         resolve::resolve_traced(&files, &mut diagnostics)
     } else {
@@ -87,6 +104,7 @@ fn analyze_with(root: resolve::Root, traced: bool) -> Analysis {
     diagnostic::sort_diagnostics(&mut diagnostics);
     Analysis {
         sources,
+        files,
         catalog,
         diagnostics,
     }

@@ -28,6 +28,7 @@ mod doc;
 mod explain;
 mod fmt;
 mod show;
+mod lsp;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -62,6 +63,7 @@ enum Command {
     Explain(explain::ExplainArgs),
     Fmt(fmt::FmtArgs),
     Show(show::ShowArgs),
+    Lsp(lsp::LspArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -73,6 +75,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Show(args) => show::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }
 }
 

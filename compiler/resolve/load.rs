@@ -44,9 +44,20 @@ pub enum Root<'a> {
 }
 
 pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<ParsedFile> {
+    load_with(root, &HashMap::new(), sources, diags)
+}
+
+/// [`load`], reading the files named in `unsaved` (by canonical path) from
+/// there instead of the disk: the language server's open documents.
+pub fn load_with(
+    root: Root,
+    unsaved: &HashMap<PathBuf, String>,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<ParsedFile> {
     let mut files = Vec::new();
     let root_id = match root {
-        Root::Path(path) => match read_input(path, "catalog", MAX_SOURCE_BYTES) {
+        Root::Path(path) => match read_unsaved_or_disk(path, unsaved, "catalog") {
             Ok(text) => {
                 let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
                 sources.add(path.display().to_string(), Some(canonical), text)
@@ -93,9 +104,14 @@ pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) ->
             .and_then(|p| p.parent().map(Path::to_path_buf));
         for item in &parsed.items {
             if let ast::Item::Import(import) = item {
-                if let Some((target, new)) =
-                    resolve_import(import, base_dir.as_deref(), sources, &mut canonical, diags)
-                {
+                if let Some((target, new)) = resolve_import(
+                    import,
+                    base_dir.as_deref(),
+                    unsaved,
+                    sources,
+                    &mut canonical,
+                    diags,
+                ) {
                     if new {
                         queue.push(target);
                     }
@@ -117,6 +133,20 @@ pub fn load(root: Root, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) ->
     // Stable order: the root first, then files in the order they were added.
     files.sort_by_key(|f| f.id);
     files
+}
+
+fn read_unsaved_or_disk(
+    path: &Path,
+    unsaved: &HashMap<PathBuf, String>,
+    what: &str,
+) -> Result<String, crate::source::ReadError> {
+    if !unsaved.is_empty() {
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if let Some(text) = unsaved.get(&canonical) {
+            return Ok(text.clone());
+        }
+    }
+    read_input(path, what, MAX_SOURCE_BYTES)
 }
 
 /// Each file's rank in a depth-first post-order from the root along the
@@ -251,6 +281,7 @@ fn strongly_connected(next: &[Vec<usize>]) -> Vec<usize> {
 fn resolve_import(
     import: &ast::Import,
     base_dir: Option<&Path>,
+    unsaved: &HashMap<PathBuf, String>,
     sources: &mut SourceMap,
     canonical_paths: &mut HashMap<PathBuf, PathBuf>,
     diags: &mut Vec<Diagnostic>,
@@ -304,7 +335,11 @@ fn resolve_import(
         );
         return None;
     }
-    match read_input(&full, "imported file", MAX_SOURCE_BYTES) {
+    let text = match unsaved.get(&canonical) {
+        Some(text) => Ok(text.clone()),
+        None => read_input(&full, "imported file", MAX_SOURCE_BYTES),
+    };
+    match text {
         Ok(text) => Some((
             sources.add(import.path.clone(), Some(canonical), text),
             true,

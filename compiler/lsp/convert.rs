@@ -1,0 +1,115 @@
+//! Positions and names as the protocol has them: byte offsets ↔ LSP
+//! positions (lines and UTF-16 columns), paths ↔ `file://` URIs.
+
+use std::path::{Path, PathBuf};
+
+use lsp_types::{Position, Range, Uri};
+
+/// The start of every line of a text, for offset ↔ position in O(log n).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let character: usize = self.text[start..offset].chars().map(char::len_utf16).sum();
+        Position::new(line as u32, character as u32)
+    }
+
+    pub fn range(&self, start: usize, end: usize) -> Range {
+        Range::new(self.position(start), self.position(end))
+    }
+
+    /// The byte offset of a position; past the end of a line is its end.
+    pub fn offset(&self, position: Position) -> usize {
+        let Some(&start) = self.starts.get(position.line as usize) else {
+            return self.text.len();
+        };
+        let line_end = self
+            .starts
+            .get(position.line as usize + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let mut units = 0usize;
+        for (i, c) in self.text[start..line_end].char_indices() {
+            if units >= position.character as usize {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        line_end
+    }
+}
+
+/// `file:///a/b%20c.cit` → `/a/b c.cit`; `None` for other schemes.
+pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
+    let rest = uri.as_str().strip_prefix("file://")?;
+    // An authority of `localhost` or nothing: the path starts at the next `/`.
+    let path = &rest[rest.find('/')?..];
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&path[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    Some(PathBuf::from(String::from_utf8(out).ok()?))
+}
+
+/// `/a/b c.cit` → `file:///a/b%20c.cit`.
+pub fn path_to_uri(path: &Path) -> Uri {
+    let mut text = String::from("file://");
+    for byte in path.to_string_lossy().bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            text.push(byte as char);
+        } else {
+            text.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    text.parse()
+        .unwrap_or_else(|_| "file:///".parse().expect("a valid URI"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_columns() {
+        let text = "ab\né𝄞x\n";
+        let index = LineIndex::new(text);
+        // `x` is after é (1 unit) and 𝄞 (2 units).
+        let x = text.find('x').unwrap_or_default();
+        assert_eq!(index.position(x), Position::new(1, 3));
+        assert_eq!(index.offset(Position::new(1, 3)), x);
+        assert_eq!(index.offset(Position::new(0, 99)), 2);
+    }
+
+    #[test]
+    fn uris_round_trip() {
+        let path = Path::new("/tmp/a b/c%.cit");
+        let uri = path_to_uri(path);
+        assert_eq!(uri.as_str(), "file:///tmp/a%20b/c%25.cit");
+        assert_eq!(uri_to_path(&uri).as_deref(), Some(path));
+    }
+}

@@ -1,0 +1,235 @@
+//! Go to definition, find references and rename, over the [`Index`] of
+//! the analysis that loads the document.
+//!
+//! [`Index`]: super::index::Index
+
+use std::collections::HashMap;
+
+use lsp_types::*;
+
+use super::index::{Key, Occurrence};
+use super::workspace::{Snapshot, Workspace};
+use super::{span_range, target, Failure};
+use crate::source::Span;
+
+fn location(workspace: &mut Workspace, snapshot: &Snapshot, span: Span) -> Option<Location> {
+    Some(Location::new(
+        workspace.uri_of(snapshot, span.file)?,
+        span_range(snapshot, span),
+    ))
+}
+
+pub fn definition(
+    workspace: &mut Workspace,
+    params: GotoDefinitionParams,
+) -> Option<GotoDefinitionResponse> {
+    let position = params.text_document_position_params;
+    let target = target(
+        workspace,
+        &position.text_document.uri,
+        position.position,
+        true,
+    )?;
+    let occurrence = target
+        .snapshot
+        .index
+        .at(target.file, target.offset)?
+        .clone();
+    let locations: Vec<Location> = target
+        .snapshot
+        .index
+        .definitions(&occurrence.key)
+        .map(|o| o.span)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|span| location(workspace, &target.snapshot, span))
+        .collect();
+    match locations.len() {
+        0 => None,
+        1 => locations
+            .into_iter()
+            .next()
+            .map(GotoDefinitionResponse::Scalar),
+        _ => Some(GotoDefinitionResponse::Array(locations)),
+    }
+}
+
+pub fn references(workspace: &mut Workspace, params: ReferenceParams) -> Option<Vec<Location>> {
+    let position = params.text_document_position;
+    let target = target(
+        workspace,
+        &position.text_document.uri,
+        position.position,
+        true,
+    )?;
+    let occurrence = target
+        .snapshot
+        .index
+        .at(target.file, target.offset)?
+        .clone();
+    let include = params.context.include_declaration;
+    let spans: Vec<Span> = target
+        .snapshot
+        .index
+        .references(&occurrence.key)
+        .filter(|o| include || !o.is_definition)
+        .map(|o| o.span)
+        .collect();
+    Some(
+        spans
+            .into_iter()
+            .filter_map(|span| location(workspace, &target.snapshot, span))
+            .collect(),
+    )
+}
+
+/// What a rename at a position would rename, or why it cannot.
+fn renamable(snapshot: &Snapshot, occurrence: &Occurrence) -> Result<(), Failure> {
+    let definitions: Vec<&Occurrence> = snapshot.index.definitions(&occurrence.key).collect();
+    if definitions.is_empty() {
+        return Err(Failure::refused(format!(
+            "no definition of this {} in the loaded files",
+            occurrence.key.describe()
+        )));
+    }
+    let sources = &snapshot.analysis.sources;
+    if let Some(std) = snapshot
+        .index
+        .references(&occurrence.key)
+        .find(|o| o.is_definition && sources.get(o.span.file).path.is_none())
+    {
+        return Err(Failure::refused(format!(
+            "`{}` is defined in the standard library ({}), which cannot be renamed",
+            name_text(snapshot, std.span),
+            sources.get(std.span.file).name
+        )));
+    }
+    if matches!(occurrence.key, Key::Derive(_)) {
+        return Err(Failure::refused(
+            "a derive rule's label is not a name to rename",
+        ));
+    }
+    Ok(())
+}
+
+/// The text of a name at a span, without the quotes of a quoted one.
+fn name_text(snapshot: &Snapshot, span: Span) -> String {
+    let text = &snapshot.analysis.sources.get(span.file).text;
+    let written = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or_default();
+    unquoted(written).1.to_string()
+}
+
+/// (offset of the name inside, the name) of a possibly quoted name.
+fn unquoted(written: &str) -> (usize, &str) {
+    match written.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+        Some(inner) => (1, inner),
+        None => (0, written),
+    }
+}
+
+pub fn prepare_rename(
+    workspace: &mut Workspace,
+    params: TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>, Failure> {
+    let Some(target) = target(workspace, &params.text_document.uri, params.position, false) else {
+        return Ok(None);
+    };
+    let Some(occurrence) = target.snapshot.index.at(target.file, target.offset) else {
+        return Err(Failure::refused("there is no name to rename here"));
+    };
+    renamable(&target.snapshot, occurrence)?;
+    Ok(Some(PrepareRenameResponse::Range(span_range(
+        &target.snapshot,
+        occurrence.span,
+    ))))
+}
+
+fn valid_name(key: &Key, name: &str) -> bool {
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(|c| {
+        c.is_ascii_alphabetic()
+            || c == '_'
+            || (matches!(key, Key::Resource(..)) && c.is_ascii_alphanumeric())
+    });
+    let dot_ok = matches!(key, Key::Resource(..));
+    first_ok
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || (dot_ok && c == '.'))
+}
+
+pub fn rename(
+    workspace: &mut Workspace,
+    params: RenameParams,
+) -> Result<Option<WorkspaceEdit>, Failure> {
+    let position = params.text_document_position;
+    let Some(target) = target(
+        workspace,
+        &position.text_document.uri,
+        position.position,
+        false,
+    ) else {
+        return Ok(None);
+    };
+    let snapshot = &target.snapshot;
+    let Some(occurrence) = snapshot.index.at(target.file, target.offset).cloned() else {
+        return Err(Failure::refused("there is no name to rename here"));
+    };
+    renamable(snapshot, &occurrence)?;
+    let new_name = params.new_name;
+    let what = occurrence.key.describe();
+    if !valid_name(&occurrence.key, &new_name) {
+        return Err(Failure::refused(format!(
+            "`{new_name}` is not a valid {what} name: letters, digits, `_` and `-`, starting with a letter or `_`"
+        )));
+    }
+    let renamed = occurrence.key.renamed(&new_name);
+    let collision = snapshot.index.definitions(&renamed).next();
+    let variable_collision = matches!(
+        occurrence.key,
+        Key::Local(_) | Key::Column { .. } | Key::Global(_)
+    ) && snapshot.index.occurrences.iter().any(|o| {
+        o.is_definition
+            && matches!(o.key, Key::Local(_) | Key::Column { .. } | Key::Global(_))
+            && name_text(snapshot, o.span) == new_name
+    });
+    if let Some(existing) = collision {
+        let (line, _) = snapshot
+            .analysis
+            .sources
+            .line_col(existing.span.file, existing.span.start);
+        return Err(Failure::refused(format!(
+            "a {what} named `{new_name}` already exists ({}:{line})",
+            snapshot.analysis.sources.get(existing.span.file).name
+        )));
+    }
+    if variable_collision {
+        return Err(Failure::refused(format!(
+            "a variable named `{new_name}` already exists: the two would be confused"
+        )));
+    }
+    let spans: Vec<Span> = snapshot
+        .index
+        .references(&occurrence.key)
+        .map(|o| o.span)
+        .collect();
+    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    for span in spans {
+        let text = &snapshot.analysis.sources.get(span.file).text;
+        let written = text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default();
+        let (skip, inner) = unquoted(written);
+        let start = span.start as usize + skip;
+        let inner_span = Span::new(span.file, start, start + inner.len());
+        let Some(uri) = workspace.uri_of(snapshot, span.file) else {
+            continue;
+        };
+        let edits = changes.entry(uri).or_default();
+        let edit = TextEdit::new(span_range(snapshot, inner_span), new_name.clone());
+        if !edits.contains(&edit) {
+            edits.push(edit);
+        }
+    }
+    Ok(Some(WorkspaceEdit::new(changes)))
+}

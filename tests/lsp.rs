@@ -1,0 +1,848 @@
+//! `citc lsp`, driven over stdio by a small JSON-RPC client (Content-Length
+//! framing), as an editor drives it. Expected diagnostics come from `citc
+//! check` on the same text and from tests/ui, never from the server.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn uri(path: &Path) -> String {
+    let mut out = String::from("file://");
+    for byte in path.to_string_lossy().bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    next_id: i64,
+    /// Notifications received while waiting for something else.
+    backlog: Vec<Value>,
+    _cache: tempfile::TempDir,
+    cache: PathBuf,
+}
+
+impl Client {
+    fn start() -> Client {
+        let cache = tempfile::tempdir().expect("cache dir");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_citc"))
+            .arg("lsp")
+            .env("XDG_CACHE_HOME", cache.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start citc lsp");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (send, incoming) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("Content-Length")];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let value: Value = serde_json::from_slice(&body).expect("JSON");
+                if send.send(value).is_err() {
+                    return;
+                }
+            }
+        });
+        let cache_path = cache.path().to_path_buf();
+        let mut client = Client {
+            child,
+            stdin,
+            incoming,
+            next_id: 1,
+            backlog: Vec::new(),
+            _cache: cache,
+            cache: cache_path,
+        };
+        let root = uri(&repo());
+        let result = client.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root,
+                "capabilities": {},
+                "initializationOptions": { "debounceMs": 5 },
+            }),
+        );
+        assert!(result["capabilities"]["hoverProvider"].as_bool() == Some(true));
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its whole response (result or error).
+    fn raw_request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self
+                .receive(deadline)
+                .unwrap_or_else(|| panic!("no answer to {method}"));
+            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
+                return message;
+            }
+            self.backlog.push(message);
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.raw_request(method, params);
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    fn receive(&mut self, deadline: Instant) -> Option<Value> {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        self.incoming.recv_timeout(wait).ok()
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        if let Some(at) = self.backlog.iter().position(|m| is_publish_for(m, uri)) {
+            let message = self.backlog.remove(at);
+            return message["params"]["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self
+                .receive(deadline)
+                .unwrap_or_else(|| panic!("no diagnostics for {uri}"));
+            if is_publish_for(&message, uri) {
+                return message["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            self.backlog.push(message);
+        }
+    }
+
+    fn drop_backlog(&mut self) {
+        self.backlog.clear();
+        while self.incoming.try_recv().is_ok() {}
+    }
+
+    fn open(&mut self, path: &Path, text: &str) -> String {
+        let uri = uri(path);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "cit", "version": 1, "text": text}}),
+        );
+        uri
+    }
+
+    fn change(&mut self, uri: &str, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    fn at(
+        &mut self,
+        method: &str,
+        uri: &str,
+        (line, character): (u32, u32),
+        extra: Value,
+    ) -> Value {
+        let mut params = json!({
+            "textDocument": {"uri": uri},
+            "position": {"line": line, "character": character},
+        });
+        if let (Some(params), Some(extra)) = (params.as_object_mut(), extra.as_object()) {
+            params.extend(extra.clone());
+        }
+        self.request(method, params)
+    }
+
+    fn shutdown(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                assert!(status.success(), "exit status {status}");
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("the server did not exit");
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn is_publish_for(message: &Value, uri: &str) -> bool {
+    message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri
+}
+
+/// (line, character) of the first occurrence of `needle` in `text`, plus
+/// `skip` characters (ASCII text).
+fn find(text: &str, needle: &str, skip: u32) -> (u32, u32) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in the text"));
+    let line = text[..at].matches('\n').count() as u32;
+    let column = (at - text[..at].rfind('\n').map_or(0, |i| i + 1)) as u32;
+    (line, column + skip)
+}
+
+fn hover_text(value: &Value) -> String {
+    value["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// (code, start line, start column, end line, end column), 1-based like
+/// `citc check`'s JSON, from an LSP diagnostic. ASCII text: UTF-16 columns
+/// are characters.
+fn lsp_key(d: &Value) -> (String, u64, u64, u64, u64) {
+    let r = &d["range"];
+    let n = |v: &Value| v.as_u64().unwrap_or(u64::MAX) + 1;
+    (
+        d["code"].as_str().unwrap_or_default().to_string(),
+        n(&r["start"]["line"]),
+        n(&r["start"]["character"]),
+        n(&r["end"]["line"]),
+        n(&r["end"]["character"]),
+    )
+}
+
+/// `citc check --message-format json` on a file: its diagnostics in that
+/// file, as (code, line, column, end line, end column).
+fn check_json(dir: &Path, file: &str) -> Vec<(String, u64, u64, u64, u64)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_citc"))
+        .args(["check", file, "--message-format", "json", "--quiet"])
+        .current_dir(dir)
+        .output()
+        .expect("run citc check");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).expect("json line"))
+        .filter(|d| d["file"] == file)
+        .map(|d| {
+            let n = |v: &Value| v.as_u64().unwrap_or_default();
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                n(&d["line"]),
+                n(&d["column"]),
+                n(&d["end"]["line"]),
+                n(&d["end"]["column"]),
+            )
+        })
+        .collect()
+}
+
+fn multi_file_catalog() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("b.cit"),
+        "import \"std/kubevirt\"\n\n// Shared by every preference.\nmixin shared {\n  vendor = \"example.org\"\n}\n",
+    )
+    .expect("write b.cit");
+    std::fs::write(
+        dir.path().join("a.cit"),
+        "import \"b.cit\"\nimport \"std/kubevirt\"\n\npreference linux {\n  use shared\n  osType = \"linux\"\n}\n\npreference fedora : linux {\n  use shared\n}\n",
+    )
+    .expect("write a.cit");
+    dir
+}
+
+#[test]
+fn diagnostics_match_citc_check_on_catalog_and_after_an_edit() {
+    let mut client = Client::start();
+    let path = repo().join("catalog.cit");
+    let text = std::fs::read_to_string(&path).expect("catalog.cit");
+    let uri = client.open(&path, &text);
+    assert_eq!(
+        client.diagnostics(&uri),
+        Vec::<Value>::new(),
+        "catalog.cit is clean"
+    );
+
+    // An edit introduces an unknown mixin and an unknown field.
+    let broken = text
+        .replacen(
+            "use common-series, dedicated-cpu",
+            "use common-series, dedicated-cpus",
+            1,
+        )
+        .replacen(
+            "spec.ioThreadsPolicy = \"auto\"",
+            "spec.ioThreadPolicy = \"auto\"",
+            1,
+        );
+    client.change(&uri, 2, &broken);
+    let published: Vec<_> = client.diagnostics(&uri).iter().map(lsp_key).collect();
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("catalog.cit"), &broken).expect("write");
+    let expected = check_json(dir.path(), "catalog.cit");
+    assert!(!expected.is_empty());
+    assert_eq!(published, expected);
+
+    // The help line and the code's explanation come along.
+    client.change(&uri, 3, &broken);
+    let diags = client.diagnostics(&uri);
+    assert!(diags.iter().any(|d| d["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("did you mean `dedicated-cpu`?")));
+    client.change(&uri, 4, &text);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    client.shutdown();
+}
+
+#[test]
+fn multi_file_catalog_publishes_for_importer_and_imported() {
+    let dir = multi_file_catalog();
+    let a = dir.path().join("a.cit");
+    let b = dir.path().join("b.cit");
+    let a_text = std::fs::read_to_string(&a).expect("a");
+    let b_text = std::fs::read_to_string(&b).expect("b");
+    let mut client = Client::start();
+    let a_uri = client.open(&a, &a_text);
+    let b_uri = client.open(&b, &b_text);
+    client.drop_backlog();
+    // An unsaved edit of b breaks a's use of it: both are published.
+    let b_broken = b_text.replace("mixin shared", "mixin shard");
+    client.change(&b_uri, 2, &b_broken);
+    let a_diags = client.diagnostics(&a_uri);
+    assert!(
+        !a_diags.is_empty() && a_diags.iter().all(|d| d["code"] == "E0102"),
+        "{a_diags:?}"
+    );
+    // Compare with `citc check` on the same (saved) text.
+    std::fs::write(&b, &b_broken).expect("save b");
+    let expected = check_json(dir.path(), "a.cit");
+    assert_eq!(a_diags.iter().map(lsp_key).collect::<Vec<_>>(), expected);
+    // b itself is clean (its emptiness is no fault: a imports it).
+    let b_diags = client.diagnostics(&b_uri);
+    assert_eq!(b_diags, Vec::<Value>::new());
+    // Closing clears.
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": a_uri}}),
+    );
+    assert_eq!(client.diagnostics(&a_uri), Vec::<Value>::new());
+    client.shutdown();
+}
+
+#[test]
+fn secondary_labels_become_related_information() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("dup.cit");
+    let text = "mixin a { spec.cpu.guest = 1 }\nmixin a { spec.cpu.guest = 2 }\n";
+    let mut client = Client::start();
+    let uri = client.open(&path, text);
+    let diags = client.diagnostics(&uri);
+    let dup = diags.iter().find(|d| d["code"] == "E0108").expect("E0108");
+    let related = &dup["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], uri);
+    assert_eq!(
+        related["location"]["range"]["start"],
+        json!({"line": 0, "character": 6})
+    );
+    assert_eq!(related["message"], "first defined here");
+    client.shutdown();
+}
+
+#[test]
+fn hover_on_resource_field_mixin_quantity_and_code() {
+    let mut client = Client::start();
+    let path = repo().join("catalog.cit");
+    let text = std::fs::read_to_string(&path).expect("catalog.cit");
+    let uri = client.open(&path, &text);
+    client.diagnostics(&uri);
+
+    let resource = hover_text(&client.at(
+        "textDocument/hover",
+        &uri,
+        find(&text, "series u1 {", 8),
+        json!({}),
+    ));
+    assert!(resource.contains("u1.medium"), "{resource}");
+    assert!(
+        resource.contains("kind: VirtualMachineClusterInstancetype"),
+        "{resource}"
+    );
+    assert!(resource.contains("guest: 1"), "{resource}");
+
+    let field = hover_text(&client.at(
+        "textDocument/hover",
+        &uri,
+        find(&text, "spec.cpu.maxSockets = cpu", 10),
+        json!({}),
+    ));
+    assert!(field.contains("spec.cpu.maxSockets"), "{field}");
+    assert!(field.contains("int"), "{field}");
+    assert!(field.contains("cx1.medium"), "{field}");
+    assert!(field.contains("set here"), "{field}");
+
+    let mixin = hover_text(&client.at(
+        "textDocument/hover",
+        &uri,
+        find(&text, "use common-series, dedicated-cpu\n", 22),
+        json!({}),
+    ));
+    assert!(mixin.contains("mixin dedicated-cpu {"), "{mixin}");
+    assert!(
+        mixin.contains("Workloads on dedicated host cores"),
+        "{mixin}"
+    );
+
+    let quantity = hover_text(&client.at(
+        "textDocument/hover",
+        &uri,
+        find(&text, "pageSize = 1Gi", 12),
+        json!({}),
+    ));
+    assert!(quantity.contains("1073741824"), "{quantity}");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let allow = dir.path().join("allow.cit");
+    let allow_text =
+        "preference p {\n  allow W0101 \"why\"\n  spec.devices.preferredDiskBus = \"virtio\"\n}\n";
+    let allow_uri = client.open(&allow, allow_text);
+    client.diagnostics(&allow_uri);
+    let code = hover_text(&client.at("textDocument/hover", &allow_uri, (1, 9), json!({})));
+    let explanation = citc::codes::lookup("W0101")
+        .map(|c| c.title)
+        .unwrap_or_default();
+    assert!(
+        code.contains("W0101") && code.contains(explanation),
+        "{code}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn definition_references_and_std_files_in_the_cache() {
+    let mut client = Client::start();
+    let path = repo().join("catalog.cit");
+    let text = std::fs::read_to_string(&path).expect("catalog.cit");
+    let uri = client.open(&path, &text);
+    client.diagnostics(&uri);
+
+    let sized = client.at(
+        "textDocument/definition",
+        &uri,
+        find(&text, "use sized", 5),
+        json!({}),
+    );
+    let target = sized["uri"].as_str().expect("a location").to_string();
+    assert!(target.starts_with(&uri_prefix(&client.cache)), "{target}");
+    assert!(target.ends_with("/std/kubevirt.cit"), "{target}");
+    let file = target.strip_prefix("file://").unwrap_or_default();
+    let std_text = std::fs::read_to_string(file).expect("the std copy");
+    let line = sized["range"]["start"]["line"].as_u64().unwrap_or_default() as usize;
+    assert!(std_text
+        .lines()
+        .nth(line)
+        .unwrap_or_default()
+        .contains("mixin sized"));
+    assert!(std::fs::metadata(file)
+        .expect("meta")
+        .permissions()
+        .readonly());
+
+    let parent = client.at(
+        "textDocument/definition",
+        &uri,
+        find(&text, "series o1 : u1", 12),
+        json!({}),
+    );
+    assert_eq!(
+        parent["range"]["start"],
+        json!({"line": find(&text, "series u1 {", 0).0, "character": 7})
+    );
+
+    let references = client.at(
+        "textDocument/references",
+        &uri,
+        find(&text, "mixin dedicated-cpu", 7),
+        json!({"context": {"includeDeclaration": true}}),
+    );
+    let lines: Vec<u64> = references
+        .as_array()
+        .expect("locations")
+        .iter()
+        .map(|l| l["range"]["start"]["line"].as_u64().unwrap_or_default())
+        .collect();
+    let expected = text
+        .lines()
+        .filter(|l| {
+            l.contains("dedicated-cpu") && !l.trim_start().starts_with("//") && !l.contains("\"")
+        })
+        .count();
+    assert_eq!(lines.len(), expected, "{references}");
+    client.shutdown();
+}
+
+fn uri_prefix(path: &Path) -> String {
+    uri(&path.canonicalize().unwrap_or(path.to_path_buf()))
+        .chars()
+        .take(20)
+        .collect()
+}
+
+#[test]
+fn rename_a_mixin_across_files_and_refuse_a_collision() {
+    let dir = multi_file_catalog();
+    let a = dir.path().join("a.cit");
+    let a_text = std::fs::read_to_string(&a).expect("a");
+    let mut client = Client::start();
+    let a_uri = client.open(&a, &a_text);
+    client.diagnostics(&a_uri);
+    let edit = client.at(
+        "textDocument/rename",
+        &a_uri,
+        find(&a_text, "use shared", 5),
+        json!({"newName": "common"}),
+    );
+    let changes = edit["changes"].as_object().expect("changes");
+    let b_uri = uri(&dir.path().join("b.cit").canonicalize().expect("b"));
+    let a_edits = changes[&uri(&a.canonicalize().expect("a"))]
+        .as_array()
+        .expect("a edits");
+    let b_edits = changes[&b_uri].as_array().expect("b edits");
+    assert_eq!(a_edits.len(), 2);
+    assert_eq!(b_edits.len(), 1);
+    assert!(a_edits
+        .iter()
+        .chain(b_edits)
+        .all(|e| e["newText"] == "common"));
+
+    // `linux` is a preference: renaming `fedora` to it collides.
+    let refused = client.raw_request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": a_uri}, "position": pos(find(&a_text, "preference fedora", 12)), "newName": "linux"}),
+    );
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("already exists"),
+        "{refused}"
+    );
+    let invalid = client.raw_request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": a_uri}, "position": pos(find(&a_text, "use shared", 5)), "newName": "no spaces"}),
+    );
+    assert!(invalid.get("error").is_some(), "{invalid}");
+    // Std items are not renamed.
+    let text = std::fs::read_to_string(repo().join("catalog.cit")).expect("catalog");
+    let catalog_uri = client.open(&repo().join("catalog.cit"), &text);
+    client.diagnostics(&catalog_uri);
+    let std = client.raw_request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": catalog_uri}, "position": pos(find(&text, "use sized", 5)), "newName": "sizes2"}),
+    );
+    assert!(
+        std["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("standard library"),
+        "{std}"
+    );
+    client.shutdown();
+}
+
+fn pos((line, character): (u32, u32)) -> Value {
+    json!({"line": line, "character": character})
+}
+
+fn labels(value: &Value) -> Vec<String> {
+    let items = value.get("items").unwrap_or(value);
+    items
+        .as_array()
+        .expect("completion items")
+        .iter()
+        .map(|i| i["label"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn completion_of_mixins_fields_tables_and_keywords() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("c.cit");
+    let text = "import \"std/kubevirt\"\nimport \"std/sizes\"\n\nmixin mine { spec.cpu.guest = 1 }\n\nseries s1 {\n  use sized\n  sizes general_sizes\n}\n";
+    let mut client = Client::start();
+    let uri = client.open(&path, text);
+    client.diagnostics(&uri);
+    let edited = "import \"std/kubevirt\"\nimport \"std/sizes\"\n\nmixin mine { spec.cpu.guest = 1 }\n\nseries s1 {\n  use \n  sizes \n  spec.cpu.\n  spec.memory.overcommitPercent = 10\n  \n}\n\n";
+    client.change(&uri, 2, edited);
+    client.diagnostics(&uri);
+
+    let mixins = labels(&client.at("textDocument/completion", &uri, (6, 6), json!({})));
+    assert!(
+        mixins.contains(&"mine".to_string()) && mixins.contains(&"sized".to_string()),
+        "{mixins:?}"
+    );
+    let tables = labels(&client.at("textDocument/completion", &uri, (7, 8), json!({})));
+    assert!(tables.contains(&"general_sizes".to_string()), "{tables:?}");
+    let fields = client.at("textDocument/completion", &uri, (8, 11), json!({}));
+    let names = labels(&fields);
+    assert!(
+        names.contains(&"guest".to_string())
+            && names.contains(&"dedicatedCPUPlacement".to_string()),
+        "{names:?}"
+    );
+    let guest = fields
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["label"] == "guest"))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        guest["detail"].as_str().unwrap_or_default().contains("int"),
+        "{guest}"
+    );
+    let statement = labels(&client.at("textDocument/completion", &uri, (10, 2), json!({})));
+    assert!(
+        statement.contains(&"use".to_string()) && statement.contains(&"spec".to_string()),
+        "{statement:?}"
+    );
+    assert!(!statement.contains(&"series".to_string()));
+    let top = labels(&client.at("textDocument/completion", &uri, (12, 0), json!({})));
+    assert!(
+        top.contains(&"series".to_string()) && !top.contains(&"use".to_string()),
+        "{top:?}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn document_symbols_formatting_folding_and_code_actions() {
+    let mut client = Client::start();
+    let path = repo().join("catalog.cit");
+    let text = std::fs::read_to_string(&path).expect("catalog.cit");
+    let uri = client.open(&path, &text);
+    client.diagnostics(&uri);
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    for expected in ["common-series", "cx1", "u1", "o1"] {
+        assert!(names.contains(&expected), "{expected} in {names:?}");
+    }
+    let folding = client.request(
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let ranges = folding.as_array().expect("ranges");
+    let (cx1, _) = find(&text, "series cx1 {", 0);
+    assert!(
+        ranges.iter().any(|r| r["startLine"] == cx1),
+        "a fold for series cx1"
+    );
+    assert!(ranges.iter().any(|r| r["kind"] == "comment"));
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let messy = dir.path().join("messy.cit");
+    let messy_text = "import \"std/kubevirt\"\npreference   linux{\nosType=\"linux\"\n    }\n";
+    let messy_uri = client.open(&messy, messy_text);
+    client.diagnostics(&messy_uri);
+    let edits = client.request("textDocument/formatting", json!({"textDocument": {"uri": messy_uri}, "options": {"tabSize": 2, "insertSpaces": true}}));
+    let formatted = edits[0]["newText"].as_str().expect("an edit");
+    let expected = citc::fmt::format_source(citc::source::FileId(0), messy_text).expect("formats");
+    assert_eq!(formatted, expected);
+
+    // A misspelled mixin: the quick fix applies the suggestion.
+    let typo = dir.path().join("typo.cit");
+    let typo_text = "import \"std/kubevirt\"\nimport \"std/components\"\npreference linux {\n  use secureboots\n}\n";
+    let typo_uri = client.open(&typo, typo_text);
+    let diags = client.diagnostics(&typo_uri);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": typo_uri}, "range": diags[0]["range"], "context": {"diagnostics": diags}}),
+    );
+    let edit = &actions[0]["edit"]["changes"][&typo_uri][0];
+    assert_eq!(edit["newText"], "secureboot");
+    assert_eq!(edit["range"]["start"], json!({"line": 3, "character": 6}));
+    assert_eq!(edit["range"]["end"], json!({"line": 3, "character": 17}));
+    client.shutdown();
+}
+
+#[test]
+fn a_half_typed_file_does_not_crash_the_server() {
+    let mut client = Client::start();
+    let path = repo().join("catalog.cit");
+    let text = std::fs::read_to_string(&path).expect("catalog.cit");
+    let uri = client.open(&path, &text);
+    client.diagnostics(&uri);
+    let (line, _) = find(&text, "series d1 {", 0);
+    let half = text.replacen("series d1 {", "series d1 {\n  spec.cpu. = \n  use \"", 1);
+    client.change(&uri, 2, &half);
+    let diags = client.diagnostics(&uri);
+    assert_eq!(diags[0]["code"], "E0001");
+    for method in [
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/completion",
+        "textDocument/references",
+    ] {
+        for character in [0, 3, 8, 11, 200] {
+            let response = client.raw_request(
+                method,
+                json!({"textDocument": {"uri": uri}, "position": {"line": line + 1, "character": character}, "context": {"includeDeclaration": true}}),
+            );
+            assert!(response.get("result").is_some() || response.get("error").is_some());
+        }
+    }
+    for method in [
+        "textDocument/documentSymbol",
+        "textDocument/foldingRange",
+        "textDocument/formatting",
+    ] {
+        client.request(
+            method,
+            json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        );
+    }
+    // The previous good analysis still serves navigation.
+    let sized = client.at(
+        "textDocument/definition",
+        &uri,
+        find(&half, "use sized", 5),
+        json!({}),
+    );
+    assert!(sized["uri"]
+        .as_str()
+        .unwrap_or_default()
+        .ends_with("std/kubevirt.cit"));
+    // Out-of-range edits and positions are survived too.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"range": {"start": {"line": 99999, "character": 5}, "end": {"line": 0, "character": 0}}, "text": "x"}]}),
+    );
+    client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 99999, "character": 99999}}),
+    );
+    client.shutdown();
+}
+
+/// Every tests/ui case: the server publishes the codes and start positions
+/// of `citc check`'s short report (tests/ui/<case>.stderr).
+#[test]
+fn every_ui_case_publishes_what_citc_check_reports() {
+    let ui = repo().join("tests/ui");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&ui)
+        .expect("tests/ui")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "cit"))
+        .collect();
+    cases.sort();
+    let mut client = Client::start();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let stderr = std::fs::read_to_string(case.with_extension("stderr")).unwrap_or_default();
+        let prefix = format!("{name}:");
+        let expected: Vec<(String, u64, u64)> = stderr
+            .lines()
+            .filter_map(|line| line.strip_prefix(&prefix))
+            .filter_map(|rest| {
+                let mut parts = rest.splitn(3, ':');
+                let line: u64 = parts.next()?.parse().ok()?;
+                let column: u64 = parts.next()?.parse().ok()?;
+                let code = rest.split('[').nth(1)?.split(']').next()?.to_string();
+                Some((code, line, column))
+            })
+            .collect();
+        let text = match std::fs::read_to_string(case) {
+            Ok(text) => text,
+            Err(_) => continue, // an unreadable case (E0002) has no document to open
+        };
+        let uri = client.open(case, &text);
+        let published: Vec<(String, u64, u64)> = client
+            .diagnostics(&uri)
+            .iter()
+            .map(lsp_key)
+            .map(|(code, line, column, _, _)| (code, line, column))
+            .collect();
+        client.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        client.diagnostics(&uri);
+        if published != expected {
+            failures.push(format!(
+                "{name}: expected {expected:?}\n  published {published:?}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} case(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
