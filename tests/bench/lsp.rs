@@ -23,12 +23,16 @@ fn main() {
         let start = Instant::now();
         client
             .sender
-            .send(Message::Request(Request::new(id.clone(), method.into(), params)))
+            .send(Message::Request(Request::new(
+                id.clone(),
+                method.into(),
+                params,
+            )))
             .expect("send");
         loop {
             if let Message::Response(r) = client.receiver.recv().expect("answer") {
                 if r.id == id {
-                    return (r.result.unwrap_or(Value::Null), start.elapsed());
+                    return (r.response_result.unwrap_or(Value::Null), start.elapsed());
                 }
             }
         }
@@ -38,7 +42,10 @@ fn main() {
     let notify = |method: &str, params: Value| {
         client
             .sender
-            .send(Message::Notification(Notification::new(method.into(), params)))
+            .send(Message::Notification(Notification::new(
+                method.into(),
+                params,
+            )))
             .expect("send");
     };
     notify("initialized", json!({}));
@@ -89,19 +96,57 @@ fn main() {
         json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": col}})
     };
     let cases = [
-        ("hover on a resource (series u1)", "textDocument/hover", position("series u1 {", 8)),
-        ("hover on a field", "textDocument/hover", position("spec.cpu.maxSockets", 10)),
-        ("hover on a mixin use", "textDocument/hover", position("use common-series, dedicated-cpu\n", 22)),
-        ("definition of a std mixin", "textDocument/definition", position("use sized", 5)),
-        ("definition of a parent", "textDocument/definition", position("series o1 : u1", 12)),
-        ("completion after `use `", "textDocument/completion", position("use common-series, dedicated-cpu\n", 4)),
-        ("completion of a field path", "textDocument/completion", position("spec.cpu.maxSockets", 9)),
+        (
+            "hover on a resource (series u1)",
+            "textDocument/hover",
+            position("series u1 {", 8),
+        ),
+        (
+            "hover on a field",
+            "textDocument/hover",
+            position("spec.cpu.maxSockets", 10),
+        ),
+        (
+            "hover on a mixin use",
+            "textDocument/hover",
+            position("use common-series, dedicated-cpu\n", 22),
+        ),
+        (
+            "definition of a std mixin",
+            "textDocument/definition",
+            position("use sized", 5),
+        ),
+        (
+            "definition of a parent",
+            "textDocument/definition",
+            position("series o1 : u1", 12),
+        ),
+        (
+            "completion after `use `",
+            "textDocument/completion",
+            position("use common-series, dedicated-cpu\n", 4),
+        ),
+        (
+            "completion of a field path",
+            "textDocument/completion",
+            position("spec.cpu.maxSockets", 9),
+        ),
     ];
     for (name, method, params) in cases {
-        let mut times: Vec<Duration> = (0..200).map(|_| request(method, params.clone()).1).collect();
+        let mut times: Vec<Duration> = (0..200)
+            .map(|_| request(method, params.clone()).1)
+            .collect();
         report(name, &mut times);
     }
-    println!("RSS: {} KiB at start of edits; {}", rss_start, rss_marks.iter().map(|(n, k)| format!("{k} KiB after {n} edits")).collect::<Vec<_>>().join(", "));
+    println!(
+        "RSS: {} KiB at start of edits; {}",
+        rss_start,
+        rss_marks
+            .iter()
+            .map(|(n, k)| format!("{k} KiB after {n} edits"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     request("shutdown", Value::Null);
     notify("exit", Value::Null);
     let _ = thread.join();
