@@ -52,6 +52,9 @@ fn repository() -> tempfile::TempDir {
         dir.path(),
     );
     assert!(built.status.success());
+    std::fs::write(dir.path().join("README.md"), "# A catalog\n").expect("write");
+    let readme = citc(&["doc", "readme", "--write", "README.md"], dir.path());
+    assert!(readme.status.success());
     git(&["init", "-q"], dir.path());
     git(&["add", "."], dir.path());
     git(&["commit", "-qm", "release"], dir.path());
@@ -60,7 +63,7 @@ fn repository() -> tempfile::TempDir {
 }
 
 /// The gate's steps, in the workflow's order: each step's exit code.
-fn gate(dir: &Path) -> [Option<i32>; 4] {
+fn gate(dir: &Path) -> [Option<i32>; 5] {
     [
         citc(&["fmt", "--check", "catalog.cit"], dir).status.code(),
         citc(
@@ -90,6 +93,19 @@ fn gate(dir: &Path) -> [Option<i32>; 4] {
         )
         .status
         .code(),
+        citc(
+            &[
+                "doc",
+                "readme",
+                "--catalog",
+                "catalog.cit",
+                "--check",
+                "README.md",
+            ],
+            dir,
+        )
+        .status
+        .code(),
         citc(&["diff", "v1.7.0", "--fail-on", "breaking"], dir)
             .status
             .code(),
@@ -106,7 +122,7 @@ fn edit(dir: &Path, file: &str, from: &str, to: &str) {
 #[test]
 fn a_clean_repository_passes_every_step() {
     let repo = repository();
-    assert_eq!(gate(repo.path()), [Some(0); 4]);
+    assert_eq!(gate(repo.path()), [Some(0); 5]);
 }
 
 #[test]
@@ -149,6 +165,16 @@ fn each_kind_of_failure_is_caught_by_its_step() {
     );
     assert_eq!(gate(repo.path())[2], Some(1), "build --check");
 
+    // A README whose resource tables are stale.
+    let repo = repository();
+    edit(
+        repo.path(),
+        "README.md",
+        "u1.medium  |  1  |  4Gi",
+        "u1.medium  |  2  |  4Gi",
+    );
+    assert_eq!(gate(repo.path())[3], Some(1), "doc readme --check");
+
     // A breaking change since the release: a preference removed.
     let repo = repository();
     edit(
@@ -158,7 +184,7 @@ fn each_kind_of_failure_is_caught_by_its_step() {
         "",
     );
     let steps = gate(repo.path());
-    assert_eq!(steps[3], Some(1), "diff --fail-on breaking");
+    assert_eq!(steps[4], Some(1), "diff --fail-on breaking");
     let report = citc(&["diff", "v1.7.0", "--fail-on", "breaking"], repo.path());
     assert!(String::from_utf8_lossy(&report.stdout).contains("cirros"));
 }

@@ -16,7 +16,7 @@ use clap::{Args, ValueEnum};
 use super::build::git_describe;
 use super::{report, MessageFormat};
 use crate::diff::compare::{compare, Summary};
-use crate::diff::refs::{self, Lookup, Source};
+use crate::diff::refs::{self, Held, Lookup, Source};
 use crate::diff::{read, render, Conventions, Error, Snapshot};
 use crate::resolve;
 use crate::source::{read_input, MAX_SOURCE_BYTES};
@@ -25,7 +25,10 @@ use crate::source::{read_input, MAX_SOURCE_BYTES};
 ///
 /// A REF is, tried in order: a bundle file or folder; a git revision of the
 /// repository that holds the catalog (the catalog and its imports as of that
-/// revision are compiled); a release folder in the releases folder
+/// revision are compiled; a revision without the catalog is read from the
+/// release bundles committed in it, else its kustomize tree is built with
+/// `kustomize build`, else `kubectl kustomize`, and an error names both
+/// when neither is on PATH); a release folder in the releases folder
 /// (--releases, else releases/ beside the catalog), whose bundles may carry
 /// upstream's `-<version>` suffix; a download from the catalog's
 /// `let release_url = "https://…/\${version}/…"`, cached in $CITC_CACHE_DIR,
@@ -143,12 +146,6 @@ pub fn run(args: DiffArgs) -> ExitCode {
 }
 
 fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
-    let lookup = Lookup {
-        catalog: &args.catalog,
-        releases: args.releases.as_deref(),
-        cache: refs::default_cache_dir(),
-        allow_http: args.allow_http,
-    };
     // The catalog's release settings say how its own builds are named and
     // stamped, so that a folder it built can be read and compared.
     let analysis = args
@@ -160,6 +157,13 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
             Conventions::with(analysis.catalog.release.clone())
         }
         _ => Conventions::default(),
+    };
+    let lookup = Lookup {
+        catalog: &args.catalog,
+        releases: args.releases.as_deref(),
+        cache: refs::default_cache_dir(),
+        allow_http: args.allow_http,
+        conventions: &conventions,
     };
     let old = load(&args.reference, &lookup, &conventions, args.message_format)?;
     let new = match (&args.reference2, analysis) {
@@ -210,6 +214,27 @@ fn load(
         Source::Bundles(path) => read::read_path_with(&path, reference, conventions)?,
         Source::Downloaded { url, text } => {
             Snapshot::with_conventions(reference, read::parse_bundle(&text, &url)?, conventions)
+        }
+        Source::Release(release) => {
+            let mut snapshot = match release.held {
+                Held::Bundles(extracted) => {
+                    read::read_path_with(&extracted.path, reference, conventions)?
+                }
+                Held::Built(built) => {
+                    let origin = format!("`{}` of {reference}", built.tool);
+                    Snapshot::with_conventions(
+                        reference,
+                        read::parse_bundle(&built.text, &origin)?,
+                        conventions,
+                    )
+                }
+            };
+            // What upstream's generate.sh would have stamped on every
+            // resource; committed bundles that carry a label keep theirs.
+            if snapshot.version.is_none() {
+                snapshot.version = Some(release.version);
+            }
+            snapshot
         }
         Source::Revision(revision) => {
             // Compiled under its path in the repository, so that messages

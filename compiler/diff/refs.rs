@@ -3,7 +3,10 @@
 //! 1. an existing file or folder of bundles;
 //! 2. a git revision of the repository that holds the catalog: the catalog
 //!    and the files it imports, as of that revision, are written into a
-//!    temporary folder to be compiled there (the work tree is not touched);
+//!    temporary folder to be compiled there (the work tree is not touched).
+//!    A revision from before citc, without the catalog, is read from the
+//!    release bundles it holds, else built from its kustomize tree as
+//!    upstream's generate.sh builds it (see [`migration`]);
 //! 3. a release name: a folder `REF` in the releases folder (`--releases`,
 //!    else `releases/` beside the catalog);
 //! 4. a download, when the catalog declares where releases are published,
@@ -28,11 +31,13 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod migration;
+
 use super::download::download;
 pub use super::download::{
     default_cache_dir, release_url_template, RELEASE_URL_CONSTANT, VERSION_PLACEHOLDER,
 };
-use super::Error;
+use super::{Conventions, Error};
 use crate::source::FileId;
 use crate::syntax::ast::Item;
 use crate::syntax::parse_file;
@@ -48,6 +53,8 @@ pub struct Lookup<'a> {
     pub cache: Option<PathBuf>,
     /// `--allow-http`: a release URL may be plain http.
     pub allow_http: bool,
+    /// How bundles are named: which files of a revision are a release.
+    pub conventions: &'a Conventions,
 }
 
 /// What a REF names, ready to be read or compiled.
@@ -56,6 +63,9 @@ pub enum Source {
     Bundles(PathBuf),
     /// The catalog as of a git revision.
     Revision(Revision),
+    /// A git revision without the catalog: the release bundles committed
+    /// in it, or its kustomize tree built.
+    Release(RevisionRelease),
     /// A downloaded bundle that could not be cached.
     Downloaded { url: String, text: String },
 }
@@ -74,6 +84,16 @@ pub struct Revision {
     pub relative: String,
     _dir: tempfile::TempDir,
 }
+
+/// A release held by a git revision that has no catalog.
+pub struct RevisionRelease {
+    /// `git describe --tags --always` of the commit: the version that
+    /// upstream's generate.sh stamps on what it builds.
+    pub version: String,
+    pub held: Held,
+}
+
+pub use migration::{Built, Extracted, Found as Held};
 
 /// A resolved REF and how it was found (`None` when the REF is a path: it
 /// says it all).
@@ -107,19 +127,8 @@ pub fn resolve(reference: &str, lookup: &Lookup) -> Result<Resolved, Error> {
     }
     tried.push(format!("a file or folder: there is no {}", path.display()));
 
-    match git_revision(reference, lookup.catalog) {
-        Ok(revision) => {
-            let how = Some(format!(
-                "{} as of git revision {reference} ({})",
-                lookup.catalog.display(),
-                short(&revision.commit)
-            ));
-            return Ok(Resolved {
-                source: Source::Revision(revision),
-                how,
-                messages: Vec::new(),
-            });
-        }
+    match git_revision(reference, lookup) {
+        Ok(resolved) => return Ok(resolved),
         Err(Miss::NotHere(why)) => tried.push(format!("a git revision: {why}")),
         Err(Miss::Broken(err)) => return Err(err),
     }
@@ -150,7 +159,8 @@ pub fn resolve(reference: &str, lookup: &Lookup) -> Result<Resolved, Error> {
             .join("\n")
     ))
     .with_help(
-        "give a bundle file or folder, a git revision of the catalog's repository, \
+        "give a bundle file or folder, a git revision of the catalog's repository \
+         (with the catalog, committed release bundles or a kustomize tree), \
          a release folder name (--releases DIR), or declare `let release_url` in the catalog",
     ))
 }
@@ -188,7 +198,8 @@ fn git_line(dir: &Path, args: &[&str]) -> Option<String> {
         .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
 }
 
-fn git_revision(reference: &str, catalog: &Path) -> Result<Revision, Miss> {
+fn git_revision(reference: &str, lookup: &Lookup) -> Result<Resolved, Miss> {
+    let catalog = lookup.catalog;
     let not_here = |why: String| Miss::NotHere(why);
     if !catalog.is_file() {
         return Err(not_here(format!(
@@ -225,14 +236,38 @@ fn git_revision(reference: &str, catalog: &Path) -> Result<Revision, Miss> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let relative = format!("{prefix}{file_name}");
-    if tree_entry(Path::new(&top), &commit, &relative).is_none() {
-        return Err(not_here(format!(
-            "the revision {} has no {relative}",
-            short(&commit)
-        )));
-    }
     let version = git_line(dir, &["describe", "--tags", "--always", &commit])
         .unwrap_or_else(|| short(&commit).to_string());
+    if tree_entry(Path::new(&top), &commit, &relative).is_none() {
+        // Before citc: a release committed as bundles or as a kustomize tree.
+        let held = migration::find(Path::new(&top), &commit, &relative, lookup.conventions)?;
+        let folder = |folder: &str| {
+            if folder == "." {
+                String::new()
+            } else {
+                format!(" in {folder}/")
+            }
+        };
+        let how = match &held {
+            Held::Bundles(extracted) => format!(
+                "the release bundles committed{} in git revision {reference} ({}; it has no {relative})",
+                folder(&extracted.folder),
+                short(&commit)
+            ),
+            Held::Built(built) => format!(
+                "the kustomize tree{} of git revision {reference} ({}; it has no {relative}), \
+                 built with `{}`, as version {version}",
+                folder(&built.folder),
+                short(&commit),
+                built.tool
+            ),
+        };
+        return Ok(Resolved {
+            source: Source::Release(RevisionRelease { version, held }),
+            how: Some(how),
+            messages: Vec::new(),
+        });
+    }
     let broken = |message: String| Miss::Broken(Error::new(message));
     let temp = tempfile::Builder::new()
         .prefix("citc-diff-")
@@ -245,12 +280,21 @@ fn git_revision(reference: &str, catalog: &Path) -> Result<Revision, Miss> {
         .canonicalize()
         .map_err(|err| broken(format!("cannot use a temporary folder: {err}")))?;
     check_out_catalog(Path::new(&top), &commit, &relative, &root).map_err(Miss::Broken)?;
-    Ok(Revision {
-        root,
-        relative,
-        commit,
-        version,
-        _dir: temp,
+    let how = Some(format!(
+        "{} as of git revision {reference} ({})",
+        catalog.display(),
+        short(&commit)
+    ));
+    Ok(Resolved {
+        source: Source::Revision(Revision {
+            root,
+            relative,
+            commit,
+            version,
+            _dir: temp,
+        }),
+        how,
+        messages: Vec::new(),
     })
 }
 

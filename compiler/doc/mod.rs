@@ -1,12 +1,20 @@
-//! Doc: what the standard library offers, read from the embedded modules
-//! with the compiler's own parser.
+//! Doc: generated documents. What the standard library offers, read from
+//! the embedded modules with the compiler's own parser; and what a catalog
+//! holds, written from its analysis and lowered documents (the same
+//! pipeline as `citc build`, never a second one).
 //!
 //! - [`std_reference`]: the Markdown reference of every std module
 //!   (`citc doc std`, committed as `grammar/STD.md`).
+//! - [`readme`]: the "## Resources" section of upstream's README.md, as
+//!   upstream's scripts/readme.sh writes it (`citc doc readme`).
+//! - [`labels`]: the labels of a catalog, derived or set by hand, in the
+//!   style of upstream's docs/labels.md (`citc doc labels`).
 //! - [`std_index`]: where std defines a name, for the help lines of unknown
 //!   names (E0102, E0104, E0105, E0113). Built on the first such error only:
 //!   a catalog that resolves never parses a module it did not import.
 
+pub mod labels;
+pub mod readme;
 mod std_reference;
 
 use std::collections::HashMap;

@@ -562,7 +562,7 @@ fn segment(name: &str) -> String {
     }
 }
 
-fn path_text(path: &Path) -> String {
+pub(super) fn path_text(path: &Path) -> String {
     path.segments
         .iter()
         .map(|s| segment(&s.name))
