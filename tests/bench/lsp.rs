@@ -147,6 +147,31 @@ fn main() {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    // The same work without the server: where an edit's time goes.
+    let mut analyse = Vec::new();
+    let mut parse_std = Vec::new();
+    let mut index = Vec::new();
+    let mut compile = Vec::new();
+    for _ in 0..100 {
+        let start = Instant::now();
+        let _ = citc::compile(citc::resolve::Root::Path(&path), "noversion");
+        compile.push(start.elapsed());
+        let start = Instant::now();
+        let analysis = citc::analyze(citc::resolve::Root::Path(&path));
+        analyse.push(start.elapsed());
+        let start = Instant::now();
+        for (i, (_, text)) in citc::resolve::STDLIB.iter().enumerate() {
+            let _ = citc::syntax::parse_file(citc::source::FileId(i as u32), text);
+        }
+        parse_std.push(start.elapsed());
+        let start = Instant::now();
+        let _ = citc::lsp::index::Index::build(&analysis.files);
+        index.push(start.elapsed());
+    }
+    report("analyze (load, resolve, check)", &mut analyse);
+    report("  of which: parsing the std modules", &mut parse_std);
+    report("index of names", &mut index);
+    report("compile (analyze and lower)", &mut compile);
     request("shutdown", Value::Null);
     notify("exit", Value::Null);
     let _ = thread.join();
