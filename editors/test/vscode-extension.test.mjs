@@ -67,6 +67,8 @@ test('package.json declares the entry point, activation, settings and dependency
   assert.equal(props['citc.path'].default, 'citc');
   assert.deepEqual(props['citc.trace.server'].enum, ['off', 'messages', 'verbose']);
   assert.ok(pkg.files.includes('extension.js'));
+  // vsce packs only what `files` lists: without node_modules the .vsix has no client library.
+  assert.ok(pkg.files.includes('node_modules/**'));
   assert.ok(pkg.contributes.grammars.some((g) => g.language === 'cit' && g.scopeName === 'source.cit'));
   assert.ok(pkg.contributes.commands.some((c) => c.command === 'citc.restartServer'));
   const lock = JSON.parse(readFileSync(path.join(extensionDir, 'package-lock.json'), 'utf8'));
