@@ -112,7 +112,7 @@ else
 fi
 
 # ------------------------------------------------ the language server: setup
-citc="${CITC:-$repo/target/debug/citc}"
+citc="${CITC:-${CARGO_TARGET_DIR:-$repo/target}/debug/citc}"
 citc_ok=false
 if [ -x "$citc" ] && [ -z "${CITC:-}" ] && command -v cargo >/dev/null 2>&1; then
   # Up to date with the sources (cargo does nothing when it is).
