@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# The editor tests, in the real engines:
+# The editor tests, in the real engines and clients:
 #   1. the fixtures: all-constructs.cit is a valid catalog, invalid.cit is not;
 #   2. the VS Code TextMate grammar in vscode-textmate + vscode-oniguruma (Node);
-#   3. the Vim syntax in Vim (`vim -es`).
+#   3. the Vim syntax in Vim (`vim -es`);
+#   4. the VS Code extension (editors/vscode/extension.js) in Node with its
+#      real vscode-languageclient, driving `citc lsp` (vscode-extension.test.mjs);
+#   5. `citc lsp` in headless Neovim's built-in client (nvim-lsp.lua);
+#   6. `citc lsp` through pytest-lsp (tests/lsp_e2e), in a venv cached in
+#      target/lsp-e2e-venv.
 # Run from anywhere: bash editors/test/run.sh
 #
-# Needs cargo, Node.js with npm, and Vim with +syntax and +eval (Debian's
-# `vim` package, not vim-tiny). npm packages come from package-lock.json
-# (`npm ci`, run when node_modules is missing). Outside CI a missing tool skips
-# its part with the reason; with CI=true it fails the run.
+# Needs cargo, Node.js with npm, Vim with +syntax and +eval (Debian's `vim`
+# package, not vim-tiny), Neovim 0.7 or later (Debian: `neovim`) and Python 3
+# with venv and pip (PyPI reachable the first time). npm packages come from
+# package-lock.json (`npm ci`, run when node_modules is missing). The server
+# under test is $CITC, else target/debug/citc (built by `cargo build` when
+# missing). Outside CI a missing tool skips its part with the reason; with
+# CI=true it fails the run.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -101,6 +109,119 @@ if command -v vim >/dev/null 2>&1 && vim --version | grep -q '+syntax' && vim --
   fi
 else
   missing Vim "no vim with +syntax and +eval on PATH (Debian: apt-get install -y vim; vim-tiny has neither)"
+fi
+
+# ------------------------------------------------ the language server: setup
+citc="${CITC:-${CARGO_TARGET_DIR:-$repo/target}/debug/citc}"
+citc_ok=false
+if [ -x "$citc" ] && [ -z "${CITC:-}" ] && command -v cargo >/dev/null 2>&1; then
+  # Up to date with the sources (cargo does nothing when it is).
+  cargo build -q && citc_ok=true
+elif [ -x "$citc" ]; then
+  citc_ok=true
+elif [ -z "${CITC:-}" ] && command -v cargo >/dev/null 2>&1; then
+  cargo build -q && citc_ok=true
+fi
+# The server writes its std copies under $XDG_CACHE_HOME: keep them in $tmp.
+export XDG_CACHE_HOME="$tmp/cache"
+
+# count NAME PASSED FAILED OK LOG: add a runner's counts to the totals (its log
+# is shown when it failed or counted nothing).
+count() {
+  local name="$1" pass="$2" fail="$3" ok="$4" log="$5"
+  if $ok && [ -n "$pass" ] && [ "$pass" -gt 0 ] && [ "${fail:-1}" = 0 ]; then
+    echo "$name: $pass passed, 0 failed"
+    passed=$((passed + pass))
+  else
+    cat "$log"
+    echo "$name: ${pass:-0} passed, ${fail:-?} failed"
+    passed=$((passed + ${pass:-0}))
+    failed=$((failed + ${fail:-1}))
+    if [ "${fail:-0}" = 0 ]; then failed=$((failed + 1)); fi
+  fi
+}
+
+# -------------------------------------------------------- VS Code extension
+echo "== editors: VS Code extension (vscode-languageclient) driving citc lsp"
+if ! $citc_ok; then
+  missing "VS Code extension" "no citc binary at $citc (cargo build failed or cargo is missing)"
+elif command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  if [ ! -d "$repo/editors/vscode/node_modules" ]; then
+    (cd "$repo/editors/vscode" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if [ ! -d "$here/node_modules" ]; then
+    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if CITC="$citc" timeout 300 node --test --test-reporter=tap "$here/vscode-extension.test.mjs" >"$tmp/vscode.tap" 2>&1; then
+    vs_ok=true
+  else
+    vs_ok=false
+  fi
+  count vscode \
+    "$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tmp/vscode.tap" | tail -n 1)" \
+    "$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tmp/vscode.tap" | tail -n 1)" \
+    "$vs_ok" "$tmp/vscode.tap"
+else
+  missing "VS Code extension" "node and npm are not both installed (Node.js with npm)"
+fi
+
+# ------------------------------------------------------------------ Neovim
+echo "== editors: citc lsp in headless Neovim"
+if ! $citc_ok; then
+  missing Neovim "no citc binary at $citc (cargo build failed or cargo is missing)"
+elif command -v nvim >/dev/null 2>&1; then
+  configs="citc-0.7.lua"
+  # vim.lsp.start (editors/neovim/citc.lua) exists from 0.8 on.
+  if nvim --headless -n -u NONE -i NONE +'lua io.stdout:write(vim.lsp.start and "yes" or "no")' +qall 2>/dev/null | grep -q yes; then
+    configs="$configs citc.lua"
+  else
+    echo "# editors/neovim/citc.lua not run: it needs Neovim 0.8 or later ($(nvim --version | head -n 1))"
+  fi
+  for config in $configs; do
+    log="$tmp/nvim-$config.log"
+    if CITC="$citc" CITC_NVIM_CONFIG="$config" timeout 300 \
+      nvim --headless -n -u NONE -i NONE -c "luafile $here/nvim-lsp.lua" </dev/null >"$log" 2>&1; then
+      nv_ok=true
+    else
+      nv_ok=false
+    fi
+    summary="$(grep -E '^nvim-lsp: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)"
+    n_pass="$(echo "$summary" | sed -n 's/^nvim-lsp: \([0-9]*\) passed.*/\1/p')"
+    n_fail="$(echo "$summary" | sed -n 's/.* \([0-9]*\) failed$/\1/p')"
+    grep '^not ok' "$log" || true
+    count "nvim ($config)" "$n_pass" "$n_fail" "$nv_ok" "$log"
+  done
+else
+  missing Neovim "no nvim on PATH (Debian: apt-get install -y neovim; 0.7 or later)"
+fi
+
+# --------------------------------------------------------------- pytest-lsp
+echo "== editors: citc lsp through pytest-lsp (tests/lsp_e2e)"
+venv="$repo/target/lsp-e2e-venv"
+requirements="$repo/tests/lsp_e2e/requirements.txt"
+if ! $citc_ok; then
+  missing pytest-lsp "no citc binary at $citc (cargo build failed or cargo is missing)"
+elif ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  missing pytest-lsp "no python3 with venv and ensurepip (Debian: apt-get install -y python3-venv)"
+else
+  # The venv is rebuilt when requirements.txt changes.
+  if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$venv/requirements.txt"
+  fi
+  if (cd "$repo/tests/lsp_e2e" && CITC="$citc" timeout 900 "$venv/bin/python" -m pytest -q -p no:cacheprovider -rfExX) >"$tmp/pytest.log" 2>&1; then
+    py_ok=true
+  else
+    py_ok=false
+  fi
+  tail -n 1 "$tmp/pytest.log"
+  line="$(grep -E '^=*\s*[0-9]+ (passed|failed)' "$tmp/pytest.log" | tail -n 1)"
+  p_pass="$(echo "$line" | sed -n 's/.*\b\([0-9][0-9]*\) passed.*/\1/p')"
+  p_fail="$(echo "$line" | sed -n 's/.*\b\([0-9][0-9]*\) failed.*/\1/p')"
+  grep -E '^(FAILED|ERROR|XPASS|XFAIL)' "$tmp/pytest.log" || true
+  count pytest-lsp "$p_pass" "${p_fail:-0}" "$py_ok" "$tmp/pytest.log"
 fi
 
 echo "editors: $passed passed, $failed failed"
