@@ -27,6 +27,7 @@ mod diff;
 mod doc;
 mod explain;
 mod fmt;
+mod import;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -60,6 +61,7 @@ enum Command {
     Doc(doc::DocArgs),
     Explain(explain::ExplainArgs),
     Fmt(fmt::FmtArgs),
+    Import(import::ImportArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -70,6 +72,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Doc(args) => doc::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 
