@@ -331,9 +331,18 @@ impl Printer<'_> {
                 if line.len() <= 100 && !line.contains('\n') {
                     out.push_str(&line);
                     out.push('\n');
-                    i += group_len;
-                    continue;
+                } else {
+                    for f in group {
+                        let _ = writeln!(
+                            out,
+                            "{indent}{} = {}",
+                            self.path(kind, &f.path, used),
+                            Self::value(f, indent)
+                        );
+                    }
                 }
+                i += group_len;
+                continue;
             }
             let _ = writeln!(
                 out,

@@ -6,7 +6,8 @@
 use crate::emit::yaml::Yaml;
 use crate::syntax::ast::Kind;
 
-/// A field's value: a YAML value as read, or a variable (a table column).
+/// A field's value: a YAML value as read, or an expression of the table's
+/// columns (`cpu`, or `"${memory}"` where text is wanted), written as is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lit {
     Yaml(Yaml),
