@@ -54,8 +54,54 @@ pub fn import(sources: &[PathBuf], options: Options) -> Result<Imported, Error> 
     let mut input = read::read_sources(sources)?;
     let release = release::detect(&mut input);
     let mut warnings = release.notes.clone();
+    let header = header(sources);
+    let mut text = import_text(&input, &release, options, &header, &mut warnings)?;
+    let version = release.version.as_ref().map(|(_, v)| v.clone());
+    let mut found = verify::round_trip(&text, &input.resources, version.as_deref());
+    if !options.literal && !found.is_empty() {
+        // Compaction must never cost a field: when the compact catalog does
+        // not give back what the literal one does, the literal one is written.
+        let literal = Options { literal: true };
+        let literal_text = import_text(&input, &release, literal, &header, &mut Vec::new())?;
+        let literal_found = verify::round_trip(&literal_text, &input.resources, version.as_deref());
+        if literal_found.len() < found.len() {
+            found = literal_found;
+            found.push(
+                "the compacted catalog did not round-trip (a bug in citc import): wrote the literal one"
+                    .into(),
+            );
+            text = literal_text;
+        }
+    }
+    warnings.extend(found);
+    let count = |suffix: &str| {
+        input
+            .resources
+            .iter()
+            .filter(|r| r.kind.ends_with(suffix))
+            .map(|r| &r.name)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    Ok(Imported {
+        text,
+        warnings,
+        version,
+        instance_types: count("Instancetype"),
+        preferences: count("Preference"),
+    })
+}
+
+/// The catalog's text from what was read, by the passes `options` asks for.
+fn import_text(
+    input: &read::Input,
+    release: &release::Detected,
+    options: Options,
+    header: &str,
+    warnings: &mut Vec<String>,
+) -> Result<String, Error> {
     let std = stdlib::Std::load();
-    let mut defs = literal::definitions(&input.resources, &mut warnings);
+    let mut defs = literal::definitions(&input.resources, warnings);
     let derive = labels::leave_to_rules(&mut defs, &std);
     let mut catalog = model::Catalog {
         derive,
@@ -70,40 +116,12 @@ pub fn import(sources: &[PathBuf], options: Options) -> Result<Imported, Error> 
         std_tables = series::make_series(&mut catalog, &std);
         preferences::arrange(&mut catalog, &std);
     }
-    let header = header(sources);
-    let text = emit::catalog_text(&catalog, &std.aliases, &std_tables, &header).map_err(|d| {
+    emit::catalog_text(&catalog, &std.aliases, &std_tables, header).map_err(|d| {
         Error::new(format!(
             "import wrote a catalog that does not format: {}",
             d.message
         ))
         .with_help("this is a bug in citc import; `--literal` may work around it")
-    })?;
-    let version = release.version.as_ref().map(|(_, v)| v.clone());
-    warnings.extend(verify::round_trip(
-        &text,
-        &input.resources,
-        version.as_deref(),
-    ));
-    let instance_types = input
-        .resources
-        .iter()
-        .filter(|r| r.kind.ends_with("Instancetype"))
-        .map(|r| &r.name)
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    let preferences = input
-        .resources
-        .iter()
-        .filter(|r| r.kind.ends_with("Preference"))
-        .map(|r| &r.name)
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    Ok(Imported {
-        text,
-        warnings,
-        version,
-        instance_types,
-        preferences,
     })
 }
 

@@ -107,11 +107,7 @@ type Variants<'a> = (&'a Table, Vec<Member<'a>>, Vec<(Vec<String>, String)>);
 
 /// The variant table and the field its column sets, when the members'
 /// names and that field follow it: every size in every variant.
-fn variants<'a>(
-    series: &str,
-    defs: &[&'a Def],
-    std: &'a Std,
-) -> Option<Variants<'a>> {
+fn variants<'a>(series: &str, defs: &[&'a Def], std: &'a Std) -> Option<Variants<'a>> {
     let table = std.table("hugepage_variants")?;
     let suffix = |row: &Vec<Yaml>| match row.first() {
         Some(Yaml::Str(s)) => s.clone(),
