@@ -16,10 +16,13 @@ struct Full {
     fields: Vec<Field>,
 }
 
+/// The mixins, fields and unsets a preference writes under its parent.
+type Written = (Vec<String>, Vec<Field>, Vec<Vec<String>>);
+
 /// What `child` writes when it inherits from `parent`: mixins, fields and
 /// unsets; `None` when a parent's mixin or a field nested in another's path
 /// cannot be undone by `unset`.
-fn relative(child: &Full, parent: &Full) -> Option<(Vec<String>, Vec<Field>, Vec<Vec<String>>)> {
+fn relative(child: &Full, parent: &Full) -> Option<Written> {
     if !parent.uses.iter().all(|u| child.uses.contains(u)) {
         return None;
     }
@@ -53,7 +56,7 @@ fn relative(child: &Full, parent: &Full) -> Option<(Vec<String>, Vec<Field>, Vec
     Some((uses, fields, unsets))
 }
 
-fn cost(written: &(Vec<String>, Vec<Field>, Vec<Vec<String>>)) -> usize {
+fn cost(written: &Written) -> usize {
     written.0.len() + written.1.len() + written.2.len()
 }
 
@@ -100,27 +103,53 @@ pub fn arrange(catalog: &mut Catalog, std: &Std) {
         .iter()
         .map(|&i| catalog.defs[i].name.clone())
         .collect();
-    for (n, &i) in indices.iter().enumerate() {
-        let Some(mut best) = relative(&full[n], root).map(|w| (None, w)) else {
+    // Each preference inherits from whichever of base, the preference its
+    // name extends, or another preference makes it write the least; an
+    // unrelated preference costs one statement more (it reads less well),
+    // and ties go to the more general parent.
+    let mut parent: Vec<Option<usize>> = vec![None; indices.len()];
+    let mut written: Vec<Option<Written>> = vec![None; indices.len()];
+    for n in 0..indices.len() {
+        let Some(from_root) = relative(&full[n], root) else {
             continue;
         };
-        // The longest name this one extends first.
-        let name = &names[n];
-        let mut prefix = name.as_str();
-        while let Some((shorter, _)) = prefix.rsplit_once('.') {
-            prefix = shorter;
-            if let Some(p) = names.iter().position(|x| x == prefix) {
-                if let Some(written) = relative(&full[n], &full[p]) {
-                    if cost(&written) < cost(&best.1) {
-                        best = (Some(prefix.to_string()), written);
-                    }
-                }
-                break;
+        let mut best: (usize, usize, Option<usize>, Written) =
+            (cost(&from_root), 0, None, from_root);
+        for p in 0..indices.len() {
+            if p == n {
+                continue;
+            }
+            let mut at = Some(p);
+            let mut cycle = false;
+            while let Some(x) = at {
+                cycle |= x == n;
+                at = if cycle { None } else { parent[x] };
+            }
+            if cycle {
+                continue;
+            }
+            let Some(w) = relative(&full[n], &full[p]) else {
+                continue;
+            };
+            let extends = names[n].starts_with(&format!("{}.", names[p]));
+            let c = cost(&w) + usize::from(!extends);
+            let general = full[p].fields.len() + full[p].uses.len();
+            if (c, general) < (best.0, best.1) {
+                best = (c, general, Some(p), w);
             }
         }
+        parent[n] = best.2;
+        written[n] = Some(best.3);
+    }
+    for (n, &i) in indices.iter().enumerate() {
+        let Some((uses, fields, unsets)) = written[n].take() else {
+            continue;
+        };
         let def = &mut catalog.defs[i];
-        let (parent, (uses, fields, unsets)) = best;
-        def.parent = parent.or_else(|| has_base.then(|| "base".to_string()));
+        def.parent = match parent[n] {
+            Some(p) => Some(names[p].clone()),
+            None => has_base.then(|| "base".to_string()),
+        };
         def.uses = uses;
         def.fields = fields;
         def.unsets = unsets;

@@ -153,7 +153,8 @@ fn looks_like_version(value: &str) -> bool {
 }
 
 /// The version label: a label every resource carries with one value that
-/// looks like a version; upstream's key first, then keys that name a version.
+/// looks like a version (`v1.7.0`, `2.0.1`); upstream's key first, then
+/// keys that say `version`, then any.
 fn version_label(resources: &mut [Resource], detected: &mut Detected) {
     let Some(first) = resources.first().and_then(|r| labels_of(&r.body)) else {
         detected
@@ -164,9 +165,7 @@ fn version_label(resources: &mut [Resource], detected: &mut Detected) {
     let mut candidates: Vec<(String, String)> = first
         .iter()
         .filter_map(|(k, v)| match v {
-            Yaml::Str(v) if looks_like_version(v) && k.contains("version") => {
-                Some((k.clone(), v.clone()))
-            }
+            Yaml::Str(v) if looks_like_version(v) => Some((k.clone(), v.clone())),
             _ => None,
         })
         .filter(|(k, v)| {
@@ -179,7 +178,7 @@ fn version_label(resources: &mut [Resource], detected: &mut Detected) {
             })
         })
         .collect();
-    candidates.sort_by_key(|(k, _)| k != UPSTREAM_VERSION_LABEL);
+    candidates.sort_by_key(|(k, _)| (k != UPSTREAM_VERSION_LABEL, !k.contains("version")));
     let Some((key, value)) = candidates.into_iter().next() else {
         detected
             .settings
