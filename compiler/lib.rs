@@ -19,6 +19,7 @@ pub mod diff;
 pub mod doc;
 pub mod emit;
 pub mod fmt;
+pub mod import;
 pub mod lower;
 pub mod lsp;
 pub mod provenance;

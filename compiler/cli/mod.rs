@@ -29,6 +29,7 @@ mod explain;
 mod fmt;
 mod show;
 mod lsp;
+mod import;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -64,6 +65,7 @@ enum Command {
     Fmt(fmt::FmtArgs),
     Show(show::ShowArgs),
     Lsp(lsp::LspArgs),
+    Import(import::ImportArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -76,6 +78,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Show(args) => show::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Import(args) => import::run(args),
     }
 }
 

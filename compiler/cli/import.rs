@@ -1,0 +1,120 @@
+//! `citc import`: YAML instance types and preferences → a `.cit` catalog.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::import::{import, Options};
+
+/// Write a .cit catalog from YAML: release bundles, folders of YAML files,
+/// or single files of VirtualMachine(Cluster)Instancetype and
+/// VirtualMachine(Cluster)Preference objects, in any mix.
+///
+/// The catalog groups instance types into series with size tables (std/sizes
+/// where the rows match) and variants, arranges preferences in an inheritance
+/// tree with std/components mixins, leaves derived labels to the derive rules
+/// where they agree, and writes the release settings (bundle names, version
+/// label) that reproduce the input's files. The version label's value is not
+/// kept: build with `citc build --version <it>`. Nothing is dropped: a field
+/// the schema does not know is written as it is, with a warning.
+///
+/// Import compiles what it wrote and compares it with the input; any
+/// difference is a warning. Exit codes: 0 written; 2 an input is missing,
+/// unreadable or not instance types and preferences, or the output cannot be
+/// written.
+#[derive(Args)]
+pub struct ImportArgs {
+    /// Bundle files, folders of YAML files (read with their sub-folders), or both.
+    #[arg(required = true, value_name = "SOURCE")]
+    sources: Vec<PathBuf>,
+    /// The catalog to write (`-`, the default, is stdout). An existing file is
+    /// replaced only with --force.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Replace FILE when it exists.
+    #[arg(long)]
+    force: bool,
+    /// One definition per resource, every field written out: no series,
+    /// mixins or inheritance.
+    #[arg(long)]
+    literal: bool,
+}
+
+pub fn run(args: ImportArgs) -> ExitCode {
+    let options = Options {
+        literal: args.literal,
+    };
+    let imported = match import(&args.sources, options) {
+        Ok(imported) => imported,
+        Err(err) => {
+            eprintln!("error: {}", err.message);
+            if let Some(help) = &err.help {
+                eprintln!("  help: {help}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    for warning in &imported.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let output = args.output.filter(|o| o.as_os_str() != "-");
+    match &output {
+        None => super::print_text(&imported.text),
+        Some(path) => {
+            if let Err(message) = write_catalog(path, &imported.text, args.force) {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let lines = imported.text.lines().count();
+    let target = output.map_or("stdout".to_string(), |p| p.display().to_string());
+    let build = match &imported.version {
+        Some(version) => format!("; build it with `citc build {target} --version {version}`"),
+        None => String::new(),
+    };
+    eprintln!(
+        "imported {} instance types and {} preferences into {target} ({lines} lines, {} warning(s)){build}",
+        imported.instance_types,
+        imported.preferences,
+        imported.warnings.len()
+    );
+    ExitCode::SUCCESS
+}
+
+/// Writes the catalog whole or not at all (a temporary file beside it,
+/// renamed); an existing file is replaced only with `force`.
+fn write_catalog(path: &std::path::Path, text: &str, force: bool) -> Result<(), String> {
+    if let Ok(metadata) = std::fs::symlink_metadata(path) {
+        if !force {
+            return Err(format!(
+                "{} exists: pass --force to replace it",
+                path.display()
+            ));
+        }
+        if !metadata.is_file() {
+            return Err(format!(
+                "{} is a {}, not a file: refusing to replace it",
+                path.display(),
+                crate::source::file_kind(&metadata)
+            ));
+        }
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let failed = |err: std::io::Error| {
+        format!(
+            "cannot write {}: {}",
+            path.display(),
+            crate::source::plain_io_error(&err)
+        )
+    };
+    let mut file = tempfile::NamedTempFile::new_in(&dir).map_err(failed)?;
+    file.write_all(text.as_bytes()).map_err(failed)?;
+    file.persist(path).map_err(|err| failed(err.error))?;
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! The catalog that import writes, before it becomes text: definitions,
+//! series, tables and mixins with their fields as flat paths. Every pass
+//! (literal, labels, series, preferences) rewrites this model; `emit` prints
+//! it.
+
+use crate::emit::yaml::Yaml;
+use crate::syntax::ast::Kind;
+
+/// A field's value: a YAML value as read, or an expression of the table's
+/// columns (`cpu`, or `"${memory}"` where text is wanted), written as is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lit {
+    Yaml(Yaml),
+    Var(String),
+}
+
+/// One assignment, `path = value`, with the path as its keys (aliases are
+/// applied when printing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub path: Vec<String>,
+    pub value: Lit,
+}
+
+impl Field {
+    pub fn new(path: Vec<String>, value: Yaml) -> Field {
+        Field {
+            path,
+            value: Lit::Yaml(value),
+        }
+    }
+
+    pub fn is(&self, path: &[&str]) -> bool {
+        self.path.len() == path.len() && self.path.iter().zip(path).all(|(a, b)| a == b)
+    }
+}
+
+/// An instance type or preference definition.
+#[derive(Debug, Clone)]
+pub struct Def {
+    pub kind: Kind,
+    pub name: String,
+    pub is_abstract: bool,
+    pub parent: Option<String>,
+    pub uses: Vec<String>,
+    pub fields: Vec<Field>,
+    pub unsets: Vec<Vec<String>>,
+}
+
+/// A table: named rows, the first column being the row's key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Yaml>>,
+}
+
+/// A series: one instance type per row of its size table (and variant).
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub parent: Option<String>,
+    pub uses: Vec<String>,
+    pub sizes: String,
+    pub except: Vec<String>,
+    pub variants: Option<String>,
+    pub fields: Vec<Field>,
+    pub unsets: Vec<Vec<String>>,
+}
+
+/// A mixin of the catalog's own.
+#[derive(Debug, Clone)]
+pub struct Mixin {
+    pub name: String,
+    pub uses: Vec<String>,
+    pub fields: Vec<Field>,
+}
+
+/// Whether the catalog imports std/kubevirt (its aliases and derive rules),
+/// or writes its own derive rules because std's disagree with the input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Derive {
+    Std,
+    /// The rules (as `derive` lines) of std/kubevirt that agree with the input.
+    Own(Vec<(Kind, String)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub derive: Derive,
+    /// `release { … }` settings, already written as `.cit` values.
+    pub release: Vec<(String, String)>,
+    pub tables: Vec<Table>,
+    pub mixins: Vec<Mixin>,
+    pub series: Vec<Series>,
+    pub defs: Vec<Def>,
+}
+
+impl Catalog {
+    pub fn instance_types(&self) -> usize {
+        self.defs
+            .iter()
+            .filter(|d| d.kind == Kind::Instancetype && !d.is_abstract)
+            .count()
+    }
+}

@@ -1,0 +1,146 @@
+//! Read: the YAML sources (release bundles, folders of YAML files, single
+//! files) → the resources they hold, each (kind, name) once, and what the
+//! files tell about the release (their names, their leading `---`).
+//!
+//! Parsing is diff's ([`crate::diff::read::parse_bundle`]): saphyr, with its
+//! limits, so any tool's indentation reads the same.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::diff::read::{parse_bundle, MAX_BUNDLE_BYTES};
+use crate::diff::{Error, Resource};
+use crate::source::read_input;
+
+/// A YAML file that was read.
+#[derive(Debug, Clone)]
+pub struct File {
+    /// The file name, without its folder.
+    pub name: String,
+    /// The kinds of the documents it holds (empty for an empty bundle).
+    pub kinds: BTreeSet<String>,
+    /// Whether the text starts with `---`.
+    pub document_start: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Input {
+    /// Every (kind, name) once, in the order first read.
+    pub resources: Vec<Resource>,
+    pub files: Vec<File>,
+    /// Checksum files beside the bundles (`CHECKSUMS.sha256`, `*.sha256`).
+    pub checksums: Vec<String>,
+    /// Where each (kind, name) is in `resources`.
+    index: HashMap<(String, String), usize>,
+}
+
+/// Reads every source: a file is read as a bundle; a folder's `.yaml` and
+/// `.yml` files are read (sorted, its sub-folders too). A resource found in
+/// several files (the all-bundle and a per-kind bundle) must be the same in
+/// each.
+pub fn read_sources(sources: &[PathBuf]) -> Result<Input, Error> {
+    let mut input = Input::default();
+    for source in sources {
+        let metadata = std::fs::metadata(source).map_err(|err| {
+            Error::new(format!(
+                "cannot read {}: {}",
+                source.display(),
+                crate::source::plain_io_error(&err)
+            ))
+            .with_help("name release bundles, YAML files or folders that hold them")
+        })?;
+        if metadata.is_dir() {
+            let mut files = Vec::new();
+            walk(source, &mut files, &mut input.checksums)?;
+            if files.is_empty() {
+                return Err(Error::new(format!(
+                    "{} holds no .yaml or .yml files",
+                    source.display()
+                ))
+                .with_help("name a folder of release bundles or YAML files"));
+            }
+            for file in files {
+                read_file(&file, &mut input)?;
+            }
+        } else {
+            read_file(source, &mut input)?;
+        }
+    }
+    if input.resources.is_empty() {
+        return Err(Error::new("the sources hold no instance types or preferences")
+            .with_help("name release bundles, or YAML files of VirtualMachine(Cluster)Instancetype and VirtualMachine(Cluster)Preference objects"));
+    }
+    Ok(input)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, checksums: &mut Vec<String>) -> Result<(), Error> {
+    let unreadable = |err: std::io::Error| {
+        Error::new(format!(
+            "cannot read the folder {}: {}",
+            dir.display(),
+            crate::source::plain_io_error(&err)
+        ))
+        .with_help("check the path and the folder's permissions")
+    };
+    let mut entries: Vec<PathBuf> = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        entries.push(entry.map_err(unreadable)?.path());
+    }
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, files, checksums)?;
+        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+            files.push(path);
+        } else if name.ends_with(".sha256") || name.starts_with("CHECKSUMS") {
+            checksums.push(name);
+        }
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path, input: &mut Input) -> Result<(), Error> {
+    let shown = path.display().to_string();
+    let text = read_input(path, "the YAML file", MAX_BUNDLE_BYTES)
+        .map_err(|err| Error::new(err.message).with_help(err.help))?;
+    let resources = match parse_bundle(&text, &shown) {
+        Ok(resources) => resources,
+        // An empty per-kind bundle (a catalog without that kind) is a file
+        // of the release all the same.
+        Err(err) if err.message == format!("{shown} holds no documents") => Vec::new(),
+        Err(err) => return Err(err),
+    };
+    input.files.push(File {
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or(shown.clone()),
+        kinds: resources.iter().map(|r| r.kind.clone()).collect(),
+        document_start: text.trim_start_matches('\u{feff}').starts_with("---"),
+    });
+    for resource in resources {
+        let key = (resource.kind.clone(), resource.name.clone());
+        match input.index.get(&key).map(|&i| &input.resources[i]) {
+            Some(first) if first.body == resource.body => {}
+            Some(_) => {
+                return Err(Error::new(format!(
+                    "{shown}: {} {} differs from the one read before",
+                    resource.kind, resource.name
+                ))
+                .with_help("a resource may appear in several bundles of a release, but the same each time: import one release at a time"))
+            }
+            None => {
+                input.index.insert(key, input.resources.len());
+                input.resources.push(resource);
+            }
+        }
+    }
+    Ok(())
+}
