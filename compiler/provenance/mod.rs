@@ -131,6 +131,7 @@ fn history(
     let entry = |path: &[&str], value: &str, at, action| Assignment {
         path: path.iter().map(|k| k.to_string()).collect(),
         at,
+        statement: at,
         action,
         value: Some(Node::new(Value::Str(value.to_string()), at)),
         via: Vec::new(),
