@@ -1241,3 +1241,59 @@ fn a_release_is_downloaded_from_the_catalogs_url_and_cached() {
         1
     );
 }
+
+/// Against the catalog compiled now, text and markdown cite the line that
+/// sets each new value: on a resource's own change, and on a shared change
+/// when one line sets it in every resource.
+#[test]
+fn changes_of_the_catalog_cite_the_line_that_sets_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(project().join("catalog.cit")).expect("catalog.cit");
+    std::fs::write(dir.path().join("catalog.cit"), &text).expect("write");
+    let out = citc(
+        &["build", "catalog.cit", "--version", "v1", "-o", "old"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // One resource's own change, and one that every u1 size shares.
+    let edited = text
+        .replacen("spec.cpu.maxSockets = cpu", "spec.cpu.maxSockets = 64", 1)
+        .replacen(
+            "displayName = \"General Purpose\"",
+            "displayName = \"Universal\"",
+            1,
+        );
+    assert_ne!(edited, text);
+    std::fs::write(dir.path().join("catalog.cit"), &edited).expect("write");
+    let line = |needle: &str| {
+        let n = edited
+            .lines()
+            .position(|l| l.contains(needle))
+            .expect(needle);
+        format!("catalog.cit:{}", n + 1)
+    };
+    let sockets = line("spec.cpu.maxSockets = 64");
+    let display = line("displayName = \"Universal\"");
+
+    let out = citc(&["diff", "old", "--version", "v1"], dir.path());
+    let report = stdout(&out);
+    assert!(
+        report.contains(&format!("\"General Purpose\" → \"Universal\"  ({display})")),
+        "{report}"
+    );
+    assert!(report.contains(&format!("→ 64  ({sockets})")), "{report}");
+
+    let out = citc(
+        &["diff", "old", "--version", "v1", "--format", "markdown"],
+        dir.path(),
+    );
+    let report = stdout(&out);
+    assert!(report.contains(&format!("(`{display}`)")), "{report}");
+
+    // JSON stays as it was: no citation.
+    let out = citc(
+        &["diff", "old", "--version", "v1", "--format", "json"],
+        dir.path(),
+    );
+    assert!(!stdout(&out).contains("catalog.cit:"), "{}", stdout(&out));
+}

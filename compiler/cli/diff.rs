@@ -148,10 +148,17 @@ pub fn run(args: DiffArgs) -> ExitCode {
 fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
     // The catalog's release settings say how its own builds are named and
     // stamped, so that a folder it built can be read and compared.
-    let analysis = args
-        .catalog
-        .is_file()
-        .then(|| crate::analyze(resolve::Root::Path(&args.catalog)));
+    // Compared with the catalog compiled now, text and markdown cite the
+    // line that sets each new value: only then is provenance recorded.
+    let cite = args.reference2.is_none() && matches!(args.format, Format::Text | Format::Markdown);
+    let mut analysis = args.catalog.is_file().then(|| {
+        let root = resolve::Root::Path(&args.catalog);
+        if cite {
+            crate::analyze_traced(root)
+        } else {
+            crate::analyze(root)
+        }
+    });
     let conventions = match &analysis {
         Some(analysis) if !analysis.has_errors() => {
             Conventions::with(analysis.catalog.release.clone())
@@ -166,7 +173,8 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
         conventions: &conventions,
     };
     let old = load(&args.reference, &lookup, &conventions, args.message_format)?;
-    let new = match (&args.reference2, analysis) {
+    let mut cited_version = None;
+    let new = match (&args.reference2, analysis.as_mut()) {
         (Some(reference), _) => load(reference, &lookup, &conventions, args.message_format)?,
         (None, None) => {
             return Err(Error::new(format!(
@@ -178,12 +186,26 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
             .into());
         }
         (None, Some(analysis)) => {
-            let version = args.version.clone().or_else(|| git_describe(&args.catalog));
+            let version = args
+                .version
+                .clone()
+                .or_else(|| git_describe(&args.catalog))
+                .unwrap_or_else(|| analysis.catalog.release.default_version.clone());
             let label = args.catalog.display().to_string();
-            snapshot(analysis, version, &label, &conventions, args.message_format)?
+            cited_version = Some(version.clone());
+            snapshot(
+                analysis,
+                Some(version),
+                &label,
+                &conventions,
+                args.message_format,
+            )?
         }
     };
-    let report = compare(&old, &new);
+    let mut report = compare(&old, &new);
+    if let (Some(analysis), Some(version), true) = (&analysis, cited_version, cite) {
+        crate::provenance::cite(&mut report, &analysis.catalog, &analysis.sources, &version);
+    }
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let text = match args.format {
         Format::Text => render::text(&report, color),
@@ -247,9 +269,9 @@ fn load(
                 text: &text,
                 dir: &revision.root,
             };
-            let analysis = crate::analyze(root);
+            let mut analysis = crate::analyze(root);
             snapshot(
-                analysis,
+                &mut analysis,
                 Some(revision.version),
                 reference,
                 conventions,
@@ -263,7 +285,7 @@ fn load(
 /// catalog's default version). Its own version label is taken out along
 /// with those of `conventions`.
 fn snapshot(
-    mut analysis: crate::Analysis,
+    analysis: &mut crate::Analysis,
     version: Option<String>,
     label: &str,
     conventions: &Conventions,

@@ -100,6 +100,9 @@ pub struct Change {
     pub new: Option<Yaml>,
     /// Why it breaks users, when it does.
     pub breaking: Option<String>,
+    /// Where the catalog compiled now sets the new value (`catalog.cit:45`),
+    /// when the report was cited (see `provenance::cite`).
+    pub source: Option<String>,
 }
 
 impl Change {
@@ -343,6 +346,7 @@ fn change(path: &[Segment], old: Option<&Yaml>, new: Option<&Yaml>) -> Change {
         old: old.cloned(),
         new: new.cloned(),
         breaking: None,
+        source: None,
     }
 }
 

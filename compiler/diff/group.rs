@@ -109,6 +109,8 @@ pub fn twins(report: &Report, status: Status) -> Vec<Twins<'_>> {
 /// One change made in the same way to several resources.
 pub struct SharedChange<'a> {
     pub change: &'a Change,
+    /// The line that sets the new value, when one line sets it everywhere.
+    pub source: Option<&'a str>,
     /// Sorted by kind, then name.
     pub resources: Vec<ResourceId<'a>>,
 }
@@ -128,9 +130,12 @@ pub struct Block<'s, 'a> {
 
 /// What makes two changes the same: path, values (an integer is not a
 /// float, `.nan` is `.nan`) and the reason they break. `Debug` spells all
-/// of it out.
+/// of it out. Not where the value is set: that may differ between resources.
 fn change_key(change: &Change) -> String {
-    format!("{change:?}")
+    format!(
+        "{:?}",
+        (&change.path, &change.old, &change.new, &change.breaking)
+    )
 }
 
 impl<'a> Shared<'a> {
@@ -142,12 +147,17 @@ impl<'a> Shared<'a> {
             .filter(|e| e.status == Status::Changed)
         {
             for change in &entry.changes {
-                by_key
+                let shared = by_key
                     .entry(change_key(change))
                     .or_insert_with(|| SharedChange {
                         change,
+                        source: change.source.as_deref(),
                         resources: Vec::new(),
-                    })
+                    });
+                if shared.source != change.source.as_deref() {
+                    shared.source = None;
+                }
+                shared
                     .resources
                     .push((entry.kind.as_str(), entry.name.as_str()));
             }

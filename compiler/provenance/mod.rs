@@ -6,7 +6,10 @@
 //!
 //! It never resolves by itself: it reads a traced [`Analysis`](crate::Analysis).
 
+mod cite;
 pub mod render;
+
+pub use cite::cite;
 
 use crate::emit::yaml::Yaml;
 use crate::lower::{self, ApiKind, Stamp};
@@ -128,6 +131,7 @@ fn history(
     let entry = |path: &[&str], value: &str, at, action| Assignment {
         path: path.iter().map(|k| k.to_string()).collect(),
         at,
+        statement: at,
         action,
         value: Some(Node::new(Value::Str(value.to_string()), at)),
         via: Vec::new(),
@@ -178,12 +182,12 @@ impl Shown<'_> {
             .collect()
     }
 
-    /// The assignment whose value the field has.
+    /// The assignment whose value the field has: the last that set it.
     pub fn winner(&self, path: &[String]) -> Option<&Assignment> {
-        self.chain(path)
-            .into_iter()
+        self.history
+            .iter()
             .rev()
-            .find(|a| a.action != Action::Unset)
+            .find(|a| a.path == path && a.action != Action::Unset)
     }
 
     /// The fields of the document (its leaves) at or under `prefix`.

@@ -81,12 +81,17 @@ fn place(
                 return false;
             }
             let rest = &line[indent..];
-            [key.clone(), json_string(key), format!("'{key}'")]
-                .iter()
-                .any(|k| {
-                    rest.strip_prefix(k.as_str())
-                        .is_some_and(|r| r.starts_with(':'))
-                })
+            let ends_key = |r: &str| r.starts_with(':');
+            match rest.as_bytes().first() {
+                // A key go-yaml had to quote.
+                Some(b'"') => rest
+                    .strip_prefix(json_string(key).as_str())
+                    .is_some_and(ends_key),
+                Some(b'\'') => rest
+                    .strip_prefix(format!("'{key}'").as_str())
+                    .is_some_and(ends_key),
+                _ => rest.strip_prefix(key.as_str()).is_some_and(ends_key),
+            }
         };
         let Some(offset) = lines[*cursor..].iter().position(is_key_line) else {
             return false;
@@ -118,7 +123,7 @@ fn place(
 /// `catalog.cit:45:3 column `cpu` of row `medium` of table general_sizes, via series u1`.
 pub fn describe(assignment: &Assignment, sources: &SourceMap) -> String {
     let mut out = location(assignment.at, sources);
-    let what = what(assignment);
+    let what = what(assignment, sources);
     if !what.is_empty() {
         out.push(' ');
         out.push_str(&what);
@@ -132,7 +137,7 @@ pub fn describe(assignment: &Assignment, sources: &SourceMap) -> String {
 
 /// What the assignment is, besides where: a table cell, an alias, an
 /// `unset`, a derive rule, a value citc writes.
-fn what(assignment: &Assignment) -> String {
+fn what(assignment: &Assignment, sources: &SourceMap) -> String {
     let mut parts = Vec::new();
     match assignment.action {
         Action::Set => {}
@@ -152,8 +157,11 @@ fn what(assignment: &Assignment) -> String {
     }
     if let Some(cell) = &assignment.cell {
         parts.push(format!(
-            "column `{}` of row `{}` of table {}",
-            cell.column, cell.row, cell.table
+            "column `{}` of row `{}` of table {}, read at {}",
+            cell.column,
+            cell.row,
+            cell.table,
+            location(assignment.statement, sources)
         ));
     }
     if let Some(alias) = &assignment.alias {

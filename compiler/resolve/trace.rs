@@ -25,6 +25,8 @@ pub struct Assignment {
     /// Where the value was written: the statement (`guest = 2`), the
     /// assignment inside a map literal, or the table cell it was read from.
     pub at: Span,
+    /// The path of the statement that applied it, as written.
+    pub statement: Span,
     pub action: Action,
     /// The value set; `None` for an `unset`.
     pub value: Option<Node>,
@@ -172,7 +174,9 @@ impl Tracer {
     ) {
         let mut entries = Vec::new();
         match value {
-            None => entries.push(self.entry(keys, &[], None, statement, &action, &alias)),
+            None => {
+                entries.push(self.entry(keys, &[], None, statement, statement, &action, &alias))
+            }
             Some(node) => {
                 let mut leaves = Vec::new();
                 leaves_with_keys(node, &mut Vec::new(), &mut leaves);
@@ -191,7 +195,8 @@ impl Tracer {
                     } else {
                         leaf.span
                     };
-                    entries.push(self.entry(keys, &sub, Some(leaf), at, &action, &alias));
+                    let entry = self.entry(keys, &sub, Some(leaf), at, statement, &action, &alias);
+                    entries.push(entry);
                 }
             }
         }
@@ -200,18 +205,21 @@ impl Tracer {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn entry(
         &self,
         keys: &[&str],
         sub: &[&str],
         value: Option<&Node>,
         at: Span,
+        statement: Span,
         action: &Action,
         alias: &Option<String>,
     ) -> Assignment {
         Assignment {
             path: keys.iter().chain(sub).map(|k| k.to_string()).collect(),
             at,
+            statement,
             action: action.clone(),
             value: value.cloned(),
             via: self.context.clone(),

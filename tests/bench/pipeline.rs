@@ -174,6 +174,53 @@ fn measure(scale: usize) {
     );
 }
 
+/// `citc show --why` on every resource of catalog.cit, in process: the
+/// analysis with provenance recorded, then each resource lowered, emitted
+/// and annotated. The analysis without provenance is timed beside it.
+fn show_every_resource() {
+    use citc::lower::ApiKind;
+    use citc::provenance::{self, render};
+    let path = project().join("catalog.cit");
+    let median = |mut runs: Vec<Duration>| {
+        runs.sort();
+        runs[runs.len() / 2]
+    };
+    let (mut plain, mut traced, mut shown) = (Vec::new(), Vec::new(), Vec::new());
+    let mut bytes = 0;
+    let mut resources = 0;
+    for _ in 0..21 {
+        let start = Instant::now();
+        let analysis = citc::analyze(Root::Path(&path));
+        plain.push(start.elapsed());
+        drop(analysis);
+        let start = Instant::now();
+        let analysis = citc::analyze_traced(Root::Path(&path));
+        let analysed = Instant::now();
+        traced.push(analysed - start);
+        let catalog = &analysis.catalog;
+        bytes = 0;
+        resources = catalog.resources.len();
+        for resource in &catalog.resources {
+            let kind = ApiKind::of(resource.kind)[0];
+            if let Some(shown) = provenance::show(catalog, resource, kind, "v1") {
+                bytes += render::yaml_why(&shown, &analysis.sources).len();
+            }
+        }
+        shown.push(analysed.elapsed());
+    }
+    let (plain, traced, shown) = (median(plain), median(traced), median(shown));
+    println!("| show --why, every resource of catalog.cit | resources | analyse ms (untraced) | analyse ms (traced) | lower+emit+annotate ms | total ms | output KiB |");
+    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| real | {resources} | {:.2} | {:.2} | {:.2} | {:.2} | {} |",
+        ms(plain),
+        ms(traced),
+        ms(shown),
+        ms(traced + shown),
+        bytes / 1024
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Ok(shape) = std::env::var("CITC_BENCH_SHAPE") {
@@ -227,6 +274,8 @@ fn main() {
             f[0], f[1], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11]
         );
     }
+    println!();
+    show_every_resource();
     println!();
     println!("| shape | input KiB | analyse ms | resources | diagnostics | peak MiB |");
     println!("|---|---|---|---|---|---|");

@@ -66,7 +66,7 @@ pub fn markdown(report: &Report) -> String {
                 description.segments.join("; ")
             );
             for shared in &block.changes {
-                let _ = writeln!(out, "  - {}", change_item(shared.change));
+                let _ = writeln!(out, "  - {}", change_item(shared.change, shared.source));
             }
             if description.abbreviated {
                 write_all_resources(&mut out, block.resources);
@@ -97,7 +97,7 @@ pub fn markdown(report: &Report) -> String {
                 twins.kinds()
             );
             for change in own {
-                let _ = writeln!(out, "  - {}", change_item(change));
+                let _ = writeln!(out, "  - {}", change_item(change, change.source.as_deref()));
             }
         }
         if covered == total {
@@ -219,8 +219,9 @@ fn write_all_resources(out: &mut String, resources: &[ResourceId]) {
     let _ = writeln!(out, "  </details>\n");
 }
 
-/// `` `path`: `old` → `new` **(breaking)** ``.
-fn change_item(change: &Change) -> String {
+/// `` `path`: `old` → `new` **(breaking)** ``, then where the new value is
+/// set (`` (`catalog.cit:45`) ``) when known.
+fn change_item(change: &Change, source: Option<&str>) -> String {
     let path = code(&path_string(&change.path));
     let what = match (&change.old, &change.new) {
         (None, Some(new)) => format!("added {}", code(&inline(new, VALUE_WIDTH))),
@@ -237,7 +238,10 @@ fn change_item(change: &Change) -> String {
     } else {
         ""
     };
-    format!("{path}: {what}{flag}")
+    let source = source
+        .map(|s| format!(" ({})", code(s)))
+        .unwrap_or_default();
+    format!("{path}: {what}{flag}{source}")
 }
 
 fn hint(hint: Option<&str>) -> String {

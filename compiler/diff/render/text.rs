@@ -105,7 +105,8 @@ fn write_twins(
         paint("2", &twins.kinds())
     );
     for change in changes {
-        let _ = writeln!(out, "      {}", change_line(change, paint));
+        let line = change_line(change, paint);
+        let _ = writeln!(out, "      {}", cited(line, change.source.as_deref()));
         if let Some(reason) = &change.breaking {
             let _ = writeln!(out, "          {} {reason}", paint("1;31", "breaking:"));
         }
@@ -202,11 +203,20 @@ fn write_shared(out: &mut String, report: &Report, shared: &Shared, paint: Paint
             let _ = writeln!(out, "{line}");
         }
         for shared in &block.changes {
-            let _ = writeln!(out, "      {}", change_line(shared.change, paint));
+            let line = change_line(shared.change, paint);
+            let _ = writeln!(out, "      {}", cited(line, shared.source));
             if let Some(reason) = &shared.change.breaking {
                 let _ = writeln!(out, "          {} {reason}", paint("1;31", "breaking:"));
             }
         }
+    }
+}
+
+/// A change line with the source line that sets its new value, if known.
+fn cited(line: String, source: Option<&str>) -> String {
+    match source {
+        Some(source) => format!("{line}  ({source})"),
+        None => line,
     }
 }
 
