@@ -27,9 +27,9 @@ mod diff;
 mod doc;
 mod explain;
 mod fmt;
-mod show;
-mod lsp;
 mod import;
+mod lsp;
+mod show;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
