@@ -625,3 +625,22 @@ spec:
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_list_of_maps_is_a_sequence_of_maps() {
+    let docs = build(
+        r#"
+        instancetype gn1.xlarge {
+          spec.cpu.guest = 4
+          spec.memory.guest = 16Gi
+          spec.gpus = [
+            { name = "gpu1"  deviceName = "nvidia.com/A400" },
+            { deviceName = "nvidia.com/A10"  name = "gpu2" },
+          ]
+        }
+        "#,
+    );
+    assert!(document(&docs, "gn1.xlarge").contains(
+        "  gpus:\n  - deviceName: nvidia.com/A400\n    name: gpu1\n  - deviceName: nvidia.com/A10\n    name: gpu2\n"
+    ));
+}

@@ -15,10 +15,11 @@ use clap::Args;
 ///
 /// Configure an editor to start `citc lsp` for files ending in `.cit`:
 ///
-///   Neovim (0.7+):  vim.api.nvim_create_autocmd("FileType", { pattern = "cit",
+///   Neovim (0.8+):  vim.api.nvim_create_autocmd("FileType", { pattern = "cit",
 ///                     callback = function() vim.lsp.start({ name = "citc",
 ///                     cmd = { "citc", "lsp" }, root_dir = vim.fn.getcwd() }) end })
-///                   (with `vim.filetype.add({ extension = { cit = "cit" } })`)
+///                   (with `vim.filetype.add({ extension = { cit = "cit" } })`);
+///                   Neovim 0.7, vim-lsp, coc.nvim: see editors/neovim/.
 ///   VS Code:        the extension in editors/vscode (setting `citc.path`).
 ///   Helix:          [[language]] name = "cit", file-types = ["cit"],
 ///                   language-servers = ["citc"] and [language-server.citc]

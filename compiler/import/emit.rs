@@ -295,24 +295,10 @@ impl Printer<'_> {
         let mut i = 0;
         while i < fields.len() {
             let field = &fields[i];
-            if !expressible(field) {
-                // The language has no map inside a list: kept in the file, as
-                // a comment, and reported (see literal.rs).
-                let _ = writeln!(
-                    out,
-                    "{indent}// not expressible in .cit (a map inside a list), left out of the build: {} = {}",
-                    self.path(kind, &field.path, used),
-                    Self::value(field, indent)
-                );
-                i += 1;
-                continue;
-            }
             let group_len = if field.path.len() >= 3 && field.path[0] == "spec" {
                 fields[i..]
                     .iter()
-                    .take_while(|f| {
-                        f.path.len() >= 3 && f.path[..2] == field.path[..2] && expressible(f)
-                    })
+                    .take_while(|f| f.path.len() >= 3 && f.path[..2] == field.path[..2])
                     .count()
             } else {
                 1
@@ -426,22 +412,6 @@ pub fn table(table: &Table) -> String {
     }
     out.push_str("}\n");
     out
-}
-
-/// Whether the language can write the value: a list may hold scalars,
-/// lists and empty maps, not maps with fields.
-pub fn expressible(field: &Field) -> bool {
-    fn in_list(value: &Yaml) -> bool {
-        match value {
-            Yaml::Map(entries) => entries.is_empty(),
-            Yaml::Seq(items) => items.iter().all(in_list),
-            _ => true,
-        }
-    }
-    match &field.value {
-        Lit::Yaml(Yaml::Seq(items)) => items.iter().all(in_list),
-        _ => true,
-    }
 }
 
 /// An annotation that citc check would warn about (W0101): a URL or a name

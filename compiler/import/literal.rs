@@ -140,12 +140,6 @@ fn definition(kind: Kind, name: &str, body: &Yaml, notes: &mut Vec<String>) -> D
             }
         }
     }
-    for field in fields.iter().filter(|f| !super::emit::expressible(f)) {
-        notes.push(format!(
-            "{name}: `{}` is a list of maps, which .cit cannot write yet: kept as a comment in the catalog, left out of the build",
-            field.path.join(".")
-        ));
-    }
     let before = fields.len();
     fields.retain(|f| f.value != super::model::Lit::Yaml(Yaml::Null));
     if fields.len() != before {

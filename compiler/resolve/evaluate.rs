@@ -633,6 +633,15 @@ impl<'a> Resolver<'a, '_> {
     fn eval_value(&mut self, expr: &Expr, env: &Env, kind: Kind) -> Option<Node> {
         match expr {
             Expr::Map(block) => self.eval_block(block, env, Some(kind)),
+            // A list of maps (`spec.gpus = [{ name = "gpu1" … }]`): each map
+            // is a block of statements, like a map value.
+            Expr::List(items, span) if items.iter().any(holds_map) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.eval_value(item, env, kind)?);
+                }
+                Some(Node::new(Value::List(out), *span))
+            }
             other => eval_scalar(other, env).map_err(|d| self.diags.push(d)).ok(),
         }
     }
@@ -667,6 +676,15 @@ impl<'a> Resolver<'a, '_> {
             false,
         );
         (ok && !flat.failed).then_some(tree)
+    }
+}
+
+/// Whether a value holds a map with fields (inside lists, too).
+fn holds_map(expr: &Expr) -> bool {
+    match expr {
+        Expr::Map(block) => !block.statements.is_empty(),
+        Expr::List(items, _) => items.iter().any(holds_map),
+        _ => false,
     }
 }
 
