@@ -43,7 +43,11 @@ pub fn completion(
     let path = path.canonicalize().unwrap_or(path);
     let text = workspace.document_at(&path)?.text.clone();
     let offset = LineIndex::new(&text).offset(position.position);
-    let (snapshot, file) = workspace.snapshot_for(&path, true)?;
+    // A file opened with a syntax error has no good analysis yet: its own
+    // (broken) one still knows the keywords and the schema.
+    let (snapshot, file) = workspace
+        .snapshot_for(&path, true)
+        .or_else(|| workspace.snapshot_for(&path, false))?;
     let context = Context::new(&text, offset);
     let items = context.items(&snapshot, file, offset);
     Some(CompletionResponse::Array(items))
