@@ -90,7 +90,7 @@ pub fn load_with(
         schema_text.to_string(),
     ));
     while let Some(id) = queue.pop() {
-        let parsed = match syntax::parse_file(id, &sources.get(id).text) {
+        let parsed = match parse(id, sources) {
             Ok(file) => file,
             Err(diag) => {
                 diags.push(diag);
@@ -175,6 +175,41 @@ fn imports_first_order(root: FileId, imports: &[(FileId, FileId, Span)]) -> Hash
         }
     }
     rank
+}
+
+thread_local! {
+    /// The standard library's modules as parsed, by module and file id: they
+    /// never change while the binary runs, and an editor analyses the
+    /// catalog again on every edit (the std modules are a third of its
+    /// parse). Keyed by file id too, because spans carry it.
+    static STD_PARSED: std::cell::RefCell<HashMap<(String, FileId), ast::File>> =
+        std::cell::RefCell::new(HashMap::new());
+    /// Whether [`STD_PARSED`] is used: a one-off build parses each module
+    /// once anyway, and would only pay for the copy.
+    static CACHE_STD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keeps the parsed std modules between analyses on this thread (for a
+/// long-running process such as the language server).
+pub fn cache_std_modules() {
+    CACHE_STD.with(|on| on.set(true));
+}
+
+/// Parses one loaded file; an embedded std module is parsed once per file
+/// id and thread.
+fn parse(id: FileId, sources: &SourceMap) -> Result<ast::File, Diagnostic> {
+    let file = sources.get(id);
+    let embedded = file.path.is_none() && file.name.starts_with("std/");
+    if !embedded || !CACHE_STD.with(std::cell::Cell::get) {
+        return syntax::parse_file(id, &file.text);
+    }
+    let key = (file.name.clone(), id);
+    if let Some(parsed) = STD_PARSED.with(|cache| cache.borrow().get(&key).cloned()) {
+        return Ok(parsed);
+    }
+    let parsed = syntax::parse_file(id, &file.text)?;
+    STD_PARSED.with(|cache| cache.borrow_mut().insert(key, parsed.clone()));
+    Ok(parsed)
 }
 
 /// Files are loaded once, so a cycle of imports does no harm; it is still

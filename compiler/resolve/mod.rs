@@ -23,7 +23,7 @@ use std::rc::Rc;
 use indexmap::{IndexMap, IndexSet};
 
 pub use derived::derived_labels;
-pub use load::{load, load_with, ParsedFile, Root, ALWAYS_LOADED, STDLIB};
+pub use load::{cache_std_modules, load, load_with, ParsedFile, Root, ALWAYS_LOADED, STDLIB};
 pub use trace::{Action, Assignment, Cell, Provenance, Via};
 
 use crate::diagnostic::Diagnostic;
