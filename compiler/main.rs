@@ -2,6 +2,12 @@
 
 use clap::Parser;
 
+/// A compilation allocates many small maps and strings and frees them
+/// together; mimalloc does that at a fraction of glibc's cost (measured in
+/// the language server, where half the time of an edit went to malloc/free).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     citc::cli::run(citc::cli::Cli::parse())
 }

@@ -20,6 +20,10 @@ use std::time::{Duration, Instant};
 use citc::resolve::{self, Root};
 use citc::source::SourceMap;
 
+/// The binary's allocator, so that the phases cost what they cost in `citc`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
