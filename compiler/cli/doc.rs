@@ -14,7 +14,7 @@ use crate::doc::readme::{current_section, replace_section, RESOURCES_HEADING};
 use crate::resolve;
 use crate::source::{read_input, MAX_SOURCE_BYTES};
 
-/// Print generated documentation as Markdown:
+/// Write generated documents as Markdown: the std reference, the README resource tables, the labels page
 ///
 /// `citc doc std`: the reference of the standard library (every module's
 /// aliases, derived labels, constants, mixins with the fields they set,
