@@ -124,10 +124,12 @@ fn bundle_names(input: &Input, detected: &mut Detected) {
         [one] if one == UPSTREAM_CHECKSUMS => {}
         [one, ..] => settings.push(("checksums".into(), quoted(one))),
     }
-    let with_start = input.files.iter().filter(|f| f.document_start).count();
-    if with_start == 0 {
+    // An empty bundle (a kind the catalog has none of) starts with nothing.
+    let with_documents: Vec<_> = input.files.iter().filter(|f| !f.kinds.is_empty()).collect();
+    let with_start = with_documents.iter().filter(|f| f.document_start).count();
+    if with_start == 0 && !with_documents.is_empty() {
         settings.push(("document_start".into(), "false".into()));
-    } else if with_start < input.files.len() {
+    } else if with_start < with_documents.len() {
         detected.notes.push(
             "some files start with `---` and some do not: the build starts each with `---`".into(),
         );
