@@ -96,6 +96,40 @@ pub fn write_document(out: &mut String, doc: &Yaml) {
     emitter.write_indent();
 }
 
+/// A value as JSON (for `--format json` outputs): maps keep their order.
+pub fn write_json(out: &mut String, value: &Yaml) {
+    match value {
+        Yaml::Null => out.push_str("null"),
+        Yaml::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Yaml::Int(i) => out.push_str(&i.to_string()),
+        Yaml::Float(f) if f.is_finite() => out.push_str(&f.to_string()),
+        Yaml::Float(_) => out.push_str("null"),
+        Yaml::Str(s) => out.push_str(&crate::diagnostic::json_string(s)),
+        Yaml::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_json(out, item);
+            }
+            out.push(']');
+        }
+        Yaml::Map(entries) => {
+            out.push('{');
+            for (i, (key, item)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&crate::diagnostic::json_string(key));
+                out.push_str(": ");
+                write_json(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
 // ---------------------------------------------------------------- key order
 
 fn key_less<T: KeyChar>(a: &[T], b: &[T]) -> bool {

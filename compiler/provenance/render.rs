@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::Shown;
 use crate::diagnostic::json_string;
-use crate::emit::yaml::{write_document, Yaml};
+use crate::emit::yaml::{write_document, write_json, Yaml};
 use crate::lower::to_yaml;
 use crate::resolve::{Action, Assignment, Via};
 use crate::source::{SourceMap, Span};
@@ -259,7 +259,7 @@ pub fn json(shown: &Shown, sources: &SourceMap, why: bool, path: Option<&[String
     out.push_str(", \"name\": ");
     out.push_str(&json_string(&shown.resource.name));
     out.push_str(", \"document\": ");
-    json_value(&mut out, &shown.document);
+    write_json(&mut out, &shown.document);
     if why {
         out.push_str(", \"why\": {");
         for (i, (field, _)) in shown.fields(&[]).iter().enumerate() {
@@ -283,7 +283,7 @@ pub fn json(shown: &Shown, sources: &SourceMap, why: bool, path: Option<&[String
             });
             out.push_str(&json_string(&dotted(field)));
             out.push_str(", \"value\": ");
-            json_value(&mut out, value);
+            write_json(&mut out, value);
             out.push_str(", \"chain\": [");
             let chain = shown.chain(field);
             let winner = chain.iter().rposition(|a| a.action != Action::Unset);
@@ -322,7 +322,7 @@ fn json_assignment(
         let _ = write!(out, ", \"overridden\": {overridden}");
         out.push_str(", \"value\": ");
         match &a.value {
-            Some(v) => json_value(out, &to_yaml(v)),
+            Some(v) => write_json(out, &to_yaml(v)),
             None => out.push_str("null"),
         }
     }
@@ -367,37 +367,4 @@ fn json_assignment(
         ", \"description\": {}}}",
         json_string(&describe(a, sources))
     );
-}
-
-fn json_value(out: &mut String, value: &Yaml) {
-    match value {
-        Yaml::Null => out.push_str("null"),
-        Yaml::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Yaml::Int(i) => out.push_str(&i.to_string()),
-        Yaml::Float(f) if f.is_finite() => out.push_str(&f.to_string()),
-        Yaml::Float(_) => out.push_str("null"),
-        Yaml::Str(s) => out.push_str(&json_string(s)),
-        Yaml::Seq(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                json_value(out, item);
-            }
-            out.push(']');
-        }
-        Yaml::Map(entries) => {
-            out.push('{');
-            for (i, (key, item)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(&json_string(key));
-                out.push_str(": ");
-                json_value(out, item);
-            }
-            out.push('}');
-        }
-    }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{write_inline, write_json_string};
+use super::write_json_string;
 use crate::diff::compare::{path_string, Change, Report, Status};
 use crate::diff::group::Shared;
 use crate::emit::yaml::Yaml;
@@ -107,33 +107,8 @@ fn write_change(out: &mut String, change: &Change) {
 }
 
 fn write_json_value(out: &mut String, value: Option<&Yaml>) {
-    let Some(value) = value else {
-        out.push_str("null");
-        return;
-    };
     match value {
-        Yaml::Seq(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_json_value(out, Some(item));
-            }
-            out.push(']');
-        }
-        Yaml::Map(entries) => {
-            out.push('{');
-            for (i, (key, item)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_json_string(out, key);
-                out.push_str(": ");
-                write_json_value(out, Some(item));
-            }
-            out.push('}');
-        }
-        scalar => write_inline(out, scalar),
+        Some(value) => crate::emit::yaml::write_json(out, value),
+        None => out.push_str("null"),
     }
 }
