@@ -71,10 +71,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
         },
         None => None,
     };
+    let described = version.is_none().then(|| GitDescribe::start(&args.catalog));
     let mut analysis = analyze(resolve::Root::Path(&args.catalog));
     let release = analysis.catalog.release.clone();
     let version = version
-        .or_else(|| git_describe(&args.catalog))
+        .or_else(|| described.and_then(GitDescribe::finish))
         .unwrap_or_else(|| release.default_version.clone());
     if args.allow_empty {
         analysis
@@ -82,32 +83,51 @@ pub fn run(args: BuildArgs) -> ExitCode {
             .retain(|d| d.code != crate::check::EMPTY_CATALOG);
     }
     let documents = analysis.catalog.resources.len();
-    let rendered = if analysis.has_errors() {
-        Vec::new()
-    } else {
-        bundle::render(analysis.catalog, &version, &mut analysis.diagnostics)
+    let crate::Analysis {
+        sources,
+        catalog,
+        mut diagnostics,
+        ..
+    } = analysis;
+    // Every diagnostic is printed once, when the build has decided.
+    let finish = |diagnostics: &mut Vec<crate::diagnostic::Diagnostic>| {
+        sort_diagnostics(diagnostics);
+        report(&sources, diagnostics, args.message_format);
+        super::diagnostics_exit_code(diagnostics)
     };
-    sort_diagnostics(&mut analysis.diagnostics);
-    report(
-        &analysis.sources,
-        &analysis.diagnostics,
-        args.message_format,
-    );
-    if let Some(code) = super::diagnostics_exit_code(&analysis.diagnostics) {
-        return code;
+    if diagnostics.iter().any(|d| d.is_error()) {
+        return finish(&mut diagnostics).unwrap_or(ExitCode::from(1));
     }
-    if args.output.as_os_str() == "-" {
-        if args.check {
+    if args.output.as_os_str() == "-" || args.check {
+        if args.output.as_os_str() == "-" && args.check {
+            finish(&mut diagnostics);
             eprintln!("error: --check compares an output folder; `-o -` has none");
             eprintln!("  help: give --check the folder to verify, e.g. `-o _build`");
             return ExitCode::from(2);
         }
-        return write_stdout(&rendered, &release);
+        // In memory: the all-bundle for a pipe, or the files to compare.
+        let mut sink = bundle::MemorySink::default();
+        let mut in_memory = release.clone();
+        if !args.check {
+            // `-o -` writes every document, whether or not the release
+            // writes an all-bundle file.
+            in_memory.all_bundle = Some("-".into());
+        }
+        // Writing into memory cannot fail.
+        let _ = bundle::stream(catalog, &version, &in_memory, &mut sink, &mut diagnostics);
+        if let Some(code) = finish(&mut diagnostics) {
+            return code;
+        }
+        let mut files = sink.files;
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        return if args.check {
+            check_up_to_date(&args.output, &files)
+        } else {
+            let all = files.into_iter().find(|(name, _)| name == "-");
+            write_stdout(&all.map(|(_, bytes)| bytes).unwrap_or_default())
+        };
     }
-    if args.check {
-        return check_up_to_date(&args.output, &bundle::rendered_files(&rendered, &release));
-    }
-    let mut protected: Vec<PathBuf> = analysis.sources.paths().map(Path::to_path_buf).collect();
+    let mut protected: Vec<PathBuf> = sources.paths().map(Path::to_path_buf).collect();
     protected.push(args.catalog.clone());
     protected.extend(std::env::current_dir().ok());
     let names = bundle::file_names(&release);
@@ -117,13 +137,23 @@ pub fn run(args: BuildArgs) -> ExitCode {
         files: &names,
         documents,
     };
-    match outdir::replace_dir(&args.output, &options, |dir| {
-        bundle::write_rendered(dir, &rendered, &release)
-    }) {
+    // Lowered, rendered and written one resource at a time; an error found
+    // while lowering discards the staging folder, so the old output stays.
+    let mut written = 0;
+    let result = outdir::replace_dir(&args.output, &options, |dir| {
+        written = bundle::write_folder(dir, catalog, &version, &release, &mut diagnostics)?.0;
+        if diagnostics.iter().any(|d| d.is_error()) {
+            return Err(std::io::Error::other("the catalog has errors"));
+        }
+        Ok(())
+    });
+    if let Some(code) = finish(&mut diagnostics) {
+        return code;
+    }
+    match result {
         Ok(()) => {
             eprintln!(
-                "wrote {} documents in {} files to {}",
-                rendered.len() * 2,
+                "wrote {written} documents in {} files to {}",
                 names.len(),
                 args.output.display()
             );
@@ -141,11 +171,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
 }
 
 /// `-o -`: the all-bundle on stdout, for a pipe into kubectl.
-fn write_stdout(rendered: &[bundle::Rendered], release: &crate::release::Release) -> ExitCode {
+fn write_stdout(all: &[u8]) -> ExitCode {
     use std::io::Write;
-    let all = bundle::all_documents(rendered, release);
     let mut out = std::io::stdout().lock();
-    match out.write_all(&all).and_then(|()| out.flush()) {
+    match out.write_all(all).and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`| head`): what it read was right.
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -234,18 +263,37 @@ fn short_diff(name: &str, actual: &[u8], expected: &[u8]) -> String {
 /// The release version from git, as upstream's release step takes it;
 /// `None` outside a repository or when the description is no label value.
 pub fn git_describe(catalog: &Path) -> Option<String> {
-    let dir = catalog
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::process::Command::new("git")
-        .args(["describe", "--tags", "--dirty"])
-        .current_dir(dir)
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()
-        .filter(|out| out.status.success())
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| validate_version(s).is_ok())
+    GitDescribe::start(catalog).finish()
+}
+
+/// `git describe --tags --dirty`, started before the catalog is compiled and
+/// read after, so that the two run at once (git takes about as long as a
+/// build of the real catalog).
+pub struct GitDescribe(Option<std::process::Child>);
+
+impl GitDescribe {
+    pub fn start(catalog: &Path) -> GitDescribe {
+        let dir = catalog
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let child = std::process::Command::new("git")
+            .args(["describe", "--tags", "--dirty"])
+            .current_dir(dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok();
+        GitDescribe(child)
+    }
+
+    pub fn finish(self) -> Option<String> {
+        let out = self.0?.wait_with_output().ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        let version = String::from_utf8(out.stdout).ok()?.trim().to_string();
+        validate_version(&version).ok().map(|()| version)
+    }
 }

@@ -1,9 +1,18 @@
 //! Bundles: the release files (five bundles and CHECKSUMS.sha256, as the
-//! catalog's release settings name them), built in memory, then written
-//! into a folder (see `outdir` for how it replaces the output).
+//! catalog's release settings name them), streamed one document at a time
+//! into a [`Sink`]: a folder (see `outdir` for how it replaces the output)
+//! or memory.
+//!
+//! Nothing holds the whole output. Resources are lowered and rendered one by
+//! one, in the bundles' order (instance types, then preferences, each by
+//! name), and each document goes straight to its files, hashed on the way;
+//! its resolved tree and its text are freed before the next. The all-bundle
+//! holds the cluster-wide documents and then the namespaced ones: the first
+//! half is written as it comes, the second is kept in a spool (an unnamed
+//! temporary file beside the output) and appended at the end.
 
-use std::io::Write;
-use std::path::Path;
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
@@ -15,27 +24,145 @@ use crate::release::Release;
 use crate::resolve::Catalog;
 use crate::syntax::ast::Kind;
 
-/// The output files in memory, by name, in file-name order. `documents`
-/// are those of `lower::lower` (both kinds of every resource); the
-/// cluster-wide ones are rendered and the namespaced ones derived from them.
+/// Where the release's files go.
+pub trait Sink {
+    type File: Write;
+    /// A place to keep bytes and read them back once, invisible to readers.
+    type Spool: Read + Write + Seek;
+    fn create(&mut self, name: &str) -> std::io::Result<Self::File>;
+    /// The file is complete: flush it, report a write error (a full disk).
+    fn close(&mut self, name: &str, file: Self::File) -> std::io::Result<()>;
+    fn spool(&mut self) -> std::io::Result<Self::Spool>;
+}
+
+/// A folder's files. They are flushed, so a write error surfaces before the
+/// folder is swapped in; they are not fsync'ed: like cargo and kustomize,
+/// citc guards the output against its own failures, not against power loss,
+/// and a sync would cost more than the whole build.
+pub struct FolderSink {
+    pub dir: PathBuf,
+}
+
+impl Sink for FolderSink {
+    type File = std::io::BufWriter<std::fs::File>;
+    type Spool = std::fs::File;
+
+    fn create(&mut self, name: &str) -> std::io::Result<Self::File> {
+        let file = std::fs::File::create(self.dir.join(name))?;
+        Ok(std::io::BufWriter::with_capacity(1 << 16, file))
+    }
+
+    fn close(&mut self, _: &str, file: Self::File) -> std::io::Result<()> {
+        file.into_inner().map(drop).map_err(|e| e.into_error())
+    }
+
+    /// Unnamed (O_TMPFILE where the system has it): gone with the process.
+    fn spool(&mut self) -> std::io::Result<Self::Spool> {
+        tempfile::tempfile_in(&self.dir)
+    }
+}
+
+/// The files in memory, in the order they were completed.
+#[derive(Default)]
+pub struct MemorySink {
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Sink for MemorySink {
+    type File = Vec<u8>;
+    type Spool = std::io::Cursor<Vec<u8>>;
+
+    fn create(&mut self, _: &str) -> std::io::Result<Vec<u8>> {
+        Ok(Vec::new())
+    }
+
+    fn close(&mut self, name: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.files.push((name.to_string(), bytes));
+        Ok(())
+    }
+
+    fn spool(&mut self) -> std::io::Result<Self::Spool> {
+        Ok(std::io::Cursor::new(Vec::new()))
+    }
+}
+
+/// Time spent in each step of [`stream`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StreamTimes {
+    pub lower: Duration,
+    pub render: Duration,
+    pub write: Duration,
+}
+
+/// Lowers, renders and writes every resource of `catalog` into `sink`,
+/// stamped with `version` as the catalog's release settings say; returns the
+/// number of documents written. Errors found while lowering are pushed to
+/// `diags` (the caller discards the output then).
+pub fn stream<S: Sink>(
+    mut catalog: Catalog,
+    version: &str,
+    release: &Release,
+    sink: &mut S,
+    diags: &mut Vec<Diagnostic>,
+) -> std::io::Result<(usize, StreamTimes)> {
+    let mut times = StreamTimes::default();
+    let mut resources = std::mem::take(&mut catalog.resources);
+    resources.sort_by(|a, b| (a.kind, a.name.as_bytes()).cmp(&(b.kind, b.name.as_bytes())));
+    let stamp = Stamp::new(&catalog.release, version);
+    let mut writer = BundleWriter::new(release, sink)?;
+    let mut text = String::with_capacity(4096);
+    for resource in resources {
+        let start = Instant::now();
+        let doc = lower::lower_cluster_document(&resource, &catalog.derive_rules, &stamp, diags);
+        let kind = resource.kind;
+        drop(resource);
+        let lowered = Instant::now();
+        times.lower += lowered - start;
+        let Some(doc) = doc else { continue };
+        text.clear();
+        write_document(&mut text, &doc);
+        drop(doc);
+        let rendered = Instant::now();
+        times.render += rendered - lowered;
+        writer.add(kind, &text)?;
+        times.write += rendered.elapsed();
+    }
+    let start = Instant::now();
+    let documents = writer.finish()?;
+    times.write += start.elapsed();
+    Ok((documents, times))
+}
+
+/// The files of already lowered documents (`lower::lower`, both kinds of
+/// every resource), in memory, by name in file-name order.
 pub fn bundles(documents: &[Document], release: &Release) -> Vec<(String, Vec<u8>)> {
-    let rendered: Vec<Rendered> = documents
-        .iter()
-        .filter(|d| is_cluster(d.kind))
-        .map(|d| {
-            let mut text = String::with_capacity(2048);
-            write_document(&mut text, &d.yaml);
-            Rendered {
-                kind: match d.kind {
-                    ApiKind::VirtualMachineClusterInstancetype => Kind::Instancetype,
-                    _ => Kind::Preference,
-                },
-                name: d.name.clone(),
-                text,
-            }
-        })
-        .collect();
-    rendered_files(&rendered, release)
+    let mut cluster: Vec<&Document> = documents.iter().filter(|d| is_cluster(d.kind)).collect();
+    cluster.sort_by(|a, b| (a.kind, a.name.as_bytes()).cmp(&(b.kind, b.name.as_bytes())));
+    let mut sink = MemorySink::default();
+    let mut text = String::with_capacity(4096);
+    // Writing into memory cannot fail.
+    let _ = BundleWriter::new(release, &mut sink).and_then(|mut writer| {
+        for doc in cluster {
+            text.clear();
+            write_document(&mut text, &doc.yaml);
+            let kind = match doc.kind {
+                ApiKind::VirtualMachineClusterInstancetype => Kind::Instancetype,
+                _ => Kind::Preference,
+            };
+            writer.add(kind, &text)?;
+        }
+        writer.finish()
+    });
+    let mut files = sink.files;
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// The names of the files a build writes, in file-name order.
+pub fn file_names(release: &Release) -> Vec<String> {
+    let mut names: Vec<String> = release.file_names().into_iter().map(String::from).collect();
+    names.sort();
+    names
 }
 
 fn is_cluster(kind: ApiKind) -> bool {
@@ -43,6 +170,176 @@ fn is_cluster(kind: ApiKind) -> bool {
         kind,
         ApiKind::VirtualMachineClusterInstancetype | ApiKind::VirtualMachineClusterPreference
     )
+}
+
+/// The one place that decides what goes in which file: each resource's
+/// document goes to its two kinds' bundles and twice to the all-bundle
+/// (whose order is the kinds' order), hashed on the way; the checksum file
+/// comes last, its lines in file-name order as `sha256sum
+/// common-*-bundle.yaml` writes them.
+struct BundleWriter<'a, S: Sink> {
+    release: &'a Release,
+    sink: &'a mut S,
+    /// One per kind, in `ApiKind::ALL` order; `None` when not written.
+    kinds: [Option<Hashing<S::File>>; 4],
+    /// Documents written to each kind's bundle so far.
+    counts: [usize; 4],
+    all: Option<Hashing<S::File>>,
+    /// The namespaced documents, in order, for the all-bundle's second half.
+    spool: Option<std::io::BufWriter<S::Spool>>,
+    documents: usize,
+}
+
+impl<'a, S: Sink> BundleWriter<'a, S> {
+    fn new(release: &'a Release, sink: &'a mut S) -> std::io::Result<BundleWriter<'a, S>> {
+        let mut kinds = [None, None, None, None];
+        for (slot, kind) in kinds.iter_mut().zip(ApiKind::ALL) {
+            if let Some(name) = release.kind_bundle(kind) {
+                *slot = Some(Hashing::new(name, sink.create(name)?));
+            }
+        }
+        let (all, spool) = match &release.all_bundle {
+            Some(name) => (
+                Some(Hashing::new(name, sink.create(name)?)),
+                Some(std::io::BufWriter::with_capacity(1 << 16, sink.spool()?)),
+            ),
+            None => (None, None),
+        };
+        Ok(BundleWriter {
+            release,
+            sink,
+            kinds,
+            counts: [0; 4],
+            all,
+            spool,
+            documents: 0,
+        })
+    }
+
+    /// Adds one resource, as its cluster-wide document's text. Resources
+    /// come in the bundles' order: instance types, then preferences, each
+    /// sorted by name.
+    fn add(&mut self, kind: Kind, text: &str) -> std::io::Result<()> {
+        let [cluster_kind, namespaced_kind] = ApiKind::of(kind);
+        let index = |kind| ApiKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        let (cluster, namespaced) = (index(cluster_kind), index(namespaced_kind));
+        let document_start = self.release.document_start;
+        let all_first = self.documents == 0;
+        if let Some(file) = &mut self.kinds[cluster] {
+            let first = self.counts[cluster] == 0;
+            file.write(without_start(text, first, document_start))?;
+        }
+        if let Some(all) = &mut self.all {
+            all.write(without_start(text, all_first, document_start))?;
+        }
+        // The namespaced twin: the same text with the other kind.
+        let (before, after) = around_kind(text);
+        let kind_name = namespaced_kind.name().as_bytes();
+        if let Some(file) = &mut self.kinds[namespaced] {
+            let first = self.counts[namespaced] == 0;
+            file.write(without_start(before, first, document_start))?;
+            file.write(kind_name)?;
+            file.write(after.as_bytes())?;
+        }
+        if let Some(spool) = &mut self.spool {
+            // Never the all-bundle's first document: this one's cluster twin
+            // came before it.
+            spool.write_all(before.as_bytes())?;
+            spool.write_all(kind_name)?;
+            spool.write_all(after.as_bytes())?;
+        }
+        self.counts[cluster] += 1;
+        self.counts[namespaced] += 1;
+        self.documents += 1;
+        Ok(())
+    }
+
+    /// Closes the bundles and writes the checksum file; returns how many
+    /// documents were written (two per resource).
+    fn finish(mut self) -> std::io::Result<usize> {
+        let mut sums = Vec::new();
+        for file in self.kinds.iter_mut() {
+            if let Some(file) = file.take() {
+                sums.push(file.close(self.sink)?);
+            }
+        }
+        if let (Some(mut all), Some(spool)) = (self.all.take(), self.spool.take()) {
+            let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
+            spool.rewind()?;
+            let mut buffer = vec![0; 1 << 16];
+            loop {
+                let read = spool.read(&mut buffer)?;
+                if read == 0 {
+                    break;
+                }
+                all.write(&buffer[..read])?;
+            }
+            sums.push(all.close(self.sink)?);
+        }
+        if let Some(checksums) = &self.release.checksums {
+            sums.sort();
+            let mut text = String::new();
+            for (name, digest) in &sums {
+                text.push_str(digest);
+                text.push_str("  ");
+                text.push_str(name);
+                text.push('\n');
+            }
+            let mut file = self.sink.create(checksums)?;
+            file.write_all(text.as_bytes())?;
+            self.sink.close(checksums, file)?;
+        }
+        Ok(self.documents * 2)
+    }
+}
+
+/// A document's text, without its leading `---` when it is the first of a
+/// file and the release writes none there.
+fn without_start(text: &str, first: bool, document_start: bool) -> &[u8] {
+    if first && !document_start {
+        text.strip_prefix("---\n").unwrap_or(text).as_bytes()
+    } else {
+        text.as_bytes()
+    }
+}
+
+/// A document's text around its top-level `kind` value: what comes before
+/// the value, and what comes after. Keys are sorted and not indented at the
+/// top, so the first line starting with `kind: ` is the document's kind.
+fn around_kind(text: &str) -> (&str, &str) {
+    let value_start = text.find("\nkind: ").map_or(0, |at| at + "\nkind: ".len());
+    let line_end = text[value_start..]
+        .find('\n')
+        .map_or(text.len(), |end| value_start + end);
+    (&text[..value_start], &text[line_end..])
+}
+
+/// A writer that hashes what goes through it.
+struct Hashing<W> {
+    name: String,
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: Write> Hashing<W> {
+    fn new(name: &str, inner: W) -> Hashing<W> {
+        Hashing {
+            name: name.to_string(),
+            inner,
+            hasher: Sha256::new(),
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.hasher.update(bytes);
+        self.inner.write_all(bytes)
+    }
+
+    /// Closes the file; its name and the hex digest of what was written.
+    fn close<S: Sink<File = W>>(self, sink: &mut S) -> std::io::Result<(String, String)> {
+        sink.close(&self.name, self.inner)?;
+        Ok((self.name, hex(&self.hasher.finalize())))
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -55,264 +352,16 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
-/// One resource's cluster-wide document as text. The namespaced document is
-/// the same text with the other kind, so each resource is rendered once.
-pub struct Rendered {
-    pub kind: Kind,
-    pub name: String,
-    pub text: String,
-}
-
-/// Time spent in each step of [`render_timed`].
-#[derive(Debug, Default, Clone, Copy)]
-pub struct RenderTimes {
-    pub lower: Duration,
-    pub render: Duration,
-}
-
-/// Lowers and renders every resource, sorted by name (byte order), stamped
-/// with `version` as the catalog's release settings say.
-pub fn render(catalog: Catalog, version: &str, diags: &mut Vec<Diagnostic>) -> Vec<Rendered> {
-    render_timed(catalog, version, diags).0
-}
-
-/// [`render`], with the time of each step. Each resource's tree is dropped
-/// once rendered. One thread: the trees share maps through `Rc`, and a
-/// pipeline that renders on a second thread was measured slower, as glibc's
-/// allocator serialises frees of memory another thread allocated.
-pub fn render_timed(
+/// Streams the release into `dir` (see [`stream`]).
+pub fn write_folder(
+    dir: &Path,
     catalog: Catalog,
     version: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> (Vec<Rendered>, RenderTimes) {
-    let mut rendered = Vec::with_capacity(catalog.resources.len());
-    let mut times = RenderTimes::default();
-    let stamp = Stamp::new(&catalog.release, version);
-    for resource in catalog.resources {
-        let start = Instant::now();
-        let doc = lower::lower_cluster_document(&resource, &catalog.derive_rules, &stamp, diags);
-        let lowered = Instant::now();
-        times.lower += lowered - start;
-        let Some(doc) = doc else { continue };
-        let mut text = String::with_capacity(2048);
-        write_document(&mut text, &doc);
-        rendered.push(Rendered {
-            kind: resource.kind,
-            name: resource.name,
-            text,
-        });
-        times.render += lowered.elapsed();
-    }
-    rendered.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
-    (rendered, times)
-}
-
-/// Writes the bundles and the checksum file into `dir`, streaming.
-///
-/// Files are flushed, so a write error (a full disk) surfaces here, before
-/// the directory is swapped in; they are not fsync'ed: like cargo and
-/// kustomize, citc guards the output against its own failures, not against
-/// power loss, and a sync would cost more than the whole build.
-pub fn write_rendered(dir: &Path, rendered: &[Rendered], release: &Release) -> std::io::Result<()> {
-    write_bundles(
-        rendered,
-        release,
-        &mut |name| {
-            Ok(std::io::BufWriter::with_capacity(
-                1 << 16,
-                std::fs::File::create(dir.join(name))?,
-            ))
-        },
-        &mut |_, writer| writer.into_inner().map(drop).map_err(|e| e.into_error()),
-    )
-}
-
-/// The names of the files a build writes, in file-name order.
-pub fn file_names(release: &Release) -> Vec<String> {
-    let mut names: Vec<String> = release.file_names().into_iter().map(String::from).collect();
-    names.sort();
-    names
-}
-
-/// Every document in one stream, as the all-bundle holds them (`-o -`
-/// writes this whether or not the release writes an all-bundle file).
-pub fn all_documents(rendered: &[Rendered], release: &Release) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut first = true;
-    for kind in ApiKind::ALL {
-        for text in documents_of(rendered, kind) {
-            out.extend_from_slice(document_bytes(&text, first, release));
-            first = false;
-        }
-    }
-    out
-}
-
-/// A document's text, without its leading `---` when it is the first of a
-/// file and the release writes none there.
-fn document_bytes<'t>(text: &'t str, first: bool, release: &Release) -> &'t [u8] {
-    if first && !release.document_start {
-        text.strip_prefix("---\n").unwrap_or(text).as_bytes()
-    } else {
-        text.as_bytes()
-    }
-}
-
-/// The files in memory, by name, in file-name order.
-pub fn rendered_files(rendered: &[Rendered], release: &Release) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    // Writing into memory cannot fail.
-    let _ = write_bundles(
-        rendered,
-        release,
-        &mut |_| Ok(Vec::new()),
-        &mut |name, bytes| {
-            files.push((name.to_string(), bytes));
-            Ok(())
-        },
-    );
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
-}
-
-/// The one place that decides what goes in which file: each document goes
-/// to its kind's bundle and to the all-bundle (whose order is the kinds'
-/// order), hashed on the way; the checksum file comes last, its lines in
-/// file-name order as `sha256sum common-*-bundle.yaml` writes them.
-fn write_bundles<W: Write + Send>(
-    rendered: &[Rendered],
     release: &Release,
-    open: &mut dyn FnMut(&str) -> std::io::Result<W>,
-    close: &mut dyn FnMut(&str, W) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let mut sums = Vec::new();
-    // The all-bundle holds every document again: it is written and hashed on
-    // a second thread while this one writes the four per-kind bundles.
-    let all = match &release.all_bundle {
-        Some(name) => Some(open(name)?),
-        None => None,
+    diags: &mut Vec<Diagnostic>,
+) -> std::io::Result<(usize, StreamTimes)> {
+    let mut sink = FolderSink {
+        dir: dir.to_path_buf(),
     };
-    let all_result = std::thread::scope(|scope| -> std::io::Result<Option<(W, String)>> {
-        let all_writer = all.map(|all| {
-            scope.spawn(move || {
-                let mut all = HashingWriter::new(all);
-                let mut first = true;
-                for kind in ApiKind::ALL {
-                    for text in documents_of(rendered, kind) {
-                        all.write(document_bytes(&text, first, release))?;
-                        first = false;
-                    }
-                }
-                Ok(all.finish())
-            })
-        });
-        let mut kinds_result = Ok(());
-        for kind in ApiKind::ALL {
-            let Some(name) = release.kind_bundle(kind) else {
-                continue;
-            };
-            let written = open(name).and_then(|file| {
-                let mut file = HashingWriter::new(file);
-                for (index, text) in documents_of(rendered, kind).enumerate() {
-                    file.write(document_bytes(&text, index == 0, release))?;
-                }
-                let (writer, digest) = file.finish();
-                close(name, writer)?;
-                Ok(digest)
-            });
-            match written {
-                Ok(digest) => sums.push((name.to_string(), digest)),
-                Err(err) => {
-                    kinds_result = Err(err);
-                    break;
-                }
-            }
-        }
-        let all = match all_writer {
-            Some(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                .map(Some),
-            None => Ok(None),
-        };
-        kinds_result.and(all)
-    });
-    if let (Some((writer, digest)), Some(name)) = (all_result?, &release.all_bundle) {
-        close(name, writer)?;
-        sums.push((name.clone(), digest));
-    }
-    let Some(checksums) = &release.checksums else {
-        return Ok(());
-    };
-    sums.sort();
-    let mut text = String::new();
-    for (name, digest) in &sums {
-        text.push_str(digest);
-        text.push_str("  ");
-        text.push_str(name);
-        text.push('\n');
-    }
-    let mut writer = open(checksums)?;
-    writer.write_all(text.as_bytes())?;
-    close(checksums, writer)
-}
-
-/// The documents of one kind's bundle, in order: the cluster-wide texts as
-/// rendered, the namespaced ones with their kind line changed.
-fn documents_of(
-    rendered: &[Rendered],
-    kind: ApiKind,
-) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
-    rendered
-        .iter()
-        .filter(move |r| ApiKind::of(r.kind).contains(&kind))
-        .map(move |doc| {
-            if is_cluster(kind) {
-                std::borrow::Cow::Borrowed(doc.text.as_str())
-            } else {
-                std::borrow::Cow::Owned(with_kind(&doc.text, kind))
-            }
-        })
-}
-
-/// The document text with its top-level `kind` replaced. Keys are sorted and
-/// indented, so the first line starting with `kind: ` is the document's kind.
-fn with_kind(text: &str, kind: ApiKind) -> String {
-    match text.find("\nkind: ") {
-        Some(at) => {
-            let line_end = text[at + 1..].find('\n').map_or(text.len(), |e| at + 1 + e);
-            format!(
-                "{}\nkind: {}{}",
-                &text[..at],
-                kind.name(),
-                &text[line_end..]
-            )
-        }
-        None => text.to_string(),
-    }
-}
-
-/// A writer that hashes what goes through it.
-struct HashingWriter<W> {
-    inner: W,
-    hasher: Sha256,
-}
-
-impl<W: Write> HashingWriter<W> {
-    fn new(inner: W) -> HashingWriter<W> {
-        HashingWriter {
-            inner,
-            hasher: Sha256::new(),
-        }
-    }
-
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.hasher.update(bytes);
-        self.inner.write_all(bytes)
-    }
-
-    /// The writer back, and the hex digest of everything written.
-    fn finish(self) -> (W, String) {
-        (self.inner, hex(&self.hasher.finalize()))
-    }
+    stream(catalog, version, release, &mut sink, diags)
 }

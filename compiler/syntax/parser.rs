@@ -18,24 +18,49 @@ struct CitParser;
 /// where the next good item starts with enough confidence to go on.
 pub fn parse_file(file: FileId, text: &str) -> Result<File, Diagnostic> {
     check_nesting(file, text)?;
-    let mut pairs = CitParser::parse(Rule::file, text).map_err(|e| syntax_error(file, text, e))?;
     let mut ctx = Ctx {
         file,
         len: text.len(),
+        base: 0,
         errors: Vec::new(),
     };
     let mut items = Vec::new();
-    if let Some(root) = pairs.next() {
-        for pair in root.into_inner() {
-            if pair.as_rule() == Rule::EOI {
-                continue;
-            }
-            items.push(ctx.item(pair));
+    // Item by item: pest's token queue for a whole 250,000-line catalog
+    // would take more memory than everything else the build holds.
+    let mut pos = 0;
+    loop {
+        let pairs = CitParser::parse(Rule::next_item, &text[pos..])
+            .map_err(|_| whole_file_syntax_error(file, text, pos))?;
+        let Some(pair) = pairs.flatten().nth(1) else {
+            break;
+        };
+        if pair.as_rule() == Rule::EOI {
+            break;
         }
+        let end = pos + pair.as_span().end();
+        ctx.base = pos;
+        items.push(ctx.item(pair));
+        pos = end;
     }
     match ctx.errors.into_iter().next() {
         Some(err) => Err(err),
         None => Ok(File { items }),
+    }
+}
+
+/// A syntax error as the grammar's `file` rule reports it: with what was
+/// expected where the whole file stops matching.
+fn whole_file_syntax_error(file: FileId, text: &str, item_start: usize) -> Diagnostic {
+    match CitParser::parse(Rule::file, text) {
+        Err(e) => syntax_error(file, text, e),
+        // Not expected: the item failed on its own, so the file fails too.
+        Ok(_) => Diagnostic::new(
+            "E0001",
+            Span::new(file, item_start, item_start),
+            "expected an item".to_string(),
+        )
+        .label("expected an item")
+        .help("see grammar/LANGUAGE.md for the syntax of each construct"),
     }
 }
 
@@ -136,13 +161,15 @@ struct Ctx {
     file: FileId,
     /// Length of the file, for the scope of a file-wide `allow`.
     len: usize,
+    /// Where the item being read starts: pest's positions are relative to it.
+    base: usize,
     errors: Vec<Diagnostic>,
 }
 
 impl Ctx {
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, self.base + s.start(), self.base + s.end())
     }
 
     fn ident(&self, pair: Pair<Rule>) -> Ident {
@@ -714,7 +741,7 @@ impl Ctx {
     fn text(&mut self, pair: Pair<Rule>) -> Text {
         let span = self.span(&pair);
         let inner = first(pair);
-        let offset = inner.as_span().start();
+        let offset = self.base + inner.as_span().start();
         self.decode(inner.as_str(), offset, span)
     }
 
