@@ -11,6 +11,11 @@
 // error path, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+// pest without its `std` feature (see Cargo.toml: its stack probe on every
+// rule is redundant with the parser's own nesting limit) generates code
+// that names `alloc`.
+extern crate alloc;
+
 pub mod check;
 pub mod cli;
 pub mod codes;

@@ -1,7 +1,7 @@
 //! The pipeline benchmark: `cargo bench --bench pipeline`.
 //!
-//! Times parse, resolve, check, lower and emit (render to text, then write
-//! the files) separately and end to end, on
+//! Times parse, resolve, check, and the streamed lower → render → write
+//! (each step summed over the resources, and the whole as wall time), on
 //! the real catalog and on synthetic catalogs 10x, 100x and 1000x its size
 //! (more series, more preferences with deeper inheritance), and reports the
 //! peak memory of each size (each size runs in a child process, so peaks do
@@ -10,6 +10,8 @@
 //! `cargo bench --bench pipeline -- --quick` skips the 1000x catalog.
 //! A second table times pathological shapes (long mixin and inheritance
 //! chains, files that all import each other, a large catalog): see shapes.rs.
+//! `CITC_BENCH_RSS=1` prints the resident memory after each phase;
+//! `CITC_BENCH_DUMP=N` prints the N× synthetic catalog.
 
 mod shapes;
 
@@ -244,6 +246,14 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Ok(shape) = std::env::var("CITC_BENCH_SHAPE") {
         shapes::measure(&shape, peak_rss_mib);
+        return;
+    }
+    // `CITC_BENCH_DUMP=N` prints the N× synthetic catalog, to profile it.
+    if let Some(scale) = std::env::var("CITC_BENCH_DUMP")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        print!("{}", synthetic_catalog(scale));
         return;
     }
     if let Some(scale) = std::env::var("CITC_BENCH_CHILD")
