@@ -56,6 +56,15 @@ pub fn load_with(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<ParsedFile> {
     let mut files = Vec::new();
+    // The schema is loaded into every compilation, as the file after the
+    // root: it is parsed on a second core while the root is read and parsed.
+    let schema_text = STDLIB
+        .iter()
+        .find(|(module, _)| *module == ALWAYS_LOADED)
+        .map_or("", |(_, text)| text);
+    let schema_id = FileId(sources.next_id().0 + 1);
+    let schema_ahead = (!CACHE_STD.with(std::cell::Cell::get))
+        .then(|| std::thread::spawn(move || syntax::parse_file(schema_id, schema_text)));
     let root_id = match root {
         Root::Path(path) => match read_unsaved_or_disk(path, unsaved, "catalog") {
             Ok(text) => {
@@ -79,18 +88,24 @@ pub fn load_with(
     // Canonical paths by joined path: files that all import one another ask
     // for the same few paths many times.
     let mut canonical = HashMap::new();
-    let mut queue = vec![root_id];
-    let schema_text = STDLIB
-        .iter()
-        .find(|(module, _)| *module == ALWAYS_LOADED)
-        .map_or("", |(_, text)| text);
-    queue.push(sources.add(
-        format!("{ALWAYS_LOADED}.cit"),
-        None,
-        schema_text.to_string(),
-    ));
+    // The root first, the schema last (a stack): its parse has the longest
+    // time to finish.
+    let mut queue = vec![
+        sources.add(
+            format!("{ALWAYS_LOADED}.cit"),
+            None,
+            schema_text.to_string(),
+        ),
+        root_id,
+    ];
+    let mut schema_ahead = schema_ahead.filter(|_| queue[0] == schema_id);
     while let Some(id) = queue.pop() {
-        let parsed = match parse(id, sources) {
+        let ahead = if id == schema_id {
+            schema_ahead.take().and_then(|thread| thread.join().ok())
+        } else {
+            None
+        };
+        let parsed = match ahead.unwrap_or_else(|| parse(id, sources)) {
             Ok(file) => file,
             Err(diag) => {
                 diags.push(diag);
