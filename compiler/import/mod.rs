@@ -8,6 +8,9 @@
 //! - [`labels`]: derived labels left to std/kubevirt's rules (or own rules);
 //! - [`series`]: instance types → series with size tables and variants;
 //! - [`preferences`]: std mixins recognised, an inheritance tree;
+//! - [`matrices`]: preferences whose names and fields follow tables become
+//!   one `preference "…${column}…" for T1 * T2 { … when … }` (called by
+//!   `preferences`, which measures them against the tree);
 //! - [`emit`]: the model → formatted text;
 //! - [`verify`]: the text compiled again and compared with the input.
 //!
@@ -17,12 +20,14 @@
 pub mod emit;
 pub mod labels;
 pub mod literal;
+pub mod matrices;
 pub mod model;
 pub mod preferences;
 pub mod read;
 pub mod release;
 pub mod series;
 pub mod stdlib;
+pub mod templates;
 pub mod verify;
 
 use std::path::PathBuf;
