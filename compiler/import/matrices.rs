@@ -279,8 +279,8 @@ fn build(shape: &Shape, prefs: &[Pref], parent: Option<usize>, cx: &Context) -> 
     } else {
         stem
     };
-    for dim in 0..2 {
-        if size[dim] < 2 {
+    for (dim, &rows) in size.iter().enumerate() {
+        if rows < 2 {
             continue;
         }
         let columns: Vec<&Column> = b.columns.iter().filter(|c| c.dim == dim).collect();
@@ -291,7 +291,7 @@ fn build(shape: &Shape, prefs: &[Pref], parent: Option<usize>, cx: &Context) -> 
         tables.push(Table {
             name: table_name,
             columns: columns.iter().map(|c| c.name.clone()).collect(),
-            rows: (0..size[dim])
+            rows: (0..rows)
                 .map(|r| columns.iter().map(|c| c.cells[r].clone()).collect())
                 .collect(),
         });

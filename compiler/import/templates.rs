@@ -74,12 +74,12 @@ pub(super) fn common_ends(texts: &[String]) -> (String, String) {
     let rest_refs: Vec<&String> = rests.iter().collect();
     let mut right: String = common_prefix(&rest_refs).chars().rev().collect();
     // What varies keeps its brackets whole: `${title}` for `Desktop (amd64)`.
-    while !right.is_empty()
-        && !(texts.iter().all(|t| boundary(t, t.len() - right.len()))
-            && texts
-                .iter()
-                .all(|t| balanced(&t[left.len()..t.len() - right.len()])))
-    {
+    let fits = |right: &str| {
+        texts.iter().all(|t| {
+            boundary(t, t.len() - right.len()) && balanced(&t[left.len()..t.len() - right.len()])
+        })
+    };
+    while !right.is_empty() && !fits(&right) {
         right.remove(0);
     }
     (left, right)
