@@ -702,6 +702,25 @@ impl Builder<'_> {
         if !self.cx.std_mode {
             return (uses, fields);
         }
+        // `use architecture` where a column of its variable's name feeds
+        // every field it sets, as the mixin would.
+        for (name, sets) in &self.cx.std.column_mixins {
+            let fed = sets.iter().all(|(path, variable)| {
+                let Some(column) = self.columns.iter().find(|c| c.name == *variable) else {
+                    return false;
+                };
+                let text = column.cells.iter().all(|c| matches!(c, Yaml::Str(_)));
+                let template = Lit::Var(format!("\"${{{variable}}}\""));
+                fields.iter().any(|f| {
+                    f.path == *path
+                        && (f.value == Lit::Var(variable.clone()) || (text && f.value == template))
+                })
+            });
+            if fed {
+                fields.retain(|f| !sets.iter().any(|(path, _)| *path == f.path));
+                uses.push(name.clone());
+            }
+        }
         recognise(&mut uses, &mut fields, &[], self.cx.std);
         for when in &mut self.whens {
             recognise(&mut when.uses, &mut when.fields, &self.body, self.cx.std);

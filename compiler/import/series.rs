@@ -4,7 +4,8 @@
 //! catalog's own — and variants (std/sizes' `hugepage_variants`) when the
 //! names and a field follow a variant table. Fields every series shares
 //! become a mixin; a series that differs from another by fewer statements
-//! than it has is based on it (`series o1 : u1`).
+//! than it has is based on it (`series o1 : u1`). A series whose sizes all
+//! keep one vCPU:memory ratio declares it (`ratio 1:2`).
 //!
 //! A group that does not fit (a field set on some sizes only, a size label
 //! the derive rule would not give, a missing guest cpu or memory) stays as
