@@ -12,7 +12,7 @@ use crate::emit::yaml::Yaml;
 use crate::source::FileId;
 use crate::syntax::ast::{AliasDef, Kind};
 
-use super::model::{Catalog, Def, Derive, Field, Lit, Mixin, Series, Table};
+use super::model::{Catalog, Def, Derive, Field, Lit, Mixin, Series, Table, When};
 
 /// `"text"` with the escapes of the language; `$` is escaped so that no
 /// `${…}` is read as interpolation.
@@ -104,6 +104,11 @@ const KEYWORDS: &[&str] = &[
     "false",
 ];
 
+/// A word the grammar reserves: no column or table may be named so.
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
 /// A definition's name: bare when the grammar reads it as a name.
 fn resource_name(name: &str) -> String {
     let mut chars = name.chars();
@@ -129,7 +134,7 @@ fn segment(key: &str) -> String {
 
 /// A table cell: a bare word or number where the grammar reads it back as
 /// the same value, else a string.
-fn cell(value: &Yaml) -> String {
+pub fn cell(value: &Yaml) -> String {
     match value {
         Yaml::Str(s) => {
             let word = !s.is_empty()
@@ -342,12 +347,36 @@ impl Printer<'_> {
 
     pub fn def(&self, def: &Def, used: &mut Vec<String>) -> String {
         let mut out = String::new();
+        if let Some(matrix) = &def.matrix {
+            for each in &matrix.tables {
+                out.push_str(&table(each));
+                out.push('\n');
+            }
+        }
         if def.is_abstract {
             out.push_str("abstract ");
         }
-        let _ = write!(out, "{} {}", def.kind.keyword(), resource_name(&def.name));
+        let name = match &def.matrix {
+            Some(matrix) => super::templates::template_literal(&matrix.name),
+            None => resource_name(&def.name),
+        };
+        let _ = write!(out, "{} {name}", def.kind.keyword());
         if let Some(parent) = &def.parent {
             let _ = write!(out, " : {}", resource_name(parent));
+        }
+        if let Some(matrix) = &def.matrix {
+            let _ = write!(out, " for {}", matrix.over.join(" * "));
+            let except: Vec<String> = matrix
+                .except
+                .iter()
+                .map(|keys| {
+                    let cells: Vec<String> = keys.iter().map(cell).collect();
+                    format!("({})", cells.join(", "))
+                })
+                .collect();
+            if !except.is_empty() {
+                let _ = write!(out, " except {}", except.join(", "));
+            }
         }
         out.push_str(" {\n");
         self.body(
@@ -358,7 +387,32 @@ impl Printer<'_> {
             &def.unsets,
             used,
         );
+        for when in def.matrix.iter().flat_map(|m| &m.whens) {
+            out.push_str(&self.when(def.kind, when, used));
+        }
         out.push_str("}\n");
+        out
+    }
+
+    /// `when column == key { … }` (or `in (…)`), on one line when it fits.
+    fn when(&self, kind: Kind, when: &When, used: &mut Vec<String>) -> String {
+        let keys: Vec<String> = when.keys.iter().map(cell).collect();
+        let head = match keys.as_slice() {
+            [one] => format!("  when {} == {one} {{", when.column),
+            _ => format!("  when {} in ({}) {{", when.column, keys.join(", ")),
+        };
+        let mut body = String::new();
+        self.body(&mut body, kind, &when.uses, &when.fields, &[], used);
+        let statements: Vec<&str> = body.lines().map(str::trim).collect();
+        let line = format!("{head} {} }}", statements.join("  "));
+        if line.len() <= 100 && !body.contains("\"\"\"") {
+            return format!("{line}\n");
+        }
+        let mut out = format!("{head}\n");
+        for l in body.lines() {
+            let _ = writeln!(out, "  {l}");
+        }
+        out.push_str("  }\n");
         out
     }
 
@@ -383,6 +437,9 @@ impl Printer<'_> {
         out.push('\n');
         if let Some(variants) = &series.variants {
             let _ = writeln!(out, "  variants {variants}");
+        }
+        if let Some((cpu, memory)) = series.ratio {
+            let _ = writeln!(out, "  ratio {cpu}:{memory}");
         }
         self.body(
             &mut out,
@@ -457,10 +514,16 @@ pub fn catalog_text(
     let mut out = String::new();
     out.push_str(header);
     out.push('\n');
+    let when_uses = catalog
+        .defs
+        .iter()
+        .flat_map(|d| d.matrix.iter().flat_map(|m| &m.whens))
+        .flat_map(|w| &w.uses);
     let uses_components = catalog
         .defs
         .iter()
         .flat_map(|d| &d.uses)
+        .chain(when_uses)
         .any(|u| !catalog.mixins.iter().any(|m| m.name == *u));
     match &catalog.derive {
         Derive::Std => {

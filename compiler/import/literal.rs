@@ -156,6 +156,7 @@ fn definition(kind: Kind, name: &str, body: &Yaml, notes: &mut Vec<String>) -> D
         uses: Vec::new(),
         fields,
         unsets: Vec::new(),
+        matrix: None,
     }
 }
 

@@ -6,8 +6,13 @@
 //! - [`release`]: the bundle names and the version label → `release { … }`;
 //! - [`literal`]: one definition per resource, every field written out;
 //! - [`labels`]: derived labels left to std/kubevirt's rules (or own rules);
-//! - [`series`]: instance types → series with size tables and variants;
+//! - [`series`]: instance types → series with size tables and variants,
+//!   and `ratio C:M` where every size keeps one;
 //! - [`preferences`]: std mixins recognised, an inheritance tree;
+//! - [`matrices`]: preferences whose names and fields follow tables become
+//!   one `preference "…${column}…" for T1 * T2 { … when … }` (called by
+//!   `preferences`, which measures them against the tree), the names read
+//!   and the string templates found by [`templates`];
 //! - [`emit`]: the model → formatted text;
 //! - [`verify`]: the text compiled again and compared with the input.
 //!
@@ -17,12 +22,14 @@
 pub mod emit;
 pub mod labels;
 pub mod literal;
+pub mod matrices;
 pub mod model;
 pub mod preferences;
 pub mod read;
 pub mod release;
 pub mod series;
 pub mod stdlib;
+pub mod templates;
 pub mod verify;
 
 use std::path::PathBuf;

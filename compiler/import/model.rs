@@ -1,7 +1,7 @@
 //! The catalog that import writes, before it becomes text: definitions,
 //! series, tables and mixins with their fields as flat paths. Every pass
-//! (literal, labels, series, preferences) rewrites this model; `emit` prints
-//! it.
+//! (literal, labels, series, preferences, matrices) rewrites this model;
+//! `emit` prints it.
 
 use crate::emit::yaml::Yaml;
 use crate::syntax::ast::Kind;
@@ -45,6 +45,41 @@ pub struct Def {
     pub uses: Vec<String>,
     pub fields: Vec<Field>,
     pub unsets: Vec<Vec<String>>,
+    /// `for …`: one definition per combination of the matrix's rows; then
+    /// `name` is only the first row's name (for ordering) and the matrix
+    /// holds the name template.
+    pub matrix: Option<Matrix>,
+}
+
+/// A part of a string template: literal text or `${column}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    Text(String),
+    Column(String),
+}
+
+/// `preference "<name template>" : parent for T1 * T2 except (…) { … }`,
+/// with the tables it alone uses.
+#[derive(Debug, Clone)]
+pub struct Matrix {
+    pub name: Vec<Part>,
+    /// The tables of `for`, by name.
+    pub over: Vec<String>,
+    /// The tables printed before the definition: those of `over` that no
+    /// earlier matrix printed.
+    pub tables: Vec<Table>,
+    /// Row keys (as cells) of the combinations left out, one per table.
+    pub except: Vec<Vec<Yaml>>,
+    pub whens: Vec<When>,
+}
+
+/// `when column == key { … }` or `when column in (k1, k2) { … }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct When {
+    pub column: String,
+    pub keys: Vec<Yaml>,
+    pub uses: Vec<String>,
+    pub fields: Vec<Field>,
 }
 
 /// A table: named rows, the first column being the row's key.
@@ -64,6 +99,8 @@ pub struct Series {
     pub sizes: String,
     pub except: Vec<String>,
     pub variants: Option<String>,
+    /// `ratio C:M`: every size has M GiB of memory per C vCPUs.
+    pub ratio: Option<(u32, u32)>,
     pub fields: Vec<Field>,
     pub unsets: Vec<Vec<String>>,
 }

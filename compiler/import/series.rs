@@ -4,7 +4,8 @@
 //! catalog's own — and variants (std/sizes' `hugepage_variants`) when the
 //! names and a field follow a variant table. Fields every series shares
 //! become a mixin; a series that differs from another by fewer statements
-//! than it has is based on it (`series o1 : u1`).
+//! than it has is based on it (`series o1 : u1`). A series whose sizes all
+//! keep one vCPU:memory ratio declares it (`ratio 1:2`).
 //!
 //! A group that does not fit (a field set on some sizes only, a size label
 //! the derive rule would not give, a missing guest cpu or memory) stays as
@@ -73,8 +74,91 @@ pub fn make_series(catalog: &mut Catalog, std: &Std) -> Vec<String> {
     }
     let mut series: Vec<Series> = made.into_iter().map(|m| m.series).collect();
     share(&mut series, &mut catalog.mixins);
+    declare_ratios(&mut series, &catalog.tables, std);
     catalog.series = series;
     std_tables
+}
+
+/// `ratio C:M` on each series whose every size has exactly M GiB of memory
+/// per C vCPUs (the smallest such integers), so that `citc check` keeps the
+/// sizes honest (W0102). A based series inherits its parent's ratio, so a
+/// parent declares one only when every series based on it keeps it or
+/// declares its own.
+fn declare_ratios(series: &mut [Series], tables: &[Table], std: &Std) {
+    let own: Vec<Option<(u32, u32)>> = series
+        .iter()
+        .map(|s| {
+            let table = std
+                .table(&s.sizes)
+                .or_else(|| tables.iter().find(|t| t.name == s.sizes))?;
+            let rows: Vec<&Vec<Yaml>> = table
+                .rows
+                .iter()
+                .filter(|r| !matches!(&r[0], Yaml::Str(k) if s.except.contains(k)))
+                .collect();
+            ratio_of(&rows)
+        })
+        .collect();
+    let parents: Vec<Option<usize>> = series
+        .iter()
+        .map(|s| {
+            let name = s.parent.as_ref()?;
+            series.iter().position(|p| p.name == *name)
+        })
+        .collect();
+    // The nearest ancestor that declares a ratio (series have no cycles).
+    let declaring = |declared: &[Option<(u32, u32)>], mut i: usize| {
+        for _ in 0..parents.len() {
+            let p = parents[i]?;
+            if declared[p].is_some() {
+                return Some(p);
+            }
+            i = p;
+        }
+        None
+    };
+    let mut declared = own.clone();
+    while let Some(p) = (0..series.len())
+        .filter(|&i| own[i].is_none())
+        .find_map(|i| declaring(&declared, i))
+    {
+        declared[p] = None;
+    }
+    for i in 0..series.len() {
+        let from_parent = declaring(&declared, i).and_then(|p| declared[p]);
+        series[i].ratio = declared[i].filter(|r| from_parent != Some(*r));
+    }
+}
+
+/// The vCPU:GiB ratio every row keeps, in lowest terms, when there is one.
+fn ratio_of(rows: &[&Vec<Yaml>]) -> Option<(u32, u32)> {
+    const GIB_MILLIS: i128 = 1000 * (1 << 30);
+    let gcd = |mut a: i128, mut b: i128| {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    let mut ratio = None;
+    for row in rows {
+        let (Some(Yaml::Int(cpu)), Some(Yaml::Str(memory))) = (row.get(1), row.get(2)) else {
+            return None;
+        };
+        let millis = crate::value::Quantity::parse(memory).map(|q| q.millis)?;
+        let (per, gib) = (i128::from(*cpu) * GIB_MILLIS, millis);
+        if per <= 0 || gib <= 0 {
+            return None;
+        }
+        let g = gcd(per, gib);
+        let this = (u32::try_from(per / g).ok()?, u32::try_from(gib / g).ok()?);
+        if ratio.is_some_and(|r| r != this) {
+            return None;
+        }
+        ratio = Some(this);
+    }
+    // One row says nothing about a ladder; huge terms are no ratio a person
+    // would declare.
+    ratio.filter(|&(c, m)| rows.len() >= 2 && c <= 64 && m <= 1024)
 }
 
 fn is_ident(text: &str) -> bool {
@@ -369,6 +453,7 @@ fn try_series(name: &str, defs: &[&Def], std: &Std, std_mode: bool) -> Option<Ma
             sizes,
             except,
             variants: variant_table.map(|t| t.name.clone()),
+            ratio: None,
             fields,
             unsets: Vec::new(),
         },

@@ -5,7 +5,9 @@
 use crate::emit::yaml::Yaml;
 use crate::resolve::STDLIB;
 use crate::source::FileId;
-use crate::syntax::ast::{AliasDef, DeriveRule, DeriveSource, Expr, Item, Kind, TextPart};
+use crate::syntax::ast::{
+    AliasDef, AssignOp, DeriveRule, DeriveSource, Expr, Item, Kind, MixinDef, Statement, TextPart,
+};
 use crate::syntax::parse_file;
 
 use super::literal::flatten;
@@ -18,7 +20,13 @@ pub struct Std {
     /// std/components' mixins that need no variable, with their fields;
     /// the largest first.
     pub mixins: Vec<(String, Vec<Field>)>,
+    /// std/components' mixins that copy variables into fields
+    /// (`architecture`: `arch = arch` …): each field's path and variable.
+    pub column_mixins: Vec<(String, Vec<ColumnField>)>,
 }
+
+/// A field a mixin copies a variable into: its path and the variable.
+pub type ColumnField = (Vec<String>, String);
 
 fn module(name: &str) -> Vec<Item> {
     STDLIB
@@ -57,6 +65,7 @@ impl Std {
             rules: Vec::new(),
             tables: Vec::new(),
             mixins: Vec::new(),
+            column_mixins: Vec::new(),
         };
         for item in module("std/kubevirt") {
             match item {
@@ -89,6 +98,8 @@ impl Std {
             if let Item::Mixin(mixin) = item {
                 if let Some(fields) = mixin_fields(&mixin.name.name) {
                     std.mixins.push((mixin.name.name, fields));
+                } else if let Some(fields) = column_fields(&mixin, &std.aliases) {
+                    std.column_mixins.push((mixin.name.name, fields));
                 }
             }
         }
@@ -126,6 +137,31 @@ fn mixin_fields(name: &str) -> Option<Vec<Field>> {
             ("spec", spec) => flatten(vec!["spec".into()], spec, &mut fields),
             _ => {}
         }
+    }
+    (!fields.is_empty()).then_some(fields)
+}
+
+/// The fields of a mixin whose every statement is `path = variable`, with
+/// a preference alias at the head of a path written out.
+fn column_fields(mixin: &MixinDef, aliases: &[AliasDef]) -> Option<Vec<ColumnField>> {
+    let mut fields = Vec::new();
+    for statement in &mixin.body.statements {
+        let Statement::Assign {
+            path,
+            op: AssignOp::Merge,
+            value: Expr::Variable(variable),
+        } = statement
+        else {
+            return None;
+        };
+        let mut keys: Vec<String> = path.segments.iter().map(|s| s.name.clone()).collect();
+        let alias = aliases.iter().find(|a| {
+            a.kind.is_none_or(|k| k == Kind::Preference) && Some(&a.name.name) == keys.first()
+        });
+        if let Some(alias) = alias {
+            keys.splice(..1, alias.target.segments.iter().map(|s| s.name.clone()));
+        }
+        fields.push((keys, variable.name.clone()));
     }
     (!fields.is_empty()).then_some(fields)
 }
