@@ -856,7 +856,12 @@ impl Emitter<'_> {
     }
 
     fn put_str(&mut self, s: &str) {
-        s.chars().for_each(|c| self.put(c));
+        self.out.push_str(s);
+        self.column += if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        };
     }
 
     fn put_break(&mut self) {
@@ -915,6 +920,13 @@ impl Emitter<'_> {
     fn write_plain(&mut self, value: &str, allow_breaks: bool) {
         if !self.whitespace {
             self.put(' ');
+        }
+        // Most values cannot fold: no space, or the line stays short.
+        if !value.contains(' ') || self.column + value.len() <= WIDTH {
+            self.put_str(value);
+            self.whitespace = false;
+            self.indention = false;
+            return;
         }
         let mut spaces = false;
         let mut chars = value.chars().peekable();
@@ -1018,19 +1030,24 @@ impl Emitter<'_> {
         self.put_break();
         self.indention = true;
         self.whitespace = true;
+        // Line by line: a break, or the text up to the next one.
         let mut breaks = true;
-        for c in value.chars() {
+        let mut rest = value;
+        while let Some(c) = rest.chars().next() {
             if is_break(c) {
                 self.write_break(c);
                 self.indention = true;
                 breaks = true;
+                rest = &rest[c.len_utf8()..];
             } else {
+                let end = rest.find(is_break).unwrap_or(rest.len());
                 if breaks {
                     self.write_indent();
                 }
-                self.put(c);
+                self.put_str(&rest[..end]);
                 self.indention = false;
                 breaks = false;
+                rest = &rest[end..];
             }
         }
     }
