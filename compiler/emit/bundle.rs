@@ -98,39 +98,62 @@ pub struct StreamTimes {
 /// stamped with `version` as the catalog's release settings say; returns the
 /// number of documents written. Errors found while lowering are pushed to
 /// `diags` (the caller discards the output then).
-pub fn stream<S: Sink>(
+pub fn stream<S: Sink + Send>(
     mut catalog: Catalog,
     version: &str,
     release: &Release,
     sink: &mut S,
     diags: &mut Vec<Diagnostic>,
-) -> std::io::Result<(usize, StreamTimes)> {
+) -> std::io::Result<(usize, StreamTimes)>
+where
+    S::File: Send,
+    S::Spool: Send,
+{
     let mut times = StreamTimes::default();
     let mut resources = std::mem::take(&mut catalog.resources);
     resources.sort_by(|a, b| (a.kind, a.name.as_bytes()).cmp(&(b.kind, b.name.as_bytes())));
     let stamp = Stamp::new(&catalog.release, version);
-    let mut writer = BundleWriter::new(release, sink)?;
-    let mut text = String::with_capacity(4096);
-    for resource in resources {
-        let start = Instant::now();
-        let doc = lower::lower_cluster_document(&resource, &catalog.derive_rules, &stamp, diags);
-        let kind = resource.kind;
-        drop(resource);
-        let lowered = Instant::now();
-        times.lower += lowered - start;
-        let Some(doc) = doc else { continue };
-        text.clear();
-        write_document(&mut text, &doc);
-        drop(doc);
-        let rendered = Instant::now();
-        times.render += rendered - lowered;
-        writer.add(kind, &text)?;
-        times.write += rendered.elapsed();
-    }
-    let start = Instant::now();
-    let documents = writer.finish()?;
-    times.write += start.elapsed();
-    Ok((documents, times))
+    let writer = BundleWriter::new(release, sink)?;
+    // Two cores: this thread lowers and renders, a second writes and hashes
+    // (every byte goes to two files and is hashed twice).
+    let (send, receive) = std::sync::mpsc::sync_channel::<(Kind, String)>(64);
+    std::thread::scope(|scope| {
+        let written = scope.spawn(move || -> std::io::Result<(usize, Duration)> {
+            let mut writer = writer;
+            let mut busy = Duration::ZERO;
+            for (kind, text) in receive {
+                let start = Instant::now();
+                writer.add(kind, &text)?;
+                busy += start.elapsed();
+            }
+            let start = Instant::now();
+            let documents = writer.finish()?;
+            Ok((documents, busy + start.elapsed()))
+        });
+        for resource in resources {
+            let start = Instant::now();
+            let doc =
+                lower::lower_cluster_document(&resource, &catalog.derive_rules, &stamp, diags);
+            let kind = resource.kind;
+            drop(resource);
+            let lowered = Instant::now();
+            times.lower += lowered - start;
+            let Some(doc) = doc else { continue };
+            let mut text = String::with_capacity(4096);
+            write_document(&mut text, &doc);
+            drop(doc);
+            times.render += lowered.elapsed();
+            if send.send((kind, text)).is_err() {
+                break; // the writer failed: its error is below
+            }
+        }
+        drop(send);
+        let (documents, write) = written
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        times.write = write;
+        Ok((documents, times))
+    })
 }
 
 /// The files of already lowered documents (`lower::lower`, both kinds of
