@@ -294,3 +294,52 @@ fn an_existing_output_is_replaced_only_with_force() {
         .expect("read")
         .contains("acme-linux"));
 }
+
+/// What citc itself built from a catalog whose version label is not
+/// upstream's or whose version does not start with a digit (`acme-2.0`):
+/// import must find the label, not write it by hand into every resource.
+fn citc_output_round_trips(catalog: &str, version: &str, label: &str) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = dir.path().join("first");
+    let built = citc(&[
+        "build",
+        s(&project().join(catalog)),
+        "--version",
+        version,
+        "-o",
+        s(&first),
+    ]);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let again = dir.path().join("again");
+    std::fs::create_dir(&again).expect("dir");
+    let (imported, out, stderr) = import_and_build(&first, version, &again);
+    assert!(!stderr.contains("warning:"), "{stderr}");
+    let text = std::fs::read_to_string(imported).expect("imported catalog");
+    assert!(
+        !text.contains(&format!("\"{label}\" =")),
+        "the version label is written by hand:\n{text}"
+    );
+    assert_same_files(&first, &out);
+}
+
+#[test]
+fn a_vendor_release_with_its_own_version_label_round_trips() {
+    citc_output_round_trips(
+        "examples/vendor/catalog.cit",
+        "acme-2.0",
+        "acme.example/catalog-version",
+    );
+}
+
+#[test]
+fn a_release_whose_version_is_not_a_number_round_trips() {
+    citc_output_round_trips(
+        "tests/downstream/acme.cit",
+        "acme-1.0",
+        "instancetype.kubevirt.io/common-instancetypes-version",
+    );
+}

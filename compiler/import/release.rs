@@ -150,13 +150,18 @@ fn labels_of(body: &Yaml) -> Option<&Vec<(String, Yaml)>> {
 /// Does a label value look like a release version (`v1.7.0`, `1.2`,
 /// `noversion`, `v1.7.0-dirty`)?
 fn looks_like_version(value: &str) -> bool {
-    let rest = value.strip_prefix('v').unwrap_or(value);
-    value == "noversion" || rest.starts_with(|c: char| c.is_ascii_digit()) && rest.contains('.')
+    let digit = value.contains(|c: char| c.is_ascii_digit());
+    let v_number = value
+        .strip_prefix('v')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+    value == "noversion" || v_number || digit && value.contains(['.', '-'])
 }
 
-/// The version label: a label every resource carries with one value that
-/// looks like a version (`v1.7.0`, `2.0.1`); upstream's key first, then
-/// keys that say `version`, then any.
+/// The version label: a label every resource carries with one value. The
+/// best evidence first: upstream's key (whatever its value: `acme-1.0`
+/// too); a label appended after the sorted ones in every document, as
+/// upstream's yq step appends it; a key that says `version` with a value
+/// that looks like one (`v1.7.0`, `acme-1.0`, `2024-12`); any such value.
 fn version_label(resources: &mut [Resource], detected: &mut Detected) {
     let Some(first) = resources.first().and_then(|r| labels_of(&r.body)) else {
         detected
@@ -164,10 +169,18 @@ fn version_label(resources: &mut [Resource], detected: &mut Detected) {
             .push(("version_label".into(), "false".into()));
         return;
     };
-    let mut candidates: Vec<(String, String)> = first
+    let appended_everywhere = |key: &str| {
+        resources.iter().all(|r| {
+            labels_of(&r.body).is_some_and(|labels| {
+                let n = labels.len();
+                n >= 2 && labels[n - 1].0 == key && labels[n - 2].0.as_str() > key
+            })
+        })
+    };
+    let mut candidates: Vec<(u8, String, String)> = first
         .iter()
         .filter_map(|(k, v)| match v {
-            Yaml::Str(v) if looks_like_version(v) => Some((k.clone(), v.clone())),
+            Yaml::Str(v) => Some((k.clone(), v.clone())),
             _ => None,
         })
         .filter(|(k, v)| {
@@ -179,9 +192,24 @@ fn version_label(resources: &mut [Resource], detected: &mut Detected) {
                 })
             })
         })
+        .filter_map(|(k, v)| {
+            let says_version = k.contains("version");
+            let rank = if k == UPSTREAM_VERSION_LABEL {
+                0
+            } else if appended_everywhere(&k) && (says_version || looks_like_version(&v)) {
+                1
+            } else if says_version && looks_like_version(&v) {
+                2
+            } else if looks_like_version(&v) {
+                3
+            } else {
+                return None;
+            };
+            Some((rank, k, v))
+        })
         .collect();
-    candidates.sort_by_key(|(k, _)| (k != UPSTREAM_VERSION_LABEL, !k.contains("version")));
-    let Some((key, value)) = candidates.into_iter().next() else {
+    candidates.sort_by_key(|(rank, _, _)| *rank);
+    let Some((_, key, value)) = candidates.into_iter().next() else {
         detected
             .settings
             .push(("version_label".into(), "false".into()));
