@@ -113,8 +113,14 @@ fn interleaved(jobs: &[Job], rounds: usize) -> Vec<Vec<Duration>> {
     runs
 }
 
+/// This run's own folder under the temporary directory; removed at the end
+/// (only it: never the temporary directory itself).
+fn scratch_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("citc-process-bench-{}", std::process::id()))
+}
+
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("citc-process-bench-{}", std::process::id()));
+    let dir = scratch_dir();
     std::fs::create_dir_all(&dir).expect("scratch folder");
     dir.join(name)
 }
@@ -219,7 +225,7 @@ fn main() {
     let has = |flag: &str| args.iter().any(|a| a == flag);
     if has("--guard") {
         let passed = guard();
-        let _ = std::fs::remove_dir_all(scratch("").parent().unwrap_or(Path::new("")));
+        let _ = std::fs::remove_dir_all(scratch_dir());
         if !passed {
             eprintln!("error: `citc build` is more than {GUARD_FACTOR}× slower than recorded, measured against process start on this machine");
             eprintln!("  help: profile it (`cargo bench --bench pipeline`, perf) before recording a new ratio in tests/bench/process.rs");
@@ -250,5 +256,5 @@ fn main() {
         ms(s.min),
         ms(s.max)
     );
-    let _ = std::fs::remove_dir_all(scratch("").parent().unwrap_or(Path::new("")));
+    let _ = std::fs::remove_dir_all(scratch_dir());
 }
