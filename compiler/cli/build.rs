@@ -118,8 +118,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         if let Some(code) = finish(&mut diagnostics) {
             return code;
         }
-        let mut files = sink.files;
-        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let files = sink.into_files();
         return if args.check {
             check_up_to_date(&args.output, &files)
         } else {

@@ -86,6 +86,21 @@ impl Sink for MemorySink {
     }
 }
 
+impl MemorySink {
+    /// The files, by name in file-name order.
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        let mut files = self.files;
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
+    }
+}
+
+/// The bundles' order: instance types, then preferences, each by name
+/// (byte order).
+fn bundle_order(kind: Kind, name: &str) -> (Kind, &[u8]) {
+    (kind, name.as_bytes())
+}
+
 /// Time spent in each step of [`stream`].
 #[derive(Debug, Default, Clone, Copy)]
 pub struct StreamTimes {
@@ -111,7 +126,7 @@ where
 {
     let mut times = StreamTimes::default();
     let mut resources = std::mem::take(&mut catalog.resources);
-    resources.sort_by(|a, b| (a.kind, a.name.as_bytes()).cmp(&(b.kind, b.name.as_bytes())));
+    resources.sort_by(|a, b| bundle_order(a.kind, &a.name).cmp(&bundle_order(b.kind, &b.name)));
     let stamp = Stamp::new(&catalog.release, version);
     let writer = BundleWriter::new(release, sink)?;
     // Two cores: this thread lowers and renders, a second writes and hashes
@@ -159,26 +174,28 @@ where
 /// The files of already lowered documents (`lower::lower`, both kinds of
 /// every resource), in memory, by name in file-name order.
 pub fn bundles(documents: &[Document], release: &Release) -> Vec<(String, Vec<u8>)> {
-    let mut cluster: Vec<&Document> = documents.iter().filter(|d| is_cluster(d.kind)).collect();
-    cluster.sort_by(|a, b| (a.kind, a.name.as_bytes()).cmp(&(b.kind, b.name.as_bytes())));
+    // One per resource: its cluster-wide document, with the resource's kind.
+    let mut cluster: Vec<(Kind, &Document)> = documents
+        .iter()
+        .filter_map(|d| match d.kind {
+            ApiKind::VirtualMachineClusterInstancetype => Some((Kind::Instancetype, d)),
+            ApiKind::VirtualMachineClusterPreference => Some((Kind::Preference, d)),
+            _ => None,
+        })
+        .collect();
+    cluster.sort_by(|(ka, a), (kb, b)| bundle_order(*ka, &a.name).cmp(&bundle_order(*kb, &b.name)));
     let mut sink = MemorySink::default();
     let mut text = String::with_capacity(4096);
     // Writing into memory cannot fail.
     let _ = BundleWriter::new(release, &mut sink).and_then(|mut writer| {
-        for doc in cluster {
+        for (kind, doc) in cluster {
             text.clear();
             write_document(&mut text, &doc.yaml);
-            let kind = match doc.kind {
-                ApiKind::VirtualMachineClusterInstancetype => Kind::Instancetype,
-                _ => Kind::Preference,
-            };
             writer.add(kind, &text)?;
         }
         writer.finish()
     });
-    let mut files = sink.files;
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    sink.into_files()
 }
 
 /// The names of the files a build writes, in file-name order.
@@ -186,13 +203,6 @@ pub fn file_names(release: &Release) -> Vec<String> {
     let mut names: Vec<String> = release.file_names().into_iter().map(String::from).collect();
     names.sort();
     names
-}
-
-fn is_cluster(kind: ApiKind) -> bool {
-    matches!(
-        kind,
-        ApiKind::VirtualMachineClusterInstancetype | ApiKind::VirtualMachineClusterPreference
-    )
 }
 
 /// The one place that decides what goes in which file: each resource's
