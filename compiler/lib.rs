@@ -24,6 +24,7 @@ pub mod diff;
 pub mod doc;
 pub mod emit;
 pub mod fmt;
+pub mod hash;
 pub mod import;
 pub mod lower;
 pub mod lsp;

@@ -34,6 +34,35 @@ impl Span {
     }
 }
 
+/// The standard library's AST is parsed at build time (see build.rs) and
+/// stored without files in its spans: each span takes the file id that the
+/// module gets when it is loaded, set by [`decode_spans_in`].
+impl serde::Serialize for Span {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&(self.start, self.end), serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Span {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Span, D::Error> {
+        let (start, end): (u32, u32) = serde::Deserialize::deserialize(deserializer)?;
+        let file = DECODING_FILE.with(std::cell::Cell::get);
+        Ok(Span { file, start, end })
+    }
+}
+
+thread_local! {
+    static DECODING_FILE: std::cell::Cell<FileId> = const { std::cell::Cell::new(FileId(0)) };
+}
+
+/// Runs `decode`, giving every [`Span`] it deserializes the file `file`.
+pub fn decode_spans_in<T>(file: FileId, decode: impl FnOnce() -> T) -> T {
+    let outer = DECODING_FILE.with(|f| f.replace(file));
+    let result = decode();
+    DECODING_FILE.with(|f| f.set(outer));
+    result
+}
+
 /// One loaded source file.
 #[derive(Debug)]
 pub struct SourceFile {

@@ -18,7 +18,13 @@ pub fn check_resource(schema: &Schema, resource: &Resource, diags: &mut Vec<Diag
         return;
     };
     match resource.tree.get_path(&["spec"]) {
-        Some(spec) => check_value(schema, spec, &Ty::Object(root.clone()), "spec", diags),
+        Some(spec) => check_value(
+            schema,
+            spec,
+            &Ty::Object(root.clone()),
+            &FieldPath::Root("spec"),
+            diags,
+        ),
         None => {
             // The CRD requires `spec` on every resource, even a preference
             // whose spec type has no required field.
@@ -166,14 +172,40 @@ fn check_metadata(meta: &Node, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn check_value(schema: &Schema, node: &Node, ty: &Ty, path: &str, diags: &mut Vec<Diagnostic>) {
+/// Where a value is (`spec.cpu.guest`, `spec.devices.disks[0]`): a chain of
+/// steps on the stack, made into text only when a diagnostic names it, so
+/// that checking a valid resource allocates nothing for it.
+#[derive(Clone, Copy)]
+pub enum FieldPath<'a> {
+    Root(&'a str),
+    Key(&'a FieldPath<'a>, &'a str),
+    Index(&'a FieldPath<'a>, usize),
+}
+
+impl std::fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FieldPath::Root(root) => f.write_str(root),
+            FieldPath::Key(parent, key) => write!(f, "{parent}.{key}"),
+            FieldPath::Index(parent, index) => write!(f, "{parent}[{index}]"),
+        }
+    }
+}
+
+pub fn check_value(
+    schema: &Schema,
+    node: &Node,
+    ty: &Ty,
+    path: &FieldPath,
+    diags: &mut Vec<Diagnostic>,
+) {
     match (ty, &node.value) {
         (Ty::Object(name), Value::Map(map)) => {
             let Some(object) = schema.object(name) else {
                 return;
             };
             for (key, child) in map.iter() {
-                let child_path = format!("{path}.{key}");
+                let child_path = FieldPath::Key(path, key);
                 match object.fields.get(key) {
                     Some(field) => {
                         if field.deprecated {
@@ -184,14 +216,14 @@ pub fn check_value(schema: &Schema, node: &Node, ty: &Ty, path: &str, diags: &mu
                                     format!("`{child_path}` is deprecated"),
                                 )
                                 .label("deprecated field")
-                                .help(deprecation_help(&child_path)),
+                                .help(deprecation_help(&child_path.to_string())),
                             );
                         }
                         check_value(schema, child, &field.ty, &child_path, diags);
                     }
                     None => diags.push(unknown_field(
                         key,
-                        &child_path,
+                        &child_path.to_string(),
                         child,
                         name,
                         object.fields.keys(),
@@ -217,12 +249,12 @@ pub fn check_value(schema: &Schema, node: &Node, ty: &Ty, path: &str, diags: &mu
         }
         (Ty::Map(inner), Value::Map(map)) => {
             for (key, child) in map.iter() {
-                check_value(schema, child, inner, &format!("{path}.{key}"), diags);
+                check_value(schema, child, inner, &FieldPath::Key(path, key), diags);
             }
         }
         (Ty::List(inner), Value::List(items)) => {
             for (i, item) in items.iter().enumerate() {
-                check_value(schema, item, inner, &format!("{path}[{i}]"), diags);
+                check_value(schema, item, inner, &FieldPath::Index(path, i), diags);
             }
         }
         (Ty::String { max_len }, Value::Str(s)) => {
@@ -261,7 +293,7 @@ pub fn check_value(schema: &Schema, node: &Node, ty: &Ty, path: &str, diags: &mu
         (Ty::Quantity, Value::Quantity(_) | Value::Int(_)) => {}
         (Ty::Quantity, Value::Str(s)) => {
             if Quantity::parse(s).is_none() {
-                diags.push(malformed_quantity(s, path, node));
+                diags.push(malformed_quantity(s, &path.to_string(), node));
             }
         }
         (Ty::Enum(values), Value::Str(s)) => {
@@ -293,7 +325,7 @@ pub fn check_value(schema: &Schema, node: &Node, ty: &Ty, path: &str, diags: &mu
                 );
             }
         }
-        (ty, value) => diags.push(wrong_type(node, ty, path, value)),
+        (ty, value) => diags.push(wrong_type(node, ty, &path.to_string(), value)),
     }
 }
 

@@ -71,7 +71,7 @@ fn point_at_use(diag: &mut Diagnostic, resource: &crate::resolve::Resource, cata
     for (mixin, use_span) in resource.uses.iter() {
         // The mixins this `use` reaches, walked without recursion.
         let mut pending = vec![mixin.as_str()];
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::hash::HashSet::default();
         while let Some(name) = pending.pop() {
             if !seen.insert(name) {
                 continue;

@@ -1,9 +1,9 @@
 //! The API schema as the checker uses it, read from the `type` and `schema`
 //! items of the loaded files (stdlib/schema.cit).
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
-use indexmap::IndexMap;
+use crate::hash::IndexMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::resolve::ParsedFile;
@@ -92,7 +92,7 @@ impl Schema {
         }
         let names: Vec<String> = pending.iter().map(|d| d.name.name.clone()).collect();
         for def in pending {
-            let mut fields = IndexMap::new();
+            let mut fields = IndexMap::default();
             for field in &def.fields {
                 match type_of(&field.ty, &names) {
                     Ok(ty) => {

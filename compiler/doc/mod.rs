@@ -24,7 +24,7 @@ pub use std_reference::std_reference;
 
 use crate::resolve::STDLIB;
 use crate::source::FileId;
-use crate::syntax::{ast, parse_file};
+use crate::syntax::ast;
 
 /// The reference page, as linked from help lines and the docs.
 pub const REFERENCE_PAGE: &str = "grammar/STD.md";
@@ -37,15 +37,15 @@ pub struct StdModule {
     pub ast: ast::File,
 }
 
-/// Parses every embedded module (the stdlib always parses; a module that
-/// did not would be left out, and the compiler would report it on import).
+/// Every embedded module with its AST (parsed when the binary was built).
 pub fn parse_std() -> Vec<StdModule> {
     STDLIB
         .iter()
         .enumerate()
-        .filter_map(|(i, (name, text))| {
-            let ast = parse_file(FileId(u32::MAX - i as u32), text).ok()?;
-            Some(StdModule { name, text, ast })
+        .map(|(i, m)| StdModule {
+            name: m.module,
+            text: m.text,
+            ast: m.ast(FileId(u32::MAX - i as u32)),
         })
         .collect()
 }

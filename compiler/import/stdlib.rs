@@ -8,7 +8,6 @@ use crate::source::FileId;
 use crate::syntax::ast::{
     AliasDef, AssignOp, DeriveRule, DeriveSource, Expr, Item, Kind, MixinDef, Statement, TextPart,
 };
-use crate::syntax::parse_file;
 
 use super::literal::flatten;
 use super::model::{Field, Table};
@@ -31,9 +30,8 @@ pub type ColumnField = (Vec<String>, String);
 fn module(name: &str) -> Vec<Item> {
     STDLIB
         .iter()
-        .find(|(n, _)| *n == name)
-        .and_then(|(_, text)| parse_file(FileId(0), text).ok())
-        .map(|file| file.items)
+        .find(|m| m.module == name)
+        .map(|m| m.ast(FileId(0)).items)
         .unwrap_or_default()
 }
 

@@ -51,8 +51,6 @@ pub fn run_stdio() -> Result<(), String> {
 
 /// Serves one client over a connection (stdio, or in memory for tests).
 pub fn serve(connection: &Connection) -> Result<(), String> {
-    // Every edit analyses the catalog again; the std modules never change.
-    crate::resolve::cache_std_modules();
     let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let debounce = params

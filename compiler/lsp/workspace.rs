@@ -17,7 +17,7 @@ use super::index::Index;
 use crate::diagnostic::{self, Diagnostic};
 use crate::emit::yaml::Yaml;
 use crate::lower::{self, Stamp};
-use crate::resolve::{self, STDLIB};
+use crate::resolve::{self, EmbeddedModule, STDLIB};
 use crate::source::FileId;
 use crate::Analysis;
 
@@ -247,10 +247,10 @@ impl Workspace {
         }
         use sha2::{Digest, Sha256};
         let mut hash = Sha256::new();
-        for (module, text) in STDLIB {
-            hash.update(module.as_bytes());
+        for m in STDLIB {
+            hash.update(m.module.as_bytes());
             hash.update([0]);
-            hash.update(text.as_bytes());
+            hash.update(m.text.as_bytes());
         }
         let digest = hash.finalize();
         let short: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
@@ -259,7 +259,7 @@ impl Workspace {
             .as_ref()?
             .join("citc")
             .join(format!("std-{short}"));
-        for (module, text) in STDLIB {
+        for &EmbeddedModule { module, text, .. } in STDLIB {
             let path = dir.join(format!("{module}.cit"));
             if std::fs::read_to_string(&path).is_ok_and(|existing| existing == *text) {
                 continue;

@@ -1,14 +1,14 @@
 //! Evaluation: each instance's tree, from its parent, its mixins (in
 //! order, with conflicts reported) and its own statements.
 
-use indexmap::IndexSet;
-use std::collections::HashMap;
+use crate::hash::HashMap;
+use crate::hash::IndexSet;
 
 use super::*;
 
 impl<'a> Resolver<'a, '_> {
     pub(super) fn evaluate(&mut self, instances: &[Instance<'a>]) -> Vec<Resource> {
-        let mut by_name: HashMap<&str, usize> = HashMap::new();
+        let mut by_name: HashMap<&str, usize> = HashMap::default();
         for (index, instance) in instances.iter().enumerate() {
             if let Some(&first) = by_name.get(instance.name.as_str()) {
                 let first = &instances[first];
@@ -238,12 +238,12 @@ impl<'a> Resolver<'a, '_> {
         self.flatten(body, env, 0, kind, &mut flat);
 
         let mut mixed = Node::empty_map(body.span);
-        let mut set_by: HashMap<String, (&Ident, Span, Node)> = HashMap::new();
+        let mut set_by: HashMap<String, (&Ident, Span, Node)> = HashMap::default();
         let mut conflicts = Vec::new();
         let mut ok = !flat.failed;
         for mixin in &flat.uses {
             self.level_uses.push((mixin.name.clone(), mixin.span));
-            let tree = self.mixin_tree(mixin, env, kind, &mut IndexSet::new());
+            let tree = self.mixin_tree(mixin, env, kind, &mut IndexSet::default());
             if let Some(tracer) = &mut self.trace {
                 let log = std::mem::take(&mut tracer.finished);
                 let via = trace::Via::Mixin {
@@ -256,8 +256,12 @@ impl<'a> Resolver<'a, '_> {
                 ok = false;
                 continue;
             };
+            // Conflicts are between two mixins: one alone has none, and its
+            // leaves need not be listed.
             let mut mixin_leaves = Vec::new();
-            leaves(&tree, &mut Vec::new(), &mut mixin_leaves);
+            if flat.uses.len() > 1 {
+                leaves(&tree, &mut Vec::new(), &mut mixin_leaves);
+            }
             for (path, leaf) in mixin_leaves {
                 if let Some((other, other_span, other_value)) = set_by.get(&path) {
                     if *other_value != *leaf && other.name != mixin.name {

@@ -1,7 +1,7 @@
 //! Expansion: series (sizes x variants) and definitions with a matrix
 //! (`for`) become one instance per row, named from the row.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use super::*;
 
@@ -27,7 +27,7 @@ impl<'a> Resolver<'a, '_> {
     /// cycle or a missing parent.
     fn series_chain(&mut self, def: &'a SeriesDef) -> Option<Vec<&'a SeriesDef>> {
         let mut chain = vec![def];
-        let mut seen = HashSet::from([def.name.name.as_str()]);
+        let mut seen = HashSet::from_iter([def.name.name.as_str()]);
         let mut current = def;
         while let Some(parent) = &current.parent {
             let Some(next) = self.symbols.series.get(&parent.name).copied() else {
@@ -131,7 +131,7 @@ impl<'a> Resolver<'a, '_> {
             None => vec![Vec::new()],
         };
         let globals = &self.symbols.globals;
-        let mut excluded = HashSet::new();
+        let mut excluded = HashSet::default();
         for key in except {
             let env = Env {
                 row: Vec::new(),

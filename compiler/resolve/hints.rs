@@ -2,7 +2,7 @@
 //! module that defines the name when the catalog does not import it. The
 //! std index is built on the first such error only (see `crate::doc`).
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::doc::{import_help, kind_plural, std_index, REFERENCE_PAGE};
 use crate::suggest::closest;

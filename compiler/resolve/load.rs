@@ -6,19 +6,43 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::source::{read_input, FileId, SourceMap, Span, MAX_SOURCE_BYTES};
+use crate::source::{decode_spans_in, read_input, FileId, SourceMap, Span, MAX_SOURCE_BYTES};
 use crate::syntax::{self, ast};
 
-/// The standard library, embedded so that `citc` works alone.
-pub const STDLIB: &[(&str, &str)] = &[
-    ("std/kubevirt", include_str!("../../stdlib/kubevirt.cit")),
-    ("std/sizes", include_str!("../../stdlib/sizes.cit")),
-    (
-        "std/components",
-        include_str!("../../stdlib/components.cit"),
-    ),
-    ("std/schema", include_str!("../../stdlib/schema.cit")),
+/// A module of the standard library, embedded so that `citc` works alone:
+/// its text (for diagnostics and documents) and its AST, parsed when the
+/// binary was built (build.rs).
+pub struct EmbeddedModule {
+    /// As imported: `std/sizes`.
+    pub module: &'static str,
+    pub text: &'static str,
+    ast: &'static [u8],
+}
+
+macro_rules! std_module {
+    ($name:literal) => {
+        EmbeddedModule {
+            module: concat!("std/", $name),
+            text: include_str!(concat!("../../stdlib/", $name, ".cit")),
+            ast: include_bytes!(concat!(env!("OUT_DIR"), "/", $name, ".ast")),
+        }
+    };
+}
+
+pub const STDLIB: &[EmbeddedModule] = &[
+    std_module!("kubevirt"),
+    std_module!("sizes"),
+    std_module!("components"),
+    std_module!("schema"),
 ];
+
+impl EmbeddedModule {
+    /// The module's AST, its spans in file `id`.
+    pub fn ast(&self, id: FileId) -> ast::File {
+        decode_spans_in(id, || postcard::from_bytes(self.ast))
+            .expect("build.rs encodes the AST with the types it is decoded into")
+    }
+}
 
 /// Loaded into every compilation, imported or not: the checker needs it.
 pub const ALWAYS_LOADED: &str = "std/schema";
@@ -56,15 +80,10 @@ pub fn load_with(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<ParsedFile> {
     let mut files = Vec::new();
-    // The schema is loaded into every compilation, as the file after the
-    // root: it is parsed on a second core while the root is read and parsed.
     let schema_text = STDLIB
         .iter()
-        .find(|(module, _)| *module == ALWAYS_LOADED)
-        .map_or("", |(_, text)| text);
-    let schema_id = FileId(sources.next_id().0 + 1);
-    let schema_ahead = (!CACHE_STD.with(std::cell::Cell::get))
-        .then(|| std::thread::spawn(move || syntax::parse_file(schema_id, schema_text)));
+        .find(|m| m.module == ALWAYS_LOADED)
+        .map_or("", |m| m.text);
     let root_id = match root {
         Root::Path(path) => match read_unsaved_or_disk(path, unsaved, "catalog") {
             Ok(text) => {
@@ -88,8 +107,7 @@ pub fn load_with(
     // Canonical paths by joined path: files that all import one another ask
     // for the same few paths many times.
     let mut canonical = HashMap::new();
-    // The root first, the schema last (a stack): its parse has the longest
-    // time to finish.
+    // The root first, the schema last (a stack).
     let mut queue = vec![
         sources.add(
             format!("{ALWAYS_LOADED}.cit"),
@@ -98,14 +116,8 @@ pub fn load_with(
         ),
         root_id,
     ];
-    let mut schema_ahead = schema_ahead.filter(|_| queue[0] == schema_id);
     while let Some(id) = queue.pop() {
-        let ahead = if id == schema_id {
-            schema_ahead.take().and_then(|thread| thread.join().ok())
-        } else {
-            None
-        };
-        let parsed = match ahead.unwrap_or_else(|| parse(id, sources)) {
+        let parsed = match parse(id, sources) {
             Ok(file) => file,
             Err(diag) => {
                 diags.push(diag);
@@ -192,39 +204,22 @@ fn imports_first_order(root: FileId, imports: &[(FileId, FileId, Span)]) -> Hash
     rank
 }
 
-thread_local! {
-    /// The standard library's modules as parsed, by module and file id: they
-    /// never change while the binary runs, and an editor analyses the
-    /// catalog again on every edit (the std modules are a third of its
-    /// parse). Keyed by file id too, because spans carry it.
-    static STD_PARSED: std::cell::RefCell<HashMap<(String, FileId), ast::File>> =
-        std::cell::RefCell::new(HashMap::new());
-    /// Whether [`STD_PARSED`] is used: a one-off build parses each module
-    /// once anyway, and would only pay for the copy.
-    static CACHE_STD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Keeps the parsed std modules between analyses on this thread (for a
-/// long-running process such as the language server).
-pub fn cache_std_modules() {
-    CACHE_STD.with(|on| on.set(true));
-}
-
-/// Parses one loaded file; an embedded std module is parsed once per file
-/// id and thread.
+/// Parses one loaded file; an embedded std module was parsed when the
+/// binary was built, and is only decoded.
 fn parse(id: FileId, sources: &SourceMap) -> Result<ast::File, Diagnostic> {
     let file = sources.get(id);
-    let embedded = file.path.is_none() && file.name.starts_with("std/");
-    if !embedded || !CACHE_STD.with(std::cell::Cell::get) {
-        return syntax::parse_file(id, &file.text);
+    let prepared = match &file.path {
+        None => file
+            .name
+            .strip_suffix(".cit")
+            .and_then(|name| STDLIB.iter().find(|m| m.module == name))
+            .map(|m| m.ast(id)),
+        Some(_) => None,
+    };
+    match prepared {
+        Some(ast) => Ok(ast),
+        None => syntax::parse_file(id, &file.text),
     }
-    let key = (file.name.clone(), id);
-    if let Some(parsed) = STD_PARSED.with(|cache| cache.borrow().get(&key).cloned()) {
-        return Ok(parsed);
-    }
-    let parsed = syntax::parse_file(id, &file.text)?;
-    STD_PARSED.with(|cache| cache.borrow_mut().insert(key, parsed.clone()));
-    Ok(parsed)
 }
 
 /// Files are loaded once, so a cycle of imports does no harm; it is still
@@ -341,10 +336,10 @@ fn resolve_import(
         if let Some(id) = sources.find_name(&name) {
             return Some((id, false));
         }
-        return match STDLIB.iter().find(|(module, _)| *module == import.path) {
-            Some((_, text)) => Some((sources.add(name, None, (*text).to_string()), true)),
+        return match STDLIB.iter().find(|m| m.module == import.path) {
+            Some(m) => Some((sources.add(name, None, m.text.to_string()), true)),
             None => {
-                let known: Vec<&str> = STDLIB.iter().map(|(m, _)| *m).collect();
+                let known: Vec<&str> = STDLIB.iter().map(|m| m.module).collect();
                 diags.push(
                     Diagnostic::new(
                         "E0101",
@@ -406,6 +401,29 @@ fn resolve_import(
                     )),
             );
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The AST that build.rs prepared is the one the parser makes of the
+    /// module now, spans and their file included.
+    #[test]
+    fn prepared_std_modules_are_what_the_parser_makes() {
+        for (i, module) in STDLIB.iter().enumerate() {
+            let id = FileId(3 + i as u32);
+            let parsed = syntax::parse_file(id, module.text).expect(module.module);
+            let prepared = module.ast(id);
+            assert!(!prepared.items.is_empty(), "{}", module.module);
+            assert_eq!(
+                format!("{prepared:?}"),
+                format!("{parsed:?}"),
+                "{}",
+                module.module
+            );
         }
     }
 }

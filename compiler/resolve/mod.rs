@@ -17,13 +17,13 @@ mod trace;
 mod tree;
 mod whens;
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::rc::Rc;
 
-use indexmap::{IndexMap, IndexSet};
+use crate::hash::{IndexMap, IndexSet};
 
 pub use derived::derived_labels;
-pub use load::{cache_std_modules, load, load_with, ParsedFile, Root, ALWAYS_LOADED, STDLIB};
+pub use load::{load, load_with, EmbeddedModule, ParsedFile, Root, ALWAYS_LOADED, STDLIB};
 pub use trace::{Action, Assignment, Cell, Provenance, Via};
 
 use crate::diagnostic::Diagnostic;
@@ -169,12 +169,12 @@ fn resolve_with(files: &[ParsedFile], diags: &mut Vec<Diagnostic>, traced: bool)
     let mut resolver = Resolver {
         symbols: Symbols::default(),
         diags,
-        memo: HashMap::new(),
-        in_progress: IndexSet::new(),
+        memo: HashMap::default(),
+        in_progress: IndexSet::default(),
         level_uses: Vec::new(),
-        use_sites: HashMap::new(),
-        static_mixins: HashMap::new(),
-        static_flags: HashMap::new(),
+        use_sites: HashMap::default(),
+        static_mixins: HashMap::default(),
+        static_flags: HashMap::default(),
         trace: None,
     };
     resolver.collect(files);
@@ -287,7 +287,7 @@ impl<'a> Resolver<'a, '_> {
     // ------------------------------------------------------------ symbols
 
     fn collect(&mut self, files: &'a [ParsedFile]) {
-        let mut let_spans: HashMap<String, Span> = HashMap::new();
+        let mut let_spans: HashMap<String, Span> = HashMap::default();
         let mut overlays = Vec::new();
         for file in files {
             self.symbols.import_ranks.insert(file.id, file.import_rank);

@@ -22,7 +22,7 @@ impl<'a> Resolver<'a, '_> {
         &mut self,
         mut resources: Vec<Resource>,
     ) -> (Vec<Resource>, Vec<(Kind, String, Span)>) {
-        let mut removed = Removed::new();
+        let mut removed = Removed::default();
         let mut removed_in_order = Vec::new();
         for overlay in self.symbols.overlays.clone() {
             match overlay {

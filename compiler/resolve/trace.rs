@@ -9,7 +9,7 @@
 //! tree being built (an instance, a mixin); a finished log is copied into
 //! the log of the tree that merges it, each entry gaining one more [`Via`].
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::rc::Rc;
 
 use super::Table;
@@ -118,7 +118,7 @@ pub(super) struct Tracer {
 
 impl Tracer {
     pub fn new<'t>(tables: impl Iterator<Item = (&'t String, &'t Table<'t>)>) -> Tracer {
-        let mut cells = HashMap::new();
+        let mut cells = HashMap::default();
         for (name, table) in tables {
             for row in &table.rows {
                 let key = Table::key(row);

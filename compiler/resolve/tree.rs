@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use indexmap::IndexMap;
+use crate::hash::IndexMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;

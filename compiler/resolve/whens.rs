@@ -4,7 +4,7 @@
 //! values, and of its type. Checked once per definition, series and used
 //! mixin, before expansion, whatever the rows turn out to be.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use super::*;
 
@@ -22,7 +22,7 @@ impl<'a> Resolver<'a, '_> {
         }
         let definitions = self.symbols.definitions.clone();
         for def in definitions {
-            let mut domains = Domains::new();
+            let mut domains = Domains::default();
             if let Some(matrix) = &def.matrix {
                 for table in &matrix.tables {
                     self.add_domain(&mut domains, &table.name);
@@ -35,10 +35,10 @@ impl<'a> Resolver<'a, '_> {
     /// The columns of a series' size and variant tables: its own or, as in
     /// expansion, the nearest ancestor's.
     fn series_domains(&self, def: &'a SeriesDef) -> Domains {
-        let mut domains = Domains::new();
+        let mut domains = Domains::default();
         let (mut sizes, mut variants) = (None, None);
         let mut current = Some(def);
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         while let Some(series) = current {
             if !seen.insert(series.name.name.as_str()) {
                 break;
@@ -82,7 +82,7 @@ impl<'a> Resolver<'a, '_> {
     /// with a worklist: chains of mixins can be as long as the input likes.
     fn check_block_whens(&mut self, block: &'a Block, domains: &Domains) {
         let mut pending = vec![block];
-        let mut seen_mixins: HashSet<&str> = HashSet::new();
+        let mut seen_mixins: HashSet<&str> = HashSet::default();
         while let Some(block) = pending.pop() {
             for statement in &block.statements {
                 match statement {

@@ -1,19 +1,21 @@
 //! The typed AST of a .cit file. Every node keeps the span it was parsed from.
 
+use serde::{Deserialize, Serialize};
+
 use crate::source::Span;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ident {
     pub name: String,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct File {
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Item {
     Import(Import),
     Let(LetDef),
@@ -36,7 +38,7 @@ pub enum Item {
 }
 
 /// `release { prefix = "acme"  version_label = "acme.example/version" }`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReleaseDef {
     pub body: Block,
     /// The `release` keyword.
@@ -44,7 +46,7 @@ pub struct ReleaseDef {
 }
 
 /// `patch [kind] target, … { statements }`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PatchDef {
     pub selection: Selection,
     pub body: Block,
@@ -52,7 +54,7 @@ pub struct PatchDef {
 }
 
 /// `remove [kind] target, …`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RemoveDef {
     pub selection: Selection,
     pub span: Span,
@@ -60,14 +62,14 @@ pub struct RemoveDef {
 
 /// Which resources an overlay applies to: those of `kind` (both kinds when
 /// `None`) that any of the targets matches.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Selection {
     pub kind: Option<Kind>,
     pub targets: Vec<Target>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Target {
     /// `u1.medium`, `"rhel.9"`: one resource by name.
     Name(String, Span),
@@ -97,7 +99,7 @@ impl Target {
 }
 
 /// `allow W0101 "reason"`: silences a warning code in the enclosing block.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Allow {
     pub code: Ident,
     pub reason: String,
@@ -106,13 +108,13 @@ pub struct Allow {
 }
 
 /// `type Name { field: [required] [deprecated] type }` (stdlib/schema.cit).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TypeDef {
     pub name: Ident,
     pub fields: Vec<FieldDecl>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FieldDecl {
     pub name: Ident,
     pub required: bool,
@@ -121,13 +123,13 @@ pub struct FieldDecl {
 }
 
 /// `int(0..100)`, `enum("a", "b")`, `list(GPU)`, `CPUInstancetype`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TypeExpr {
     pub name: Ident,
     pub args: Vec<TypeArg>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum TypeArg {
     Range(Option<i64>, Option<i64>),
     Text(String),
@@ -135,53 +137,53 @@ pub enum TypeArg {
 }
 
 /// `schema preference = VirtualMachinePreferenceSpec`: the type of a kind's spec.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SchemaDef {
     pub kind: Kind,
     pub type_name: Ident,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Import {
     pub path: String,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LetDef {
     pub name: Ident,
     pub value: Expr,
 }
 
 /// `alias [kind] name = path`: a short name for a long field path.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AliasDef {
     pub kind: Option<Kind>,
     pub name: Ident,
     pub target: Path,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MixinDef {
     pub name: Ident,
     pub body: Block,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TableDef {
     pub name: Ident,
     pub columns: Vec<Ident>,
     pub rows: Vec<TableRow>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TableRow {
     pub cells: Vec<Expr>,
     pub span: Span,
 }
 
 /// `series NAME [: PARENT] { sizes T; variants V; body }`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SeriesDef {
     pub is_abstract: bool,
     pub name: Ident,
@@ -190,7 +192,7 @@ pub struct SeriesDef {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     Instancetype,
     Preference,
@@ -206,7 +208,7 @@ impl Kind {
 }
 
 /// `[abstract] instancetype|preference NAME [: PARENT] [for T * U except (...)] { body }`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Definition {
     pub is_abstract: bool,
     pub kind: Kind,
@@ -218,7 +220,7 @@ pub struct Definition {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Matrix {
     pub tables: Vec<Ident>,
     /// Row-key tuples to leave out, one key per table.
@@ -226,20 +228,20 @@ pub struct Matrix {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DeriveDef {
     pub kind: Kind,
     pub rules: Vec<DeriveRule>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DeriveRule {
     pub label: String,
     pub source: DeriveSource,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum DeriveSource {
     /// `from spec.cpu.guest`: the value, as text, when the field is set.
     Field(Path),
@@ -249,13 +251,13 @@ pub enum DeriveSource {
     Present(Path),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Block {
     pub statements: Vec<Statement>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Statement {
     Use(Vec<Ident>),
     Sizes {
@@ -295,7 +297,7 @@ pub enum Statement {
     Unset(Path),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq)]
 pub enum AssignOp {
     /// `=`: deep-merge into what the parent and mixins set.
     Merge,
@@ -303,7 +305,7 @@ pub enum AssignOp {
     Replace,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Path {
     pub segments: Vec<Ident>,
     pub span: Span,
@@ -320,13 +322,13 @@ impl Path {
 }
 
 /// A string literal after escapes, split into literal parts and `${name}` holes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Text {
     pub parts: Vec<TextPart>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum TextPart {
     Literal(String),
     Variable(Ident),
@@ -353,7 +355,7 @@ impl Text {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Expr {
     Text(Text),
     /// A bare word in a table cell or a condition: `nano`, `2xmedium`.
@@ -369,7 +371,7 @@ pub enum Expr {
     Binary(Box<Binary>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Binary {
     pub op: BinOp,
     /// The operator itself.
@@ -380,7 +382,7 @@ pub struct Binary {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq)]
 pub enum BinOp {
     Add,
     Sub,
