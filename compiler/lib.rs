@@ -117,6 +117,15 @@ fn analyze_files(
     }
 }
 
+/// Every diagnostic that [`compile`] reports, without building the
+/// documents: `citc check`.
+pub fn diagnose(root: resolve::Root) -> Analysis {
+    let mut analysis = analyze(root);
+    lower::check(&analysis.catalog, &mut analysis.diagnostics);
+    diagnostic::sort_diagnostics(&mut analysis.diagnostics);
+    analysis
+}
+
 /// The whole pipeline, with every document kept in memory (for `check`,
 /// `diff`, tests and tools; `citc build` streams instead). The documents
 /// are empty when the catalog has errors.

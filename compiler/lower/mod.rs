@@ -132,6 +132,14 @@ pub fn set_kind(doc: &mut Yaml, kind: ApiKind) {
     }
 }
 
+/// Lowering's own checks (stray top-level fields, hand-written derived
+/// labels) without building the documents: what `citc check` needs.
+pub fn check(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    for resource in &catalog.resources {
+        lowered_tree(resource, &catalog.derive_rules, diags);
+    }
+}
+
 /// The resource's tree with derived labels, checked for stray top-level
 /// fields, as a YAML map with sorted keys.
 fn lower_resource(
@@ -139,6 +147,16 @@ fn lower_resource(
     rules: &[(Kind, DeriveRule)],
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Yaml> {
+    lowered_tree(resource, rules, diags).map(|tree| to_yaml(&tree))
+}
+
+/// The resource's tree with its derived labels; `None` when it has a stray
+/// top-level field or a hand-written label that its rules derive otherwise.
+fn lowered_tree(
+    resource: &Resource,
+    rules: &[(Kind, DeriveRule)],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node> {
     let mut tree = resource.tree.clone();
     let Value::Map(top) = &mut tree.value else {
         return None;
@@ -204,7 +222,7 @@ fn lower_resource(
             }
         }
     }
-    ok.then(|| to_yaml(&tree))
+    ok.then_some(tree)
 }
 
 /// A value tree as YAML with every map sorted in go-yaml v2's key order.

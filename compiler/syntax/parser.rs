@@ -16,35 +16,139 @@ struct CitParser;
 
 /// Parses one file. A syntax error stops the file: the grammar cannot tell
 /// where the next good item starts with enough confidence to go on.
+///
+/// A large file is read in parts on several threads: each part starts at a
+/// line that looks like the start of an item, and counts only if the part
+/// before it ends exactly there (otherwise that part reads on alone), so
+/// the result is always the one a single reading gives.
 pub fn parse_file(file: FileId, text: &str) -> Result<File, Diagnostic> {
+    let parts = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(text.len() / MIN_PART_BYTES)
+        .max(1);
+    parse_in_parts(file, text, parts)
+}
+
+fn parse_in_parts(file: FileId, text: &str, parts: usize) -> Result<File, Diagnostic> {
     check_nesting(file, text)?;
+    let starts = part_starts(text, parts);
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    std::thread::scope(|scope| {
+        let mut later = starts
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, &start)| {
+                let stop = starts.get(i + 1).copied();
+                scope.spawn(move || read_items(file, text, start, stop))
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
+        let mut part = read_items(file, text, 0, starts.get(1).copied());
+        loop {
+            items.append(&mut part.items);
+            errors.append(&mut part.errors);
+            if let Some(fatal) = part.fatal {
+                return Err(fatal);
+            }
+            match (part.ended_at_stop, later.next()) {
+                (true, Some(next)) => part = next.join().expect("a parser thread does not panic"),
+                _ => return Ok(()),
+            }
+        }
+    })?;
+    match errors.into_iter().next() {
+        Some(err) => Err(err),
+        None => Ok(File { items }),
+    }
+}
+
+/// Below this many bytes per thread, a file is read on fewer threads: a
+/// thread costs more to start than a few hundred lines take to read.
+const MIN_PART_BYTES: usize = 4 * 1024;
+
+/// Where each part of the file starts, the first at 0: the first line at or
+/// after each 1/parts of the text that begins with a letter, as an item at
+/// the left margin does (a wrong guess costs time, never a different AST).
+fn part_starts(text: &str, parts: usize) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for k in 1..parts {
+        let from = (text.len() * k / parts).max(starts[starts.len() - 1] + 1);
+        let found = bytes.get(from..).and_then(|rest| {
+            rest.windows(2)
+                .position(|w| w[0] == b'\n' && w[1].is_ascii_alphabetic())
+        });
+        if let Some(at) = found {
+            starts.push(from + at + 1);
+        }
+    }
+    starts
+}
+
+/// One part of a file, read from its start.
+struct Part {
+    items: Vec<Item>,
+    /// Errors that do not stop the file (a bad escape in a string).
+    errors: Vec<Diagnostic>,
+    /// A syntax error, which stops the file.
+    fatal: Option<Diagnostic>,
+    /// Whether the part ended where the next part starts (an item starts
+    /// exactly at `stop`): the next part's items follow.
+    ended_at_stop: bool,
+}
+
+/// Reads items from `start` until the one that starts at `stop` or the end.
+/// When an item starts past `stop` or runs across it, `stop` was not where
+/// an item starts, and the part reads on to the end of the file.
+fn read_items(file: FileId, text: &str, start: usize, mut stop: Option<usize>) -> Part {
     let mut ctx = Ctx {
         file,
         len: text.len(),
-        base: 0,
+        base: start,
         errors: Vec::new(),
     };
     let mut items = Vec::new();
+    let mut ended_at_stop = false;
+    let mut fatal = None;
     // Item by item: pest's token queue for a whole 250,000-line catalog
     // would take more memory than everything else the build holds.
-    let mut pos = 0;
+    let mut pos = start;
     loop {
-        let pairs = CitParser::parse(Rule::next_item, &text[pos..])
-            .map_err(|_| whole_file_syntax_error(file, text, pos))?;
+        let pairs = match CitParser::parse(Rule::next_item, &text[pos..]) {
+            Ok(pairs) => pairs,
+            Err(_) => {
+                fatal = Some(whole_file_syntax_error(file, text, pos));
+                break;
+            }
+        };
         let Some(pair) = pairs.flatten().nth(1) else {
             break;
         };
         if pair.as_rule() == Rule::EOI {
             break;
         }
+        let item_start = pos + pair.as_span().start();
         let end = pos + pair.as_span().end();
+        if let Some(at) = stop {
+            if item_start == at {
+                ended_at_stop = true;
+                break;
+            }
+            if end > at {
+                stop = None;
+            }
+        }
         ctx.base = pos;
         items.push(ctx.item(pair));
         pos = end;
     }
-    match ctx.errors.into_iter().next() {
-        Some(err) => Err(err),
-        None => Ok(File { items }),
+    Part {
+        items,
+        errors: ctx.errors,
+        fatal,
+        ended_at_stop,
     }
 }
 
@@ -898,5 +1002,37 @@ fn kind_of(keyword: &str) -> Kind {
         Kind::Instancetype
     } else {
         Kind::Preference
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Read in any number of parts, a file gives the AST (or the error) of
+    /// one reading: also when a part would start inside a text block, a
+    /// string or a comment, or in the middle of an error.
+    #[test]
+    fn reading_in_parts_gives_what_one_reading_gives() {
+        let catalog = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/catalog.cit"))
+            .expect("catalog.cit");
+        let text_blocks = "preference a {\n  metadata.annotations.x = \"\"\"\nline one\nsecond line\n  \"\"\"\n}\n"
+            .repeat(40);
+        let comments =
+            "// comment\nmixin m {\n  spec.cpu.guest = 1 // tail\n}\n// mixin n {\n".repeat(40);
+        let mut broken = catalog.clone();
+        broken.insert_str(catalog.len() * 3 / 4, "\ninstancetype { oops\n");
+        let mut bad_escape = catalog.clone();
+        bad_escape.insert_str(catalog.len() / 2, "\nlet escaped = \"\\q\"\n");
+        assert_eq!(part_starts(&catalog, 4).len(), 4);
+        assert!(parse_in_parts(FileId(1), &broken, 1).is_err());
+        assert!(parse_in_parts(FileId(1), &bad_escape, 1).is_err());
+        for text in [&catalog, &text_blocks, &comments, &broken, &bad_escape] {
+            let whole = format!("{:?}", parse_in_parts(FileId(1), text, 1));
+            for parts in 2..=7 {
+                let split = format!("{:?}", parse_in_parts(FileId(1), text, parts));
+                assert_eq!(split, whole, "{parts} parts");
+            }
+        }
     }
 }
