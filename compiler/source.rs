@@ -34,7 +34,7 @@ impl Span {
     }
 }
 
-/// The standard library's AST is parsed at build time (see build.rs) and
+/// The standard library's AST is parsed at build time (see compiler/build.rs) and
 /// stored without files in its spans: each span takes the file id that the
 /// module gets when it is loaded, set by [`decode_spans_in`].
 impl serde::Serialize for Span {

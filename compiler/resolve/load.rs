@@ -11,7 +11,7 @@ use crate::syntax::{self, ast};
 
 /// A module of the standard library, embedded so that `citc` works alone:
 /// its text (for diagnostics and documents) and its AST, parsed when the
-/// binary was built (build.rs).
+/// binary was built (compiler/build.rs).
 pub struct EmbeddedModule {
     /// As imported: `std/sizes`.
     pub module: &'static str,
@@ -40,7 +40,7 @@ impl EmbeddedModule {
     /// The module's AST, its spans in file `id`.
     pub fn ast(&self, id: FileId) -> ast::File {
         decode_spans_in(id, || postcard::from_bytes(self.ast))
-            .expect("build.rs encodes the AST with the types it is decoded into")
+            .expect("compiler/build.rs encodes the AST with the types it is decoded into")
     }
 }
 
@@ -409,7 +409,7 @@ fn resolve_import(
 mod tests {
     use super::*;
 
-    /// The AST that build.rs prepared is the one the parser makes of the
+    /// The AST that compiler/build.rs prepared is the one the parser makes of the
     /// module now, spans and their file included.
     #[test]
     fn prepared_std_modules_are_what_the_parser_makes() {

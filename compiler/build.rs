@@ -14,15 +14,15 @@ extern crate alloc;
 use std::path::Path;
 
 #[allow(dead_code)]
-#[path = "compiler/source.rs"]
+#[path = "source.rs"]
 mod source;
 
 #[allow(dead_code)]
-#[path = "compiler/suggest.rs"]
+#[path = "suggest.rs"]
 mod suggest;
 
 #[allow(dead_code)]
-#[path = "compiler/syntax/mod.rs"]
+#[path = "syntax/mod.rs"]
 mod syntax;
 
 /// What the parser needs of `crate::diagnostic`: here a syntax error only
