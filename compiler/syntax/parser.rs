@@ -35,13 +35,16 @@ fn parse_in_parts(file: FileId, text: &str, parts: usize) -> Result<File, Diagno
     let mut items = Vec::new();
     let mut errors = Vec::new();
     std::thread::scope(|scope| {
+        // A part whose thread could not be started is read here, in turn.
         let mut later = starts
             .iter()
             .enumerate()
             .skip(1)
             .map(|(i, &start)| {
                 let stop = starts.get(i + 1).copied();
-                scope.spawn(move || read_items(file, text, start, stop))
+                let thread = std::thread::Builder::new()
+                    .spawn_scoped(scope, move || read_items(file, text, start, stop));
+                (start, stop, thread.ok())
             })
             .collect::<Vec<_>>()
             .into_iter();
@@ -52,10 +55,13 @@ fn parse_in_parts(file: FileId, text: &str, parts: usize) -> Result<File, Diagno
             if let Some(fatal) = part.fatal {
                 return Err(fatal);
             }
-            match (part.ended_at_stop, later.next()) {
-                (true, Some(next)) => part = next.join().expect("a parser thread does not panic"),
+            part = match (part.ended_at_stop, later.next()) {
+                (true, Some((_, _, Some(thread)))) => thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                (true, Some((start, stop, None))) => read_items(file, text, start, stop),
                 _ => return Ok(()),
-            }
+            };
         }
     })?;
     match errors.into_iter().next() {
