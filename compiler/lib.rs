@@ -126,8 +126,8 @@ pub fn diagnose(root: resolve::Root) -> Analysis {
     analysis
 }
 
-/// The whole pipeline, with every document kept in memory (for `check`,
-/// `diff`, tests and tools; `citc build` streams instead). The documents
+/// The whole pipeline, with every document kept in memory (for `diff`,
+/// tests and tools; `citc build` streams instead, `citc check` builds none). The documents
 /// are empty when the catalog has errors.
 pub fn compile(root: resolve::Root, version: &str) -> Compilation {
     let mut analysis = analyze(root);

@@ -112,11 +112,6 @@ impl SourceMap {
         self.files.iter().filter_map(|f| f.path.as_deref())
     }
 
-    /// The id the next file added will get.
-    pub fn next_id(&self) -> FileId {
-        FileId(self.files.len() as u32)
-    }
-
     pub fn find_path(&self, path: &Path) -> Option<FileId> {
         self.by_path.get(path).copied()
     }
