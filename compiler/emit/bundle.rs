@@ -133,7 +133,7 @@ where
     // (every byte goes to two files and is hashed twice).
     let (send, receive) = std::sync::mpsc::sync_channel::<(Kind, String)>(64);
     std::thread::scope(|scope| {
-        let written = scope.spawn(move || -> std::io::Result<(usize, Duration)> {
+        let writing = move || -> std::io::Result<(usize, Duration)> {
             let mut writer = writer;
             let mut busy = Duration::ZERO;
             for (kind, text) in receive {
@@ -144,7 +144,14 @@ where
             let start = Instant::now();
             let documents = writer.finish()?;
             Ok((documents, busy + start.elapsed()))
-        });
+        };
+        // A system that cannot start one more thread fails the build (and
+        // keeps the old output) instead of panicking.
+        let written = std::thread::Builder::new()
+            .spawn_scoped(scope, writing)
+            .map_err(|err| {
+                std::io::Error::other(format!("cannot start the writer thread: {err}"))
+            })?;
         for resource in resources {
             let start = Instant::now();
             let doc =

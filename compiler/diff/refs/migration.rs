@@ -276,9 +276,11 @@ fn write_files(
     let mut stdin = child.stdin.take().ok_or_else(cannot_read)?;
     // Written from a thread: git answers while it reads, and a full pipe
     // on both sides would block both.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(ids.as_bytes());
-    });
+    let writer = std::thread::Builder::new()
+        .spawn(move || {
+            let _ = stdin.write_all(ids.as_bytes());
+        })
+        .map_err(|_| cannot_read())?;
     let stdout = child.stdout.take().ok_or_else(cannot_read)?;
     let mut reader = BufReader::new(stdout);
     let result = (|| {
