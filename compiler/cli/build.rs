@@ -113,10 +113,14 @@ pub fn run(args: BuildArgs) -> ExitCode {
             // writes an all-bundle file.
             in_memory.all_bundle = Some("-".into());
         }
-        // Writing into memory cannot fail.
-        let _ = bundle::stream(catalog, &version, &in_memory, &mut sink, &mut diagnostics);
+        // Writing into memory fails only when the writer thread cannot start.
+        let streamed = bundle::stream(catalog, &version, &in_memory, &mut sink, &mut diagnostics);
         if let Some(code) = finish(&mut diagnostics) {
             return code;
+        }
+        if let Err(err) = streamed {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
         }
         let files = sink.into_files();
         return if args.check {
