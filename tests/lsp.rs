@@ -846,3 +846,46 @@ fn every_ui_case_publishes_what_citc_check_reports() {
         failures.join("\n")
     );
 }
+
+/// Go to definition follows the language's rule for names: the nearer
+/// definition, and `module::name` to the one it names.
+#[test]
+fn definition_of_a_hidden_name_and_of_a_module_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("catalog.cit");
+    let text = "import \"std/kubevirt\"\nimport \"std/components\"\n\nmixin efi {\n  spec.firmware.preferredEfi.secureBoot = false\n}\n\npreference mine {\n  use efi\n}\n\npreference plain {\n  use components::efi\n}\n";
+    std::fs::write(&path, text).expect("write");
+    let mut client = Client::start();
+    let uri = client.open(&path, text);
+    client.diagnostics(&uri);
+
+    let own = client.at(
+        "textDocument/definition",
+        &uri,
+        find(text, "use efi", 5),
+        json!({}),
+    );
+    assert_eq!(own["uri"].as_str(), Some(uri.as_str()), "{own}");
+    assert_eq!(own["range"]["start"]["line"], json!(3), "{own}");
+
+    let std = client.at(
+        "textDocument/definition",
+        &uri,
+        find(text, "use components::efi", 18),
+        json!({}),
+    );
+    let target = std["uri"].as_str().expect("a location").to_string();
+    assert!(target.ends_with("/std/components.cit"), "{target}");
+    let file = target.strip_prefix("file://").unwrap_or_default();
+    let std_text = std::fs::read_to_string(file).expect("the std copy");
+    let line = std["range"]["start"]["line"].as_u64().unwrap_or_default() as usize;
+    assert!(
+        std_text
+            .lines()
+            .nth(line)
+            .unwrap_or_default()
+            .contains("mixin efi {"),
+        "{std}"
+    );
+    client.shutdown();
+}

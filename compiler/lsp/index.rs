@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use crate::resolve::scope::NameTables;
 use crate::resolve::ParsedFile;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::*;
@@ -125,7 +126,14 @@ pub struct Index {
 
 impl Index {
     pub fn build(files: &[ParsedFile]) -> Index {
-        let mut builder = Builder::default();
+        let mut builder = Builder {
+            index: Index::default(),
+            names: NameTables::new(files),
+            tables: HashMap::new(),
+            series_tables: HashMap::new(),
+            aliases: HashMap::new(),
+            resources: Vec::new(),
+        };
         for file in files {
             builder.collect(&file.ast);
         }
@@ -163,12 +171,15 @@ impl Index {
     }
 }
 
-#[derive(Default)]
 struct Builder {
     index: Index,
+    /// Which definition a mixin, table or constant name means where it is
+    /// written, as resolution decides it: keys of `Key::Mixin`,
+    /// `Key::Table` and `Key::Global` are the resolver's keys.
+    names: NameTables,
+    /// Columns by table key.
     tables: HashMap<String, Vec<String>>,
     series_tables: HashMap<String, (Option<String>, Option<String>)>,
-    globals: HashMap<String, ()>,
     aliases: HashMap<String, Vec<(Option<Kind>, Path)>>,
     resources: Vec<(Kind, String)>,
 }
@@ -185,6 +196,26 @@ struct Scope {
 }
 
 impl Builder {
+    /// The keys of a definition of a mixin, table or constant, and of a
+    /// name that refers to one.
+    fn mixin_key(&self, name: &Ident) -> String {
+        let n = &self.names;
+        n.key_or_written(&n.mixins, name.span.file, &name.name)
+    }
+
+    fn table_key(&self, name: &Ident) -> String {
+        let n = &self.names;
+        n.key_or_written(&n.tables, name.span.file, &name.name)
+    }
+
+    fn global_key(&self, name: &Ident) -> Option<String> {
+        let n = &self.names;
+        match n.scopes.find(&n.globals, name.span.file, &name.name) {
+            crate::resolve::scope::Found::Key(key) => Some(key.to_string()),
+            _ => None,
+        }
+    }
+
     fn push(&mut self, key: Key, span: Span, is_definition: bool) {
         self.index.occurrences.push(Occurrence {
             key,
@@ -198,8 +229,12 @@ impl Builder {
         for item in &file.items {
             match item {
                 Item::Let(def) => {
-                    self.globals.insert(def.name.name.clone(), ());
-                    self.push(Key::Global(def.name.name.clone()), def.name.span, true);
+                    let key = self
+                        .names
+                        .globals
+                        .key(&def.name.name, def.name.span.file)
+                        .to_string();
+                    self.push(Key::Global(key), def.name.span, true);
                 }
                 Item::Alias(def) => {
                     self.aliases
@@ -209,10 +244,15 @@ impl Builder {
                     self.push(Key::Alias(def.name.name.clone()), def.name.span, true);
                 }
                 Item::Mixin(def) => {
-                    self.push(Key::Mixin(def.name.name.clone()), def.name.span, true)
+                    let key = self.names.mixins.key(&def.name.name, def.name.span.file);
+                    self.push(Key::Mixin(key.to_string()), def.name.span, true)
                 }
                 Item::Table(def) => {
-                    let table = def.name.name.clone();
+                    let table = self
+                        .names
+                        .tables
+                        .key(&def.name.name, def.name.span.file)
+                        .to_string();
                     self.push(Key::Table(table.clone()), def.name.span, true);
                     for column in &def.columns {
                         let key = Key::Column {
@@ -231,9 +271,9 @@ impl Builder {
                     let mut variants = None;
                     for statement in &def.body.statements {
                         match statement {
-                            Statement::Sizes { table, .. } => sizes = Some(table.name.clone()),
+                            Statement::Sizes { table, .. } => sizes = Some(self.table_key(table)),
                             Statement::Variants { table, .. } => {
-                                variants = Some(table.name.clone())
+                                variants = Some(self.table_key(table))
                             }
                             _ => {}
                         }
@@ -301,9 +341,10 @@ impl Builder {
                     let mut scope = Scope::default();
                     if let Some(matrix) = &def.matrix {
                         for table in &matrix.tables {
-                            self.push(Key::Table(table.name.clone()), table.span, false);
-                            for column in self.tables.get(&table.name).into_iter().flatten() {
-                                scope.columns.push((table.name.clone(), column.clone()));
+                            let key = self.table_key(table);
+                            self.push(Key::Table(key.clone()), table.span, false);
+                            for column in self.tables.get(&key).into_iter().flatten() {
+                                scope.columns.push((key.clone(), column.clone()));
                             }
                         }
                     }
@@ -413,11 +454,11 @@ impl Builder {
             match statement {
                 Statement::Use(names) => {
                     for name in names {
-                        self.push(Key::Mixin(name.name.clone()), name.span, false);
+                        self.push(Key::Mixin(self.mixin_key(name)), name.span, false);
                     }
                 }
                 Statement::Sizes { table, .. } | Statement::Variants { table, .. } => {
-                    self.push(Key::Table(table.name.clone()), table.span, false)
+                    self.push(Key::Table(self.table_key(table)), table.span, false)
                 }
                 Statement::When { variable, body, .. } => {
                     self.variable(variable, scope);
@@ -535,8 +576,8 @@ impl Builder {
                 table: table.clone(),
                 column: column.clone(),
             })
-        } else if self.globals.contains_key(name) {
-            Some(Key::Global(name.clone()))
+        } else if let Some(key) = self.global_key(ident) {
+            Some(Key::Global(key))
         } else if scope.any_column {
             let mut tables: Vec<&String> = self
                 .tables

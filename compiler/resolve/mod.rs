@@ -13,7 +13,7 @@ mod hints;
 mod load;
 mod overlay;
 mod placement;
-mod scope;
+pub mod scope;
 mod trace;
 mod tree;
 mod whens;
@@ -33,7 +33,7 @@ use crate::source::{FileId, Span};
 use crate::suggest::closest;
 use crate::syntax::ast::*;
 use crate::value::{Node, Value};
-use scope::{Found, Names, Scopes};
+use scope::{Found, NameTables, Names, Scopes};
 use tree::{
     eval_scalar, interpolate, leaves, merge, set_path, unknown_variable, unset_path, Env, Globals,
 };
@@ -414,24 +414,15 @@ impl<'a> Resolver<'a, '_> {
     /// gives each definition its key, before any is evaluated: a name's key
     /// depends on whether another file defines it too.
     fn declare_names(&mut self, files: &[ParsedFile]) {
-        let scopes = Scopes::new(files);
-        let mut globals = Globals::default();
-        for file in files {
-            for item in &file.ast.items {
-                match item {
-                    Item::Let(def) => globals.names.declare(&def.name.name, file.id),
-                    Item::Mixin(def) => self.symbols.mixin_names.declare(&def.name.name, file.id),
-                    Item::Table(def) => self.symbols.table_names.declare(&def.name.name, file.id),
-                    _ => {}
-                }
-            }
-        }
-        scopes.assign_keys(&mut globals.names);
-        scopes.assign_keys(&mut self.symbols.mixin_names);
-        scopes.assign_keys(&mut self.symbols.table_names);
-        let scopes = Rc::new(scopes);
-        globals.scopes = Rc::clone(&scopes);
-        self.symbols.globals = Rc::new(globals);
+        let tables = NameTables::new(files);
+        let scopes = Rc::new(tables.scopes);
+        self.symbols.mixin_names = tables.mixins;
+        self.symbols.table_names = tables.tables;
+        self.symbols.globals = Rc::new(Globals {
+            values: Default::default(),
+            names: tables.globals,
+            scopes: Rc::clone(&scopes),
+        });
         self.symbols.scopes = scopes;
     }
 

@@ -13,6 +13,7 @@ use crate::hash::HashMap;
 use super::load::ParsedFile;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
+use crate::syntax::ast::Item;
 
 /// The definitions of one namespace (mixins, tables or constants): for each
 /// name as written, the files that define it with the key each definition
@@ -22,6 +23,53 @@ use crate::source::{FileId, Span};
 #[derive(Default, Clone)]
 pub struct Names {
     by_name: HashMap<String, Vec<(FileId, String)>>,
+}
+
+/// The scopes of a set of loaded files and the definitions of the three
+/// scoped namespaces, with their keys: what resolution and the language
+/// server's index both read.
+pub struct NameTables {
+    pub scopes: Scopes,
+    pub mixins: Names,
+    pub tables: Names,
+    pub globals: Names,
+}
+
+impl NameTables {
+    pub fn new(files: &[ParsedFile]) -> NameTables {
+        let scopes = Scopes::new(files);
+        let (mut mixins, mut tables, mut globals) =
+            (Names::default(), Names::default(), Names::default());
+        for file in files {
+            for item in &file.ast.items {
+                match item {
+                    Item::Let(def) => globals.declare(&def.name.name, file.id),
+                    Item::Mixin(def) => mixins.declare(&def.name.name, file.id),
+                    Item::Table(def) => tables.declare(&def.name.name, file.id),
+                    _ => {}
+                }
+            }
+        }
+        for names in [&mut mixins, &mut tables, &mut globals] {
+            scopes.assign_keys(names);
+        }
+        NameTables {
+            scopes,
+            mixins,
+            tables,
+            globals,
+        }
+    }
+
+    /// The key `written` means in `from` among `names`, or `written`
+    /// itself when it means no single definition (the index still records
+    /// the place).
+    pub fn key_or_written(&self, names: &Names, from: FileId, written: &str) -> String {
+        match self.scopes.find(names, from, written) {
+            Found::Key(key) => key.to_string(),
+            _ => written.to_string(),
+        }
+    }
 }
 
 /// What a name written in a file means.
@@ -95,7 +143,7 @@ impl Scopes {
 
     /// Gives every definition its key, once all are known (`names` holds
     /// each (name, file) once): a name defined once is its own key.
-    pub fn assign_keys(&self, names: &mut Names) {
+    fn assign_keys(&self, names: &mut Names) {
         for (name, defs) in names.by_name.iter_mut() {
             let several = defs.len() > 1;
             let mut taken = crate::hash::HashSet::default();
