@@ -17,6 +17,9 @@ use saphyr::{LoadableYamlNode, Yaml};
 
 const VERSION_LABEL: &str = "instancetype.kubevirt.io/common-instancetypes-version";
 
+/// The catalog as it was at release v1.7.0 (catalog.cit follows main).
+const GOLDEN_V1_7_0: &str = "tests/golden/v1.7.0.cit";
+
 fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -357,11 +360,13 @@ fn v0_3_0_to_v1_7_0_counts_agree_with_an_independent_count() {
         "{paths:?}"
     );
 
-    // The catalog compiled now is v1.7.0: the same report against it.
+    // The catalog of v1.7.0 compiled now: the same report against it.
     let out = citc(
         &[
             "diff",
             "v0.3.0",
+            "--catalog",
+            GOLDEN_V1_7_0,
             "--releases",
             releases.to_str().unwrap(),
             "--format",
@@ -428,6 +433,8 @@ fn the_catalog_built_as_v1_7_0_has_no_change_against_v1_7_0() {
         let mut args = vec![
             "diff",
             "v1.7.0",
+            "--catalog",
+            GOLDEN_V1_7_0,
             "--releases",
             releases,
             "--fail-on",
@@ -460,6 +467,8 @@ fn the_catalog_built_as_v1_7_0_has_no_change_against_v1_7_0() {
         &[
             "diff",
             "v1.7.0",
+            "--catalog",
+            GOLDEN_V1_7_0,
             "--releases",
             releases,
             "--version",
@@ -469,7 +478,7 @@ fn the_catalog_built_as_v1_7_0_has_no_change_against_v1_7_0() {
     );
     assert_eq!(
         stdout(&out),
-        "v1.7.0 → v1.7.0 (catalog.cit)\n0 added, 0 removed, 0 changed, 0 breaking\nno change\n"
+        "v1.7.0 → v1.7.0 (tests/golden/v1.7.0.cit)\n0 added, 0 removed, 0 changed, 0 breaking\nno change\n"
     );
 }
 
@@ -1155,7 +1164,7 @@ fn a_release_is_downloaded_from_the_catalogs_url_and_cached() {
     let dir = tempfile::tempdir().expect("temp dir");
     // The catalog's own release_url points at GitHub: point it at the local
     // server instead (tests never reach the internet).
-    let catalog = std::fs::read_to_string(project().join("catalog.cit")).expect("catalog.cit");
+    let catalog = std::fs::read_to_string(project().join(GOLDEN_V1_7_0)).expect("golden catalog");
     let local = format!(
         "let release_url = \"http://127.0.0.1:{port}/download/\\${{version}}/common-instancetypes-all-bundle-\\${{version}}.yaml\""
     );

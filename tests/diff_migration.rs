@@ -6,7 +6,8 @@
 //! 1. a commit with nothing of a release (tag `empty`);
 //! 2. v0.3.0's release bundles committed at the top (tag `v0.3.0`);
 //! 3. the v1.7.0 kustomize tree, ../shared/upstream/source (tag `v1.7.0`);
-//! 4. the project's catalog.cit (it imports only std modules), and
+//! 4. the project's catalog of v1.7.0 (tests/golden/v1.7.0.cit, which
+//!    imports only std modules) as catalog.cit, and
 //!    `plain.cit`, a catalog that declares no release URL, so that a REF
 //!    found nowhere never asks the network.
 //!
@@ -137,7 +138,12 @@ fn upstream_history(upstream: &Path) -> tempfile::TempDir {
     copy_tree(&upstream.join("source"), root);
     commit("v1.7.0: the kustomize tree", "v1.7.0");
 
-    std::fs::copy(project().join("catalog.cit"), root.join("catalog.cit")).expect("copy");
+    // The catalog of v1.7.0, so that the history's last step changes nothing.
+    std::fs::copy(
+        project().join("tests/golden/v1.7.0.cit"),
+        root.join("catalog.cit"),
+    )
+    .expect("copy");
     std::fs::write(root.join("plain.cit"), "preference p { spec = {} }\n").expect("write");
     git(root, &["add", "-A", "."]);
     git(root, &["commit", "-q", "-m", "catalog.cit"]);

@@ -1,10 +1,11 @@
 //! Generated documents of a catalog (issue 13): `citc doc readme` writes
-//! upstream's README "## Resources" section byte for byte as readme.sh did
-//! for v1.7.0, `--write` replaces only the section, `--check` fails on a
+//! upstream's README "## Resources" section byte for byte as readme.sh does
+//! (at main from catalog.cit, at v1.7.0 from tests/golden/v1.7.0.cit), `--write` replaces only the section, `--check` fails on a
 //! stale one; `citc doc labels` lists every derived label with its rule
 //! and every entry of upstream's docs/labels.md.
 //!
-//! Expectations come from upstream's files in ../shared/upstream/docs and
+//! Expectations come from upstream's files in ../shared/upstream (main/ and
+//! docs/) and
 //! from the text of stdlib/kubevirt.cit, never from the code under test.
 
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ fn project() -> PathBuf {
 /// reason printed) when it is absent outside CI. Under CI=true a missing
 /// file fails the test.
 fn upstream_doc(name: &str) -> Option<String> {
-    let file = project().join("../shared/upstream/docs").join(name);
+    let file = project().join("../shared/upstream").join(name);
     if let Ok(text) = std::fs::read_to_string(&file) {
         return Some(text);
     }
@@ -80,9 +81,30 @@ fn catalog_copy(edit: impl Fn(String) -> String) -> tempfile::TempDir {
     dir
 }
 
+/// The last release's README, from the catalog as it was then.
 #[test]
-fn readme_is_upstreams_v1_7_0_section_byte_for_byte() {
-    let Some(readme) = upstream_doc("README-v1.7.0.md") else {
+fn readme_of_v1_7_0_is_upstreams_section_byte_for_byte() {
+    let Some(readme) = upstream_doc("docs/README-v1.7.0.md") else {
+        return;
+    };
+    let out = citc(
+        &["doc", "readme", "--catalog", "tests/golden/v1.7.0.cit"],
+        &project(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let actual = stdout(&out);
+    let expected = resources_section(&readme);
+    assert!(
+        actual == expected,
+        "citc doc readme differs from upstream's v1.7.0 README: {}",
+        first_different_line(expected, &actual)
+    );
+}
+
+/// catalog.cit is upstream's main: its README's section, byte for byte.
+#[test]
+fn readme_is_upstreams_main_section_byte_for_byte() {
+    let Some(readme) = upstream_doc("main/README.md") else {
         return;
     };
     let expected = resources_section(&readme);
@@ -91,7 +113,7 @@ fn readme_is_upstreams_v1_7_0_section_byte_for_byte() {
     let actual = stdout(&out);
     assert!(
         actual == expected,
-        "citc doc readme differs from upstream's v1.7.0 README: {}",
+        "citc doc readme differs from upstream's main README: {}",
         first_different_line(expected, &actual)
     );
 
@@ -291,7 +313,7 @@ fn labels_lists_every_derived_label_with_its_rule() {
     }
 
     // Every entry of upstream's labels.md is on the page, in one section.
-    let Some(upstream) = upstream_doc("labels-v1.7.0.md") else {
+    let Some(upstream) = upstream_doc("main/docs/labels.md") else {
         return;
     };
     let keys: Vec<&str> = upstream

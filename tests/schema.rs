@@ -188,6 +188,7 @@ fn stdlib_schema() -> Schema {
             id: FileId(0),
             ast,
             import_rank: 0,
+            imports: Vec::new(),
         }],
         &mut diags,
     );

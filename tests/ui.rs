@@ -187,7 +187,7 @@ fn the_real_catalog_checks_clean_with_deny_warnings() {
     // Nothing but the summary line.
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "catalog.cit: 65 instance types, 54 preferences, 0 warnings\n"
+        "catalog.cit: 65 instance types, 57 preferences, 0 warnings\n"
     );
     assert_eq!(out.status.code(), Some(0));
 }

@@ -103,6 +103,9 @@ impl Std {
         }
         std.mixins
             .sort_by_key(|(_, fields)| std::cmp::Reverse(fields.len()));
+        // `architecture` before the two it covers.
+        std.column_mixins
+            .sort_by_key(|(_, fields)| std::cmp::Reverse(fields.len()));
         std
     }
 

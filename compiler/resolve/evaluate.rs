@@ -349,7 +349,15 @@ impl<'a> Resolver<'a, '_> {
                 Statement::Unset(path) => flat.steps.push(Step::Unset(path)),
                 Statement::Let { name, value } => {
                     let env = flat.env(base, scope);
-                    if let Some(existing) = env.lookup(&name.name) {
+                    // A local `let` may not hide a column, an outer `let` or a
+                    // constant of its own file (it would read as the same
+                    // thing); one of another file it hides, as a nearer
+                    // definition does, so that std can grow.
+                    let hidden = env.row_value(&name.name).or_else(|| {
+                        env.lookup(name)
+                            .filter(|global| global.span.file == name.span.file)
+                    });
+                    if let Some(existing) = hidden {
                         self.diags.push(shadowing(name, existing));
                         flat.failed = true;
                         continue;
@@ -369,8 +377,7 @@ impl<'a> Resolver<'a, '_> {
                     body,
                 } => {
                     let env = flat.env(base, scope);
-                    let Some(current) = env.lookup(&variable.name).and_then(|n| n.value.as_text())
-                    else {
+                    let Some(current) = env.lookup(variable).and_then(|n| n.value.as_text()) else {
                         self.diags
                             .push(unknown_variable(&variable.name, variable.span, env));
                         continue;
@@ -404,11 +411,21 @@ impl<'a> Resolver<'a, '_> {
         kind: Kind,
         stack: &mut IndexSet<String>,
     ) -> Option<Node> {
-        let Some(def) = self.symbols.mixins.get(&name.name).copied() else {
+        if let Some(diag) = self.symbols.scopes.unsettled(
+            &self.symbols.mixin_names,
+            "mixin",
+            &name.name,
+            name.span,
+            "E0102",
+        ) {
+            self.diags.push(diag);
+            return None;
+        }
+        let (Some(key), Some(def)) = (self.mixin_key(name), self.mixin(name)) else {
             let help = hints::unknown_name_help(
                 "mixin",
                 &name.name,
-                self.symbols.mixins.keys().map(String::as_str),
+                self.symbols.mixin_names.names(),
                 "define it with `mixin NAME { ... }`, or import the file that does",
             );
             self.diags.push(
@@ -418,7 +435,7 @@ impl<'a> Resolver<'a, '_> {
             );
             return None;
         };
-        if stack.contains(&name.name) {
+        if stack.contains(&key) {
             let chain: Vec<&str> = stack.iter().map(String::as_str).collect();
             self.diags.push(
                 Diagnostic::new(
@@ -435,14 +452,14 @@ impl<'a> Resolver<'a, '_> {
             );
             return None;
         }
-        let cache_key = (name.name.clone(), kind);
+        let cache_key = (key.clone(), kind);
         if let Some(cached) = self.static_mixins.get(&cache_key) {
             if let Some(tracer) = &mut self.trace {
                 tracer.finished = tracer.mixins.get(&cache_key).cloned().unwrap_or_default();
             }
             return cached.clone();
         }
-        stack.insert(name.name.clone());
+        stack.insert(key.clone());
         let outer_context = self.trace.as_mut().map(|tracer| {
             tracer.push_frame(Vec::new());
             std::mem::take(&mut tracer.context)
@@ -471,7 +488,7 @@ impl<'a> Resolver<'a, '_> {
         ok &= self.apply_assigns(&mut tree, &flat, env, kind, true);
         stack.pop();
         let result = ok.then_some(tree);
-        let is_static = self.is_static_mixin(&name.name);
+        let is_static = self.is_static_mixin(&key);
         if let (Some(tracer), Some(outer)) = (&mut self.trace, outer_context) {
             let log = Rc::new(tracer.pop_frame());
             if is_static {
@@ -486,23 +503,26 @@ impl<'a> Resolver<'a, '_> {
         result
     }
 
-    /// Whether a mixin's tree is the same wherever it is used: no variables,
-    /// no `when`, and only mixins that are static too. Memoised, so a chain
-    /// of mixins is walked once, not once per link.
-    fn is_static_mixin(&mut self, name: &str) -> bool {
-        if let Some(&known) = self.static_flags.get(name) {
+    /// Whether a mixin's tree (by key) is the same wherever it is used: no
+    /// variables, no `when`, and only mixins that are static too. Memoised,
+    /// so a chain of mixins is walked once, not once per link.
+    fn is_static_mixin(&mut self, key: &str) -> bool {
+        if let Some(&known) = self.static_flags.get(key) {
             return known;
         }
-        let Some(def) = self.symbols.mixins.get(name).copied() else {
+        let Some(def) = self.symbols.mixins.get(key).copied() else {
             return false;
         };
         // Until known: a mixin in a cycle is not static (the cycle is an error).
-        self.static_flags.insert(name.to_string(), false);
+        self.static_flags.insert(key.to_string(), false);
         let result = def.body.statements.iter().all(|statement| match statement {
             Statement::Assign { value, .. } => !reads_variables(value),
             Statement::Use(names) => names.iter().all(|used| {
+                let Some(used) = self.mixin_key(used) else {
+                    return false;
+                };
                 stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
-                    self.is_static_mixin(&used.name)
+                    self.is_static_mixin(&used)
                 })
             }),
             // A local `let` is checked against the variables of each use.
@@ -513,7 +533,7 @@ impl<'a> Resolver<'a, '_> {
             | Statement::Ratio { .. }
             | Statement::Allow(_) => true,
         });
-        self.static_flags.insert(name.to_string(), result);
+        self.static_flags.insert(key.to_string(), result);
         result
     }
 

@@ -54,6 +54,10 @@ pub struct ParsedFile {
     /// it imports (a cycle is broken where it closes): overlays apply in
     /// this order, so an importer's patches come after its imports'.
     pub import_rank: usize,
+    /// The files it imports, each with its module name (the last segment of
+    /// the import path without `.cit`: `components` for `std/components`),
+    /// by which `module::name` reaches it.
+    pub imports: Vec<(String, FileId)>,
 }
 
 /// Where the root file comes from.
@@ -129,6 +133,7 @@ pub fn load_with(
             .path
             .as_ref()
             .and_then(|p| p.parent().map(Path::to_path_buf));
+        let mut modules = Vec::new();
         for item in &parsed.items {
             if let ast::Item::Import(import) = item {
                 if let Some((target, new)) = resolve_import(
@@ -143,6 +148,7 @@ pub fn load_with(
                         queue.push(target);
                     }
                     imports.push((id, target, import.span));
+                    modules.push((module_name(&import.path), target));
                 }
             }
         }
@@ -150,6 +156,7 @@ pub fn load_with(
             id,
             ast: parsed,
             import_rank: 0,
+            imports: modules,
         });
     }
     report_import_cycles(&imports, sources, diags);
@@ -160,6 +167,13 @@ pub fn load_with(
     // Stable order: the root first, then files in the order they were added.
     files.sort_by_key(|f| f.id);
     files
+}
+
+/// The name `module::name` uses for an import path: its last segment,
+/// without `.cit`.
+fn module_name(path: &str) -> String {
+    let last = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    last.strip_suffix(".cit").unwrap_or(last).to_string()
 }
 
 fn read_unsaved_or_disk(

@@ -13,6 +13,7 @@ mod hints;
 mod load;
 mod overlay;
 mod placement;
+mod scope;
 mod trace;
 mod tree;
 mod whens;
@@ -20,7 +21,7 @@ mod whens;
 use crate::hash::HashMap;
 use std::rc::Rc;
 
-use crate::hash::{IndexMap, IndexSet};
+use crate::hash::IndexSet;
 
 pub use derived::derived_labels;
 pub use load::{load, load_with, EmbeddedModule, ParsedFile, Root, ALWAYS_LOADED, STDLIB};
@@ -32,7 +33,10 @@ use crate::source::{FileId, Span};
 use crate::suggest::closest;
 use crate::syntax::ast::*;
 use crate::value::{Node, Value};
-use tree::{eval_scalar, interpolate, leaves, merge, set_path, unknown_variable, unset_path, Env};
+use scope::{Found, Names, Scopes};
+use tree::{
+    eval_scalar, interpolate, leaves, merge, set_path, unknown_variable, unset_path, Env, Globals,
+};
 
 /// One concrete instance type or preference, before lowering.
 #[derive(Debug, Clone)]
@@ -133,11 +137,17 @@ impl Table<'_> {
 
 #[derive(Default)]
 struct Symbols<'a> {
-    globals: Rc<IndexMap<String, Node>>,
+    /// Which definition a name means where it is written (see [`scope`]).
+    scopes: Rc<Scopes>,
+    globals: Rc<Globals>,
     /// By name: the alias for both kinds, for instance types, for preferences.
     aliases: HashMap<String, [Option<&'a AliasDef>; 3]>,
+    /// Mixins and tables by key (their name, or `module::name` where several
+    /// files define the name: see [`Names`]).
     mixins: HashMap<String, &'a MixinDef>,
+    mixin_names: Names,
     tables: HashMap<String, Table<'a>>,
+    table_names: Names,
     series: HashMap<String, &'a SeriesDef>,
     definitions: Vec<&'a Definition>,
     derive_rules: Vec<(Kind, DeriveRule)>,
@@ -246,16 +256,18 @@ struct Resolver<'a, 'd> {
 const STACK_RED_ZONE: usize = 128 * 1024;
 const STACK_SEGMENT: usize = 4 * 1024 * 1024;
 
-/// Registers `name` in a namespace, reporting a duplicate with both places.
+/// Registers a definition under `key` in a namespace, reporting a
+/// duplicate (a second definition in one file) with both places.
 fn register<T>(
     map: &mut HashMap<String, T>,
+    key: &str,
     name: &Ident,
     value: T,
     span_of: impl Fn(&T) -> Span,
     what: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if let Some(existing) = map.get(&name.name) {
+    if let Some(existing) = map.get(key) {
         diags.push(
             Diagnostic::new(
                 "E0108",
@@ -268,7 +280,7 @@ fn register<T>(
         );
         return;
     }
-    map.insert(name.name.clone(), value);
+    map.insert(key.to_string(), value);
 }
 
 impl<'a> Resolver<'a, '_> {
@@ -287,7 +299,7 @@ impl<'a> Resolver<'a, '_> {
     // ------------------------------------------------------------ symbols
 
     fn collect(&mut self, files: &'a [ParsedFile]) {
-        let mut let_spans: HashMap<String, Span> = HashMap::default();
+        self.declare_names(files);
         let mut overlays = Vec::new();
         for file in files {
             self.symbols.import_ranks.insert(file.id, file.import_rank);
@@ -299,7 +311,8 @@ impl<'a> Resolver<'a, '_> {
                     // The checker reads the schema and allowances from the AST.
                     Item::Import(_) | Item::Type(_) | Item::Schema(_) | Item::Allow(_) => {}
                     Item::Let(def) => {
-                        if let Some(first) = let_spans.get(&def.name.name) {
+                        let key = self.symbols.globals.names.key(&def.name.name, file.id);
+                        if let Some(first) = self.symbols.globals.values.get(key) {
                             self.diags.push(
                                 Diagnostic::new(
                                     "E0108",
@@ -307,12 +320,12 @@ impl<'a> Resolver<'a, '_> {
                                     format!("the constant `{}` is defined twice", def.name.name),
                                 )
                                 .label("defined again here")
-                                .with_secondary(*first, "first defined here")
+                                .with_secondary(first.span, "first defined here")
                                 .help("rename one of the two constants"),
                             );
                             continue;
                         }
-                        let_spans.insert(def.name.name.clone(), def.name.span);
+                        let key = key.to_string();
                         let globals = Rc::clone(&self.symbols.globals);
                         let env = Env {
                             row: Vec::new(),
@@ -328,7 +341,8 @@ impl<'a> Resolver<'a, '_> {
                         drop(globals);
                         if let Some(value) = value {
                             Rc::make_mut(&mut self.symbols.globals)
-                                .insert(def.name.name.clone(), value);
+                                .values
+                                .insert(key, value);
                         }
                     }
                     Item::Alias(def) => {
@@ -355,6 +369,7 @@ impl<'a> Resolver<'a, '_> {
                     }
                     Item::Mixin(def) => register(
                         &mut self.symbols.mixins,
+                        self.symbols.mixin_names.key(&def.name.name, file.id),
                         &def.name,
                         def,
                         |d| d.name.span,
@@ -365,6 +380,7 @@ impl<'a> Resolver<'a, '_> {
                         let table = self.table(def);
                         register(
                             &mut self.symbols.tables,
+                            self.symbols.table_names.key(&def.name.name, file.id),
                             &def.name,
                             table,
                             |t| t.def.name.span,
@@ -374,6 +390,7 @@ impl<'a> Resolver<'a, '_> {
                     }
                     Item::Series(def) => register(
                         &mut self.symbols.series,
+                        &def.name.name,
                         &def.name,
                         def,
                         |d| d.name.span,
@@ -391,6 +408,61 @@ impl<'a> Resolver<'a, '_> {
         // Stable: in source order within a file.
         overlays.sort_by_key(|(rank, _)| *rank);
         self.symbols.overlays = overlays.into_iter().map(|(_, o)| o).collect();
+    }
+
+    /// Records which files define which mixins, tables and constants, and
+    /// gives each definition its key, before any is evaluated: a name's key
+    /// depends on whether another file defines it too.
+    fn declare_names(&mut self, files: &[ParsedFile]) {
+        let scopes = Scopes::new(files);
+        let mut globals = Globals::default();
+        for file in files {
+            for item in &file.ast.items {
+                match item {
+                    Item::Let(def) => globals.names.declare(&def.name.name, file.id),
+                    Item::Mixin(def) => self.symbols.mixin_names.declare(&def.name.name, file.id),
+                    Item::Table(def) => self.symbols.table_names.declare(&def.name.name, file.id),
+                    _ => {}
+                }
+            }
+        }
+        scopes.assign_keys(&mut globals.names);
+        scopes.assign_keys(&mut self.symbols.mixin_names);
+        scopes.assign_keys(&mut self.symbols.table_names);
+        let scopes = Rc::new(scopes);
+        globals.scopes = Rc::clone(&scopes);
+        self.symbols.globals = Rc::new(globals);
+        self.symbols.scopes = scopes;
+    }
+
+    /// The key of the mixin `name` means where it is written, if any.
+    fn mixin_key(&self, name: &Ident) -> Option<String> {
+        match self
+            .symbols
+            .scopes
+            .find(&self.symbols.mixin_names, name.span.file, &name.name)
+        {
+            Found::Key(key) => Some(key.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The mixin `name` means where it is written, if any.
+    fn mixin(&self, name: &Ident) -> Option<&'a MixinDef> {
+        self.mixin_key(name)
+            .and_then(|key| self.symbols.mixins.get(&key).copied())
+    }
+
+    /// The table `name` means where it is written, if any.
+    fn table_named(&self, name: &Ident) -> Option<&Table<'a>> {
+        match self
+            .symbols
+            .scopes
+            .find(&self.symbols.table_names, name.span.file, &name.name)
+        {
+            Found::Key(key) => self.symbols.tables.get(key),
+            _ => None,
+        }
     }
 
     fn table(&mut self, def: &'a TableDef) -> Table<'a> {
@@ -433,11 +505,21 @@ impl<'a> Resolver<'a, '_> {
     }
 
     fn lookup_table(&mut self, name: &Ident) -> Option<&Table<'a>> {
-        if !self.symbols.tables.contains_key(&name.name) {
+        if let Some(diag) = self.symbols.scopes.unsettled(
+            &self.symbols.table_names,
+            "table",
+            &name.name,
+            name.span,
+            "E0104",
+        ) {
+            self.diags.push(diag);
+            return None;
+        }
+        if self.table_named(name).is_none() {
             let help = hints::unknown_name_help(
                 "table",
                 &name.name,
-                self.symbols.tables.keys().map(String::as_str),
+                self.symbols.table_names.names(),
                 "define it with `table NAME (columns) { rows }`",
             );
             self.diags.push(
@@ -446,7 +528,7 @@ impl<'a> Resolver<'a, '_> {
                     .help(help),
             );
         }
-        self.symbols.tables.get(&name.name)
+        self.table_named(name)
     }
 }
 

@@ -6,15 +6,37 @@ use std::rc::Rc;
 use crate::hash::IndexMap;
 
 use crate::diagnostic::Diagnostic;
+use crate::source::FileId;
 use crate::source::Span;
-use crate::syntax::ast::{Expr, Path, Text, TextPart};
+use crate::syntax::ast::{Expr, Ident, Path, Text, TextPart};
+
+use super::scope::{Found, Names, Scopes};
 use crate::value::{Node, Quantity, Value};
 
 /// The variables visible while a definition is evaluated: the columns of its
 /// matrix row first, then the global `let` constants.
 pub struct Env<'a> {
     pub row: Vec<(String, Node)>,
-    pub globals: &'a IndexMap<String, Node>,
+    pub globals: &'a Globals,
+}
+
+/// The global `let` constants of every file, by key, and which one a name
+/// means where it is written (see [`Scopes`]).
+#[derive(Default, Clone)]
+pub struct Globals {
+    pub values: IndexMap<String, Node>,
+    pub names: Names,
+    pub scopes: Rc<Scopes>,
+}
+
+impl Globals {
+    /// The constant `written` (a name or `module::name`) means in `from`.
+    pub fn get(&self, written: &str, from: FileId) -> Option<&Node> {
+        match self.scopes.find(&self.names, from, written) {
+            Found::Key(key) => self.values.get(key),
+            _ => None,
+        }
+    }
 }
 
 impl<'a> Env<'a> {
@@ -29,20 +51,27 @@ impl<'a> Env<'a> {
         }
     }
 
-    pub fn lookup(&self, name: &str) -> Option<&Node> {
+    /// The value of the variable `name`: a column or local `let`, else the
+    /// global constant the name means in the file that writes it.
+    pub fn lookup(&self, name: &Ident) -> Option<&Node> {
+        self.row_value(&name.name)
+            .or_else(|| self.globals.get(&name.name, name.span.file))
+    }
+
+    /// A column or local `let` named `name`.
+    pub fn row_value(&self, name: &str) -> Option<&Node> {
         self.row
             .iter()
             .rev()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v)
-            .or_else(|| self.globals.get(name))
     }
 
     pub fn names(&self) -> Vec<&str> {
         self.row
             .iter()
             .map(|(n, _)| n.as_str())
-            .chain(self.globals.keys().map(String::as_str))
+            .chain(self.globals.names.names())
             .collect()
     }
 }
@@ -168,7 +197,7 @@ pub fn eval_scalar(expr: &Expr, env: &Env) -> Result<Node, Diagnostic> {
         // A variable's value keeps the span where it was written (a table
         // cell, a `let`), so errors point at the data, not at its use.
         Expr::Variable(ident) => {
-            return match env.lookup(&ident.name) {
+            return match env.lookup(ident) {
                 Some(node) => Ok(node.clone()),
                 None => Err(unknown_variable(&ident.name, ident.span, env)),
             }
@@ -206,7 +235,7 @@ pub fn interpolate(text: &Text, env: &Env) -> Result<String, Diagnostic> {
             TextPart::Literal(s) => out.push_str(s),
             TextPart::Variable(ident) => {
                 let node = env
-                    .lookup(&ident.name)
+                    .lookup(ident)
                     .ok_or_else(|| unknown_variable(&ident.name, ident.span, env))?;
                 match node.value.as_text() {
                     Some(s) => out.push_str(&s),
@@ -233,6 +262,13 @@ pub fn interpolate(text: &Text, env: &Env) -> Result<String, Diagnostic> {
 }
 
 pub fn unknown_variable(name: &str, span: Span, env: &Env) -> Diagnostic {
+    let globals = env.globals;
+    if let Some(diag) = globals
+        .scopes
+        .unsettled(&globals.names, "constant", name, span, "E0105")
+    {
+        return diag;
+    }
     let names = env.names();
     let boolean = match name.to_ascii_lowercase().as_str() {
         "true" | "yes" | "on" => Some("true"),

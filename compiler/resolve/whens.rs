@@ -25,7 +25,7 @@ impl<'a> Resolver<'a, '_> {
             let mut domains = Domains::default();
             if let Some(matrix) = &def.matrix {
                 for table in &matrix.tables {
-                    self.add_domain(&mut domains, &table.name);
+                    self.add_domain(&mut domains, table);
                 }
             }
             self.check_block_whens(&def.body, &domains);
@@ -58,13 +58,13 @@ impl<'a> Resolver<'a, '_> {
                 .and_then(|p| self.symbols.series.get(&p.name).copied());
         }
         for table in sizes.into_iter().chain(variants) {
-            self.add_domain(&mut domains, &table.name);
+            self.add_domain(&mut domains, table);
         }
         domains
     }
 
-    fn add_domain(&self, domains: &mut Domains, table: &str) {
-        let Some(table) = self.symbols.tables.get(table) else {
+    fn add_domain(&self, domains: &mut Domains, table: &Ident) {
+        let Some(table) = self.table_named(table) else {
             return;
         };
         for row in &table.rows {
@@ -100,7 +100,7 @@ impl<'a> Resolver<'a, '_> {
                     }
                     Statement::Use(names) => {
                         for name in names {
-                            if let Some(def) = self.symbols.mixins.get(&name.name).copied() {
+                            if let Some(def) = self.mixin(name) {
                                 if seen_mixins.insert(def.name.name.as_str()) {
                                     pending.push(&def.body);
                                 }

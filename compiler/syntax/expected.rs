@@ -29,7 +29,7 @@ fn rule_name(rule: Rule) -> &'static str {
         | Rule::list
         | Rule::paren => "a value",
         Rule::bin_op | Rule::arith_tail => "an operator (`*`, `/`, `+`, `-`)",
-        Rule::ident => "a name",
+        Rule::ident | Rule::reference => "a name",
         Rule::resource_name => "a resource name",
         Rule::path | Rule::key_word => "a field path",
         Rule::value => "a value",

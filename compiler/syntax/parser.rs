@@ -620,7 +620,7 @@ impl Ctx {
         let mut except = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::ident => tables.push(self.ident(p)),
+                Rule::reference => tables.push(self.ident(p)),
                 Rule::except_clause => {
                     for tuple in p.into_inner().filter(|t| t.as_rule() == Rule::except_tuple) {
                         except.push(tuple.into_inner().map(|c| self.expr(c)).collect());
@@ -660,7 +660,7 @@ impl Ctx {
             Rule::use_stmt => Statement::Use(
                 inner
                     .into_iter()
-                    .filter(|p| p.as_rule() == Rule::ident)
+                    .filter(|p| p.as_rule() == Rule::reference)
                     .map(|p| self.ident(p))
                     .collect(),
             ),
@@ -670,7 +670,7 @@ impl Ctx {
                 for p in inner {
                     match p.as_rule() {
                         Rule::kw_sizes | Rule::kw_except => {}
-                        Rule::ident if table.is_none() => table = Some(self.ident(p)),
+                        Rule::reference if table.is_none() => table = Some(self.ident(p)),
                         _ => except.push(self.expr(p)),
                     }
                 }
