@@ -108,6 +108,31 @@ impl Release {
             .collect()
     }
 
+    /// The same release with each bundle named as a release asset:
+    /// `-VERSION` before its extension (`common-instancetypes-all-bundle-v1.7.0.yaml`),
+    /// as upstream's `.github/scripts/build.sh` renames them after the
+    /// build. The checksum file keeps its name and lists the new names.
+    /// An error when two files would then share a name.
+    pub fn with_versioned_names(&self, version: &str) -> Result<Release, String> {
+        let mut release = self.clone();
+        let rename = |name: &mut Option<String>| {
+            if let Some(name) = name {
+                *name = versioned_name(name, version);
+            }
+        };
+        rename(&mut release.all_bundle);
+        release.kind_bundles.iter_mut().for_each(rename);
+        let mut names = release.file_names();
+        names.sort_unstable();
+        match names.windows(2).find(|pair| pair[0] == pair[1]) {
+            Some(pair) => Err(format!(
+                "with the version in their names, two files would be named `{}`",
+                pair[0]
+            )),
+            None => Ok(release),
+        }
+    }
+
     /// The bundle of one kind, when it is written.
     pub fn kind_bundle(&self, kind: ApiKind) -> Option<&str> {
         let index = ApiKind::ALL.iter().position(|k| *k == kind)?;
@@ -220,6 +245,15 @@ impl Release {
     }
 }
 
+/// `name` with `-VERSION` before its extension (the last `.`), or at its
+/// end when it has none.
+fn versioned_name(name: &str, version: &str) -> String {
+    match name.rfind('.') {
+        Some(dot) if dot > 0 => format!("{}-{version}{}", &name[..dot], &name[dot..]),
+        _ => format!("{name}-{version}"),
+    }
+}
+
 fn describe(setting: &str) -> &'static str {
     SETTINGS
         .iter()
@@ -324,6 +358,9 @@ fn bad_value(node: &Node, key: &str, message: String, help: &str) -> Diagnostic 
 
 /// A version is stamped into a label, so it must be a label value.
 pub fn validate_version(version: &str) -> Result<(), &'static str> {
+    if version.is_empty() {
+        return Err("is empty");
+    }
     if version.len() > 63 {
         return Err("is longer than 63 characters");
     }
@@ -336,4 +373,47 @@ pub fn validate_version(version: &str) -> Result<(), &'static str> {
         return Err("must start and end with a letter or digit");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versioned_names_are_upstream_release_assets() {
+        let release = Release::default().with_versioned_names("v1.7.0").unwrap();
+        let mut names = release.file_names();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "CHECKSUMS.sha256",
+                "common-clusterinstancetypes-bundle-v1.7.0.yaml",
+                "common-clusterpreferences-bundle-v1.7.0.yaml",
+                "common-instancetypes-all-bundle-v1.7.0.yaml",
+                "common-instancetypes-bundle-v1.7.0.yaml",
+                "common-preferences-bundle-v1.7.0.yaml",
+            ]
+        );
+        assert_eq!(versioned_name("bundle", "v1"), "bundle-v1");
+        assert_eq!(versioned_name("a.b.json", "v1"), "a.b-v1.json");
+        assert_eq!(versioned_name(".hidden", "v1"), ".hidden-v1");
+    }
+
+    #[test]
+    fn versioned_names_that_collide_are_an_error() {
+        let release = Release {
+            all_bundle: Some("all.yaml".into()),
+            checksums: Some("all-v1.yaml".into()),
+            ..Release::default()
+        };
+        let err = release.with_versioned_names("v1").unwrap_err();
+        assert!(err.contains("`all-v1.yaml`"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_version_is_refused() {
+        assert_eq!(validate_version(""), Err("is empty"));
+        assert_eq!(validate_version("v1.7.0"), Ok(()));
+    }
 }

@@ -1,190 +1,229 @@
-//! The CI gate of editors/github/citc-gate.yml, run on a temporary catalog
-//! repository: clean once, then once with each kind of failure, each caught
-//! by its own step.
+//! The CI gate, editors/github/citc-gate.yml, run step by step as GitHub
+//! runs it (tests/workflow) on temporary catalog repositories: tagged and
+//! clean, with no tag yet, with a breaking change since the tag, with a
+//! committed `_build` (up to date and stale), and with each kind of failure,
+//! each caught by its own step.
 
-use std::path::{Path, PathBuf};
+mod workflow;
+
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use workflow::{assert_all_passed, codes, commit, edit, git, load, project, Runner, Workflow};
 
-fn run(program: &str, args: &[&str], dir: &Path) -> Output {
-    Command::new(program)
+fn citc(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_citc"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env("GIT_AUTHOR_NAME", "ci")
-        .env("GIT_AUTHOR_EMAIL", "ci@example.com")
-        .env("GIT_COMMITTER_NAME", "ci")
-        .env("GIT_COMMITTER_EMAIL", "ci@example.com")
         .output()
-        .expect("run")
+        .expect("run citc")
 }
 
-fn citc(args: &[&str], dir: &Path) -> Output {
-    run(env!("CARGO_BIN_EXE_citc"), args, dir)
+fn gate() -> Workflow {
+    load("citc-gate.yml")
 }
 
-fn git(args: &[&str], dir: &Path) {
-    let out = run("git", args, dir);
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A repository with catalog.cit and its _build committed, tagged v1.7.0.
-fn repository() -> tempfile::TempDir {
+/// A repository with catalog.cit and a README with its resource tables,
+/// committed; tagged v1.7.0 when `tag`, with `_build` committed when
+/// `committed_build`.
+fn repository(tag: bool, committed_build: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    let catalog = std::fs::read_to_string(project().join("catalog.cit")).expect("catalog.cit");
-    std::fs::write(dir.path().join("catalog.cit"), catalog).expect("write");
-    let built = citc(
-        &[
-            "build",
-            "catalog.cit",
-            "-o",
-            "_build",
-            "--version",
-            "v1.7.0",
-        ],
-        dir.path(),
-    );
-    assert!(built.status.success());
-    std::fs::write(dir.path().join("README.md"), "# A catalog\n").expect("write");
-    let readme = citc(&["doc", "readme", "--write", "README.md"], dir.path());
+    let root = dir.path();
+    std::fs::copy(project().join("catalog.cit"), root.join("catalog.cit")).expect("copy");
+    std::fs::write(root.join("README.md"), "# A catalog\n").expect("write");
+    let readme = citc(&["doc", "readme", "--write", "README.md"], root);
     assert!(readme.status.success());
-    git(&["init", "-q"], dir.path());
-    git(&["add", "."], dir.path());
-    git(&["commit", "-qm", "release"], dir.path());
-    git(&["tag", "v1.7.0"], dir.path());
-    dir
-}
-
-/// The gate's steps, in the workflow's order: each step's exit code.
-fn gate(dir: &Path) -> [Option<i32>; 5] {
-    [
-        citc(&["fmt", "--check", "catalog.cit"], dir).status.code(),
-        citc(
-            &[
-                "check",
-                "catalog.cit",
-                "--deny",
-                "warnings",
-                "--message-format",
-                "github",
-            ],
-            dir,
-        )
-        .status
-        .code(),
-        citc(
+    if committed_build {
+        let built = citc(
             &[
                 "build",
                 "catalog.cit",
-                "--check",
                 "-o",
                 "_build",
                 "--version",
                 "v1.7.0",
             ],
-            dir,
-        )
-        .status
-        .code(),
-        citc(
-            &[
-                "doc",
-                "readme",
-                "--catalog",
-                "catalog.cit",
-                "--check",
-                "README.md",
-            ],
-            dir,
-        )
-        .status
-        .code(),
-        citc(&["diff", "v1.7.0", "--fail-on", "breaking"], dir)
-            .status
-            .code(),
-    ]
+            root,
+        );
+        assert!(built.status.success());
+    }
+    git(root, &["init", "-q", "."]);
+    commit(root, "release");
+    if tag {
+        git(root, &["tag", "v1.7.0"]);
+    }
+    dir
 }
 
-fn edit(dir: &Path, file: &str, from: &str, to: &str) {
-    let path = dir.join(file);
-    let text = std::fs::read_to_string(&path).expect("read");
-    assert!(text.contains(from), "{file} has no {from:?}");
-    std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+/// The step of `ran` named `name`.
+fn step<'a>(ran: &'a [workflow::Ran], name: &str) -> &'a workflow::Ran {
+    ran.iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no step {name:?} ran: {:?}", codes(ran)))
+}
+
+/// The job stopped at `name` with exit code `code`, every step before it
+/// passed.
+fn assert_stopped_at(ran: &[workflow::Ran], name: &str, code: i32) {
+    let last = ran.last().expect("a step ran");
+    assert_eq!(
+        (last.name.as_str(), last.code),
+        (name, Some(code)),
+        "{:?}\n{}{}",
+        codes(ran),
+        last.stdout,
+        last.stderr
+    );
+    assert!(ran[..ran.len() - 1].iter().all(|r| r.code == Some(0)));
+}
+
+const DIFF: &str = "No breaking change since the last release";
+const BUILD: &str = "The catalog builds";
+
+#[test]
+fn the_workflow_is_hardened() {
+    let workflow = gate();
+    workflow::assert_hardened(&workflow);
+    let names: Vec<&str> = workflow.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "",
+            "Install citc",
+            "Formatting",
+            "Type check and lint",
+            BUILD,
+            "README's resource tables are up to date",
+            DIFF
+        ]
+    );
 }
 
 #[test]
-fn a_clean_repository_passes_every_step() {
-    let repo = repository();
-    assert_eq!(gate(repo.path()), [Some(0); 5]);
+fn a_clean_tagged_repository_passes_every_step() {
+    let repo = repository(true, false);
+    let runner = Runner::new();
+    let ran = runner.run(&gate(), repo.path());
+    assert_all_passed(&gate(), &ran);
+    // Built, not checked: upstream commits no _build.
+    assert!(repo
+        .path()
+        .join("_build/common-instancetypes-all-bundle.yaml")
+        .is_file());
+    // The diff's report is the job's summary.
+    let summary = runner.summary();
+    assert!(summary.contains("v1.7.0"), "{summary}");
 }
 
 #[test]
-fn each_kind_of_failure_is_caught_by_its_step() {
-    // Not in canonical layout.
-    let repo = repository();
-    edit(repo.path(), "catalog.cit", "series u1 {", "series u1    {");
-    assert_eq!(gate(repo.path())[0], Some(1), "fmt --check");
-
-    // A warning, which --deny warnings turns into a failure, reported as an annotation.
-    let repo = repository();
-    edit(
-        repo.path(),
-        "catalog.cit",
-        "  displayName = \"Linux Guest\"",
-        "  displayName = \"Linux Guest\"\n  spec.requirements.architecture = \"amd64\"",
+fn a_repository_with_no_tag_yet_passes_with_a_notice() {
+    let repo = repository(false, false);
+    let runner = Runner::new();
+    let ran = runner.run(&gate(), repo.path());
+    assert_all_passed(&gate(), &ran);
+    let diff = step(&ran, DIFF);
+    assert!(
+        diff.stdout
+            .starts_with("::notice title=citc diff::no release tag"),
+        "{}",
+        diff.stdout
     );
-    assert_eq!(gate(repo.path())[1], Some(1), "check --deny warnings");
-    let annotations = citc(
-        &[
-            "check",
-            "catalog.cit",
-            "--deny",
-            "warnings",
-            "--message-format",
-            "github",
-        ],
-        repo.path(),
-    );
-    assert!(String::from_utf8_lossy(&annotations.stdout)
-        .starts_with("::warning file=catalog.cit,line="));
+    assert_eq!(runner.summary(), "");
+    // Built with no tag to describe: the catalog's default version.
+    let all = std::fs::read_to_string(
+        repo.path()
+            .join("_build/common-instancetypes-all-bundle.yaml"),
+    )
+    .expect("built");
+    assert!(all.contains("common-instancetypes-version: noversion\n"));
+}
 
-    // A committed _build that is not what the catalog compiles to.
-    let repo = repository();
-    edit(
-        repo.path(),
-        "_build/common-preferences-bundle.yaml",
-        "required-memory: 512Mi",
-        "required-memory: 1Gi",
-    );
-    assert_eq!(gate(repo.path())[2], Some(1), "build --check");
-
-    // A README whose resource tables are stale.
-    let repo = repository();
-    edit(
-        repo.path(),
-        "README.md",
-        "u1.medium  |  1  |  4Gi",
-        "u1.medium  |  2  |  4Gi",
-    );
-    assert_eq!(gate(repo.path())[3], Some(1), "doc readme --check");
-
-    // A breaking change since the release: a preference removed.
-    let repo = repository();
+#[test]
+fn a_breaking_change_since_the_tag_fails_the_diff_step_with_its_report() {
+    let repo = repository(true, false);
     edit(
         repo.path(),
         "catalog.cit",
         "  cirros               cirros               \"Cirros\"                        1  256Mi\n",
         "",
     );
-    let steps = gate(repo.path());
-    assert_eq!(steps[4], Some(1), "diff --fail-on breaking");
-    let report = citc(&["diff", "v1.7.0", "--fail-on", "breaking"], repo.path());
-    assert!(String::from_utf8_lossy(&report.stdout).contains("cirros"));
+    citc(&["doc", "readme", "--write", "README.md"], repo.path());
+    commit(repo.path(), "cirros is gone");
+    let runner = Runner::new();
+    let ran = runner.run(&gate(), repo.path());
+    assert_stopped_at(&ran, DIFF, 1);
+    // The report is in the log and in the job summary.
+    let summary = runner.summary();
+    assert!(summary.contains("cirros"), "{summary}");
+    assert!(summary.to_lowercase().contains("breaking"), "{summary}");
+    assert_eq!(step(&ran, DIFF).stdout, summary);
+}
+
+#[test]
+fn a_committed_build_is_checked_against_the_last_release() {
+    let repo = repository(true, true);
+    let ran = Runner::new().run(&gate(), repo.path());
+    assert_all_passed(&gate(), &ran);
+
+    edit(
+        repo.path(),
+        "_build/common-preferences-bundle.yaml",
+        "required-memory: 512Mi",
+        "required-memory: 1Gi",
+    );
+    commit(repo.path(), "a hand-edited bundle");
+    let ran = Runner::new().run(&gate(), repo.path());
+    assert_stopped_at(&ran, BUILD, 1);
+    assert!(step(&ran, BUILD).stderr.contains("_build is stale"));
+}
+
+#[test]
+fn each_kind_of_failure_is_caught_by_its_step() {
+    // Not in canonical layout.
+    let repo = repository(true, false);
+    edit(repo.path(), "catalog.cit", "series u1 {", "series u1    {");
+    assert_stopped_at(&Runner::new().run(&gate(), repo.path()), "Formatting", 1);
+
+    // A warning, which --deny warnings turns into a failure, reported as an annotation.
+    let repo = repository(true, false);
+    edit(
+        repo.path(),
+        "catalog.cit",
+        "  displayName = \"Linux Guest\"",
+        "  displayName = \"Linux Guest\"\n  spec.requirements.architecture = \"amd64\"",
+    );
+    let ran = Runner::new().run(&gate(), repo.path());
+    assert_stopped_at(&ran, "Type check and lint", 1);
+    assert!(step(&ran, "Type check and lint")
+        .stdout
+        .starts_with("::warning file=catalog.cit,line="));
+
+    // A README whose resource tables are stale.
+    let repo = repository(true, false);
+    edit(
+        repo.path(),
+        "README.md",
+        "u1.medium  |  1  |  4Gi",
+        "u1.medium  |  2  |  4Gi",
+    );
+    assert_stopped_at(
+        &Runner::new().run(&gate(), repo.path()),
+        "README's resource tables are up to date",
+        1,
+    );
+
+    // A release tag citc cannot read: exit 2, the workflow's problem.
+    let repo = repository(false, false);
+    std::fs::write(repo.path().join("notes.txt"), "no catalog here\n").expect("write");
+    git(repo.path(), &["rm", "-q", "catalog.cit"]);
+    commit(repo.path(), "an unreadable release");
+    git(repo.path(), &["tag", "v0.1.0"]);
+    git(
+        repo.path(),
+        &["checkout", "-q", "HEAD~1", "--", "catalog.cit"],
+    );
+    commit(repo.path(), "the catalog is back");
+    let ran = Runner::new().run(&gate(), repo.path());
+    assert_stopped_at(&ran, DIFF, 2);
 }

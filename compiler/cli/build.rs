@@ -24,6 +24,11 @@ use crate::{analyze, resolve};
 /// symlink to a folder writes into that folder. Builds into one folder run
 /// one at a time; a build killed mid-way leaves the previous output intact.
 ///
+/// With --versioned-names, each bundle is named as a release asset, with
+/// `-VERSION` before its extension (common-instancetypes-all-bundle-v1.7.0.yaml),
+/// as upstream's release script renames them; CHECKSUMS.sha256 lists those
+/// names.
+///
 /// With --check, nothing is written: the command verifies that the output
 /// folder holds exactly what the catalog compiles to (a CI gate for a
 /// committed _build), and exits 1 listing the stale files with a short diff.
@@ -40,11 +45,17 @@ pub struct BuildArgs {
     output: PathBuf,
     /// Release version for the version label (upstream's
     /// common-instancetypes-version, or the catalog's `release` setting);
-    /// must be a valid label value [default: `git describe --tags --dirty`
-    /// of the catalog's folder, else the catalog's `default_version`,
-    /// `noversion` unless set].
+    /// must be a valid label value, not empty [default: `git describe
+    /// --tags --dirty` of the catalog's folder, else the catalog's
+    /// `default_version`, `noversion` unless set].
     #[arg(long)]
     version: Option<String>,
+    /// Name each bundle as a release asset: `-VERSION` before its
+    /// extension (common-instancetypes-all-bundle-v1.7.0.yaml), as upstream's
+    /// .github/scripts/build.sh renames them; the checksum file keeps its
+    /// name and lists the new names.
+    #[arg(long)]
+    versioned_names: bool,
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
     /// Write nothing; exit 1 if the output folder is not up to date.
@@ -63,6 +74,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
     let version = match args.version {
         Some(version) => match validate_version(&version) {
             Ok(()) => Some(version),
+            Err(_) if version.is_empty() => {
+                eprintln!("error: --version is empty");
+                eprintln!("  help: give the release's version (e.g. --version v1.7.0), or leave --version out to stamp `git describe --tags --dirty` (else the catalog's default_version); a script that passes `--version \"$(git describe --tags --abbrev=0)\"` gets an empty version in a repository with no tag yet");
+                return ExitCode::from(2);
+            }
             Err(problem) => {
                 eprintln!("error: --version {version:?} {problem}");
                 eprintln!("  help: a version is a label value: at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (e.g. v1.7.0)");
@@ -73,10 +89,20 @@ pub fn run(args: BuildArgs) -> ExitCode {
     };
     let described = version.is_none().then(|| GitDescribe::start(&args.catalog));
     let mut analysis = analyze(resolve::Root::Path(&args.catalog));
-    let release = analysis.catalog.release.clone();
+    let mut release = analysis.catalog.release.clone();
     let version = version
         .or_else(|| described.and_then(GitDescribe::finish))
         .unwrap_or_else(|| release.default_version.clone());
+    if args.versioned_names {
+        match release.with_versioned_names(&version) {
+            Ok(versioned) => release = versioned,
+            Err(problem) => {
+                eprintln!("error: --versioned-names: {problem}");
+                eprintln!("  help: give the bundles and the checksum file names of their own in the catalog's `release` block");
+                return ExitCode::from(2);
+            }
+        }
+    }
     if args.allow_empty {
         analysis
             .diagnostics
