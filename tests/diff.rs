@@ -646,22 +646,59 @@ fn a_revendored_release_shows_each_shared_change_once() {
     );
     assert!(report.lines().count() < 30, "{report}");
 
-    // Markdown: the same, once each; the relabelling is breaking, once.
+    // Markdown: counted in resources (an instance type is one, whatever its
+    // kinds), the relabelling once with the resources it touches, rt1 in
+    // the Removed table, u1.medium's own change with its size and kind,
+    // and no line that only repeats what was said.
     let notes = diff("markdown");
-    assert_eq!(
-        notes.matches(vendor).count(),
-        2,
-        "breaking list and shared list: {notes}"
-    );
+    let instance_types = per_kind("VirtualMachineClusterInstancetype");
+    let preferences = per_kind("VirtualMachineClusterPreference");
+    assert_eq!(per_kind("VirtualMachineInstancetype"), instance_types);
     assert!(
         notes.contains(&format!(
-            "- In {changed} resources: all VirtualMachineClusterInstancetype"
+            "\n\n{} instance types removed and {instance_types} changed. {preferences} preferences changed. \
+             Changes to {} instance types and {preferences} preferences can break existing users",
+            rt1.len(),
+            rt1.len() + instance_types
         )),
         "{notes}"
     );
-    assert!(notes.contains("### Changed\n\n- `u1.medium` (VirtualMachineClusterInstancetype) — plus 1 shared change above\n  - `spec.cpu.guest`: `1` → `2` **(breaking)**\n"), "{notes}");
+    let relabelled = "- label `instancetype.kubevirt.io/vendor`: `kubevirt.io` → `acme.example` **(breaking)**\n";
+    assert_eq!(notes.matches(relabelled).count(), 1, "{notes}");
     assert!(
-        notes.contains("- `rt1.*` — 8 names, the whole series"),
+        notes.contains(&format!(
+            "**In all {instance_types} instance types and all {preferences} preferences:**\n\n{relabelled}"
+        )),
+        "{notes}"
+    );
+    assert!(
+        notes.contains(&format!(
+            "- All {instance_types} instance types and all {preferences} preferences — label \"instancetype.kubevirt.io/vendor\" changed"
+        )),
+        "{notes}"
+    );
+    assert!(notes.contains("**In `u1.medium` (2 vCPUs, 4Gi; VirtualMachineClusterInstancetype only):**\n\n- `spec.cpu.guest`: `1` → `2` **(breaking)**\n"), "{notes}");
+    assert!(
+        notes.contains(&format!(
+            "- {} instance types are removed (see **Removed**)",
+            rt1.len()
+        )),
+        "{notes}"
+    );
+    let removed_table = notes
+        .split("### Removed\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n### ").next())
+        .expect("a Removed section");
+    for name in &rt1 {
+        assert!(
+            removed_table.contains(&format!("\n| `{name}` | ")),
+            "{name}: {removed_table}"
+        );
+    }
+    assert!(!notes.contains("changed only by"), "{notes}");
+    assert!(
+        notes.contains("applies to both, unless a kind is named."),
         "{notes}"
     );
 
@@ -808,11 +845,11 @@ fn fail_on_sets_the_exit_code() {
         raised.path(),
     );
     let notes = stdout(&out);
-    assert!(notes.starts_with("## Changes from `old.yaml` to `new.yaml`\n\n0 added, 0 removed, 1 changed, 1 breaking.\n"), "{notes}");
-    assert!(notes.contains("### Breaking changes\n\n- `p` (VirtualMachineClusterPreference): tighter requirement: memory.guest raised from \"1.5Gi\" to \"2Gi\""), "{notes}");
+    assert!(notes.starts_with("## Changes from `old.yaml` to `new.yaml`\n\n1 preference changed. Changes to 1 preference can break existing users: see **Breaking changes**.\n\nPreferences are published as `VirtualMachineClusterPreference` only.\n"), "{notes}");
+    assert!(notes.contains("### Breaking changes\n\n- `p` (A) — tighter requirement: memory.guest raised from \"1.5Gi\" to \"2Gi\""), "{notes}");
     assert!(
         notes.contains(
-            "  - `spec.requirements.memory.guest`: `\"1.5Gi\"` → `\"2Gi\"` **(breaking)**"
+            "**In `p` (A):**\n\n- `spec.requirements.memory.guest`: `1.5Gi` → `2Gi` **(breaking)**\n"
         ),
         "{notes}"
     );
