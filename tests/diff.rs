@@ -52,6 +52,10 @@ fn citc_env(args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> Output {
     ] {
         command.env_remove(var);
     }
+    // Markdown links citations in GitHub Actions: only where a test says.
+    for var in ["GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"] {
+        command.env_remove(var);
+    }
     // And never to a cache outside the test.
     let scratch = std::env::temp_dir().join("citc-diff-tests-no-cache");
     command.env("CITC_CACHE_DIR", &scratch);
@@ -1326,6 +1330,112 @@ fn changes_of_the_catalog_cite_the_line_that_sets_them() {
     );
     let report = stdout(&out);
     assert!(report.contains(&format!("(`{display}`)")), "{report}");
+
+    // With the repository's URL, citations are links to the line.
+    let link = |base: &str, citation: &str| {
+        let (file, line) = citation.rsplit_once(':').expect("file:line");
+        format!("([{citation}]({base}/{file}#L{line}))")
+    };
+    let base = "https://github.com/acme/catalog/blob/v2";
+    let out = citc(
+        &[
+            "diff",
+            "old",
+            "--version",
+            "v1",
+            "--format",
+            "markdown",
+            "--link-base",
+            &format!("{base}/"),
+        ],
+        dir.path(),
+    );
+    let report = stdout(&out);
+    assert!(report.contains(&link(base, &display)), "{report}");
+    assert!(report.contains(&link(base, &sockets)), "{report}");
+    // In GitHub Actions, the repository at the commit being built.
+    let out = citc_env(
+        &["diff", "old", "--version", "v1", "--format", "markdown"],
+        dir.path(),
+        &[
+            ("GITHUB_SERVER_URL", Path::new("https://github.example")),
+            ("GITHUB_REPOSITORY", Path::new("acme/catalog")),
+            ("GITHUB_SHA", Path::new("0123abc")),
+        ],
+    );
+    let report = stdout(&out);
+    assert!(
+        report.contains(&link(
+            "https://github.example/acme/catalog/blob/0123abc",
+            &display
+        )),
+        "{report}"
+    );
+    // The text format is for a terminal: no links.
+    let out = citc(
+        &["diff", "old", "--version", "v1", "--link-base", base],
+        dir.path(),
+    );
+    assert!(!stdout(&out).contains(base), "{}", stdout(&out));
+    // A base that is no URL is a usage error.
+    let out = citc(
+        &[
+            "diff",
+            "old",
+            "--format",
+            "markdown",
+            "--link-base",
+            "blob/v2",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is not an http(s) URL"),
+        "{}",
+        stderr(&out)
+    );
+    // In a git repository, paths are from its top, whatever the folder
+    // citc runs in.
+    let repo = tempfile::tempdir().expect("temp dir");
+    let sub = repo.path().join("cat");
+    std::fs::create_dir_all(&sub).expect("mkdir");
+    std::fs::write(sub.join("catalog.cit"), &edited).expect("write");
+    git(repo.path(), &["init", "-q"]);
+    let out = citc(
+        &["build", "catalog.cit", "--version", "v1", "-o", "old"],
+        &sub,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::write(sub.join("catalog.cit"), &text).expect("write");
+    let out = citc(
+        &[
+            "diff",
+            "old",
+            "--version",
+            "v2",
+            "--format",
+            "markdown",
+            "--link-base",
+            base,
+        ],
+        &sub,
+    );
+    let report = stdout(&out);
+    let original_display = {
+        let n = text
+            .lines()
+            .position(|l| l.contains("displayName = \"General Purpose\""))
+            .expect("the display name");
+        format!("catalog.cit:{}", n + 1)
+    };
+    let (_, line) = original_display.rsplit_once(':').expect("file:line");
+    assert!(
+        report.contains(&format!(
+            "([{original_display}]({base}/cat/catalog.cit#L{line}))"
+        )),
+        "{report}"
+    );
 
     // JSON stays as it was: no citation.
     let out = citc(

@@ -63,10 +63,10 @@ use crate::source::{read_input, MAX_SOURCE_BYTES};
 /// each new value, as a link with --link-base (or in GitHub Actions).
 ///
 /// A change made in the same way to 3 or more resources is shown once in
-/// text, markdown and unified, with the resources it touches, and names of
-/// one prefix added or removed together (rt1.*) are one item; json lists
-/// every resource and every change, and adds `grouped_changes`. Counts and
-/// --fail-on do not depend on this.
+/// text, markdown and unified, with the resources it touches; in text and
+/// unified, names of one prefix added or removed together (rt1.*) are one
+/// item. json lists every resource and every change, and adds
+/// `grouped_changes`. Counts and --fail-on do not depend on this.
 ///
 /// Exit codes: 0 no change that meets --fail-on, 1 one does, 2 errors
 /// (usage, a REF found nowhere or unreadable, refused input, a failed
