@@ -113,11 +113,34 @@ pub fn generate(folder: &Path, which: Bundles) -> Result<Generated, Error> {
         }
     }
     confine::check_tree(&copy.root, &shown)?;
+    // The bundles are built at once (each build is a process of its own;
+    // a thread that cannot be started builds on this one in turn).
+    let results: Vec<Result<Built, Failure>> = std::thread::scope(|scope| {
+        let started: Vec<_> = targets
+            .iter()
+            .map(|(sub, _)| {
+                let dir = copy.root.join(sub);
+                std::thread::Builder::new().spawn_scoped(scope, move || run(&dir))
+            })
+            .collect();
+        started
+            .into_iter()
+            .zip(&targets)
+            .map(|(thread, (sub, _))| match thread {
+                Ok(thread) => thread.join().unwrap_or_else(|_| {
+                    Err(Failure::Failed {
+                        tool: "kustomize",
+                        message: "the build stopped unexpectedly".to_string(),
+                    })
+                }),
+                Err(_) => run(&copy.root.join(sub)),
+            })
+            .collect()
+    });
     let mut bundles = Vec::new();
     let mut used = "";
-    for (sub, name) in targets {
-        let dir = copy.root.join(&sub);
-        let built = run(&dir).map_err(|failure| match failure {
+    for ((sub, name), result) in targets.into_iter().zip(results) {
+        let built = result.map_err(|failure| match failure {
             Failure::Refused(err) => err,
             Failure::NoTool => no_tool(&format!("{shown} holds a kustomize tree")),
             Failure::Failed { tool, message } => Error::new(

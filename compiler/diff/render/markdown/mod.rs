@@ -9,8 +9,14 @@
 //! that only repeats what was said. Where the new value of a change is set
 //! in the catalog is a link when the repository's URL is known ([`Links`]).
 
+mod links;
+mod values;
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
+
+pub use links::Links;
+use values::{around, cell, code, cut, escape, value};
 
 use super::resources::{
     all_of_family, counts, missing_of_family, named, rows, Choice, Counts, Family, Kinds, Named,
@@ -18,7 +24,6 @@ use super::resources::{
 use super::VALUE_WIDTH;
 use crate::diff::compare::{removed_reason, Change, Report, Segment, Status};
 use crate::diff::group::{twins, ResourceId, Shared, Twins};
-use crate::emit::yaml::Yaml;
 
 /// A list this long or longer goes into a `<details>` block.
 const DETAILS_FROM: usize = 20;
@@ -28,51 +33,6 @@ const NAMES_INLINE: usize = 10;
 /// A group of changes made to more resources than this lists them in a
 /// table below the changes; fewer are named in its lead.
 const NAMES_BY_NAME: usize = 2;
-/// How much unchanged text is kept on each side of what changed in a long
-/// value.
-const CONTEXT: usize = 24;
-
-/// Where a citation (`catalog.cit:395`) links to: `base` + the file's path
-/// in the repository + `#L395`.
-#[derive(Debug, Clone, Default)]
-pub struct Links {
-    base: String,
-    /// A source's name as cited → its path in the repository.
-    files: HashMap<String, String>,
-}
-
-impl Links {
-    /// `base` is the URL of the repository's files at this version
-    /// (`https://github.com/OWNER/REPO/blob/REVISION`); `files` maps the
-    /// names citations use to paths from the repository's top.
-    pub fn new(base: &str, files: HashMap<String, String>) -> Links {
-        Links {
-            base: base.trim_end_matches('/').to_string(),
-            files,
-        }
-    }
-
-    /// The URL of a citation `FILE:LINE`, when FILE is in the repository.
-    pub fn url(&self, citation: &str) -> Option<String> {
-        let (file, line) = citation.rsplit_once(':')?;
-        line.parse::<usize>().ok()?;
-        let path = self.files.get(file)?;
-        Some(format!("{}/{}#L{line}", self.base, url_path(path)))
-    }
-}
-
-/// A path with every byte but unreserved characters and `/` escaped.
-fn url_path(path: &str) -> String {
-    let mut out = String::new();
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
-}
 
 /// How to write the notes.
 #[derive(Debug, Clone, Copy, Default)]
@@ -636,226 +596,4 @@ fn field(path: &[Segment]) -> String {
         }
     }
     code(&crate::diff::compare::path_string(path))
-}
-
-/// A table cell: the text escaped, `—` when there is none.
-fn cell(text: Option<&str>) -> String {
-    match text {
-        Some(text) => escape(text).replace('|', "\\|"),
-        None => "—".to_string(),
-    }
-}
-
-/// Text outside code: Markdown's active characters escaped, on one line.
-fn escape(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-// ------------------------------------------------------------------ values
-
-/// A value on one line, as a reader reads it: a string plain unless it
-/// would read as something else (`"1"`, `"true"`, `""`, one with spaces at
-/// its ends or several lines), maps as `{key: value}`, lists as `[a, b]`.
-fn value(value: &Yaml) -> String {
-    let mut out = String::new();
-    write_value(&mut out, value);
-    out
-}
-
-fn write_value(out: &mut String, value: &Yaml) {
-    match value {
-        Yaml::Str(s) if plain(s) => out.push_str(s),
-        Yaml::Seq(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_value(out, item);
-            }
-            out.push(']');
-        }
-        Yaml::Map(entries) => {
-            out.push('{');
-            for (i, (key, item)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(key);
-                out.push_str(": ");
-                write_value(out, item);
-            }
-            out.push('}');
-        }
-        other => super::write_inline(out, other),
-    }
-}
-
-/// Whether a string reads as itself without quotes.
-fn plain(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    let scalar_like = matches!(
-        s.to_ascii_lowercase().as_str(),
-        "true" | "false" | "null" | "~" | "yes" | "no" | "on" | "off"
-    ) || s.parse::<f64>().is_ok()
-        || s.starts_with(|c: char| c.is_ascii_digit())
-            && s.chars()
-                .all(|c| c.is_ascii_digit() || "._-+eE".contains(c));
-    !scalar_like
-        && !first.is_whitespace()
-        && !s.ends_with(char::is_whitespace)
-        && !"{[\"'&*!|>%@,#".contains(first)
-        && !s.chars().any(|c| c.is_control() || c == '`')
-        && !s.contains(", ")
-}
-
-/// `text` cut to `max` characters, with `…`.
-fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
-
-/// Two values that differ, each cut to about `max` characters around what
-/// differs: the common start and end are dropped but for some context, so
-/// that two long values that differ near their end show where.
-fn around(old: &str, new: &str, max: usize) -> (String, String) {
-    if old.chars().count() <= max && new.chars().count() <= max {
-        return (old.to_string(), new.to_string());
-    }
-    let a: Vec<char> = old.chars().collect();
-    let b: Vec<char> = new.chars().collect();
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let room = a.len().min(b.len()) - prefix;
-    let suffix = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take(room)
-        .take_while(|(x, y)| x == y)
-        .count();
-    let side = |chars: &[char]| -> String {
-        let mut start = prefix.saturating_sub(CONTEXT);
-        // Start after a space, so that the context is whole words.
-        if start > 0 {
-            if let Some(space) = chars[start..prefix].iter().position(|c| *c == ' ') {
-                start += space + 1;
-            }
-        }
-        let changed_end = chars.len() - suffix;
-        let mut end = (changed_end + CONTEXT).min(chars.len());
-        if end < chars.len() {
-            if let Some(space) = chars[changed_end..end].iter().rposition(|c| *c == ' ') {
-                end = changed_end + space;
-            }
-        }
-        let mut text = String::new();
-        if start > 0 {
-            text.push('…');
-        }
-        let window: String = chars[start..end].iter().collect();
-        let budget = max.saturating_sub(2);
-        if window.chars().count() > budget {
-            text.push_str(&cut(&window, budget));
-            return text;
-        }
-        text.push_str(&window);
-        if end < chars.len() {
-            text.push('…');
-        }
-        text
-    };
-    (side(&a), side(&b))
-}
-
-/// Inline Markdown code that survives backticks in the text.
-fn code(text: &str) -> String {
-    let fence = if text.contains('`') { "``" } else { "`" };
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{text}{pad}{fence}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markdown_code_survives_backticks() {
-        assert_eq!(code("a`b"), "``a`b``");
-        assert_eq!(code("`a"), "`` `a ``");
-    }
-
-    #[test]
-    fn strings_are_plain_unless_they_would_read_as_something_else() {
-        assert_eq!(value(&Yaml::Str("cores".into())), "cores");
-        assert_eq!(value(&Yaml::Str("1.5Gi".into())), "1.5Gi");
-        for quoted in ["1", "1.5", "true", "", " a", "a\nb", "null", "2024-01-01"] {
-            assert_eq!(
-                value(&Yaml::Str(quoted.into())),
-                crate::diagnostic::json_string(quoted),
-                "{quoted:?}"
-            );
-        }
-        assert_eq!(value(&Yaml::Int(1)), "1");
-        let map = Yaml::Map(vec![("utc".into(), Yaml::Map(vec![]))]);
-        assert_eq!(value(&map), "{utc: {}}");
-    }
-
-    #[test]
-    fn long_values_are_shown_around_what_changed() {
-        let old = format!("{} the end is near", "word ".repeat(40));
-        let new = format!("{} the end is here", "word ".repeat(40));
-        let (a, b) = around(&old, &new, 72);
-        assert!(a.starts_with('…') && a.ends_with("is near"), "{a}");
-        assert!(b.starts_with('…') && b.ends_with("is here"), "{b}");
-        assert_ne!(a, b);
-        assert!(a.chars().count() <= 72);
-        // Short values are whole.
-        assert_eq!(around("a", "b", 72), ("a".into(), "b".into()));
-        // A change at the start keeps the start.
-        let (a, b) = around(
-            &format!("x{}", "y".repeat(100)),
-            &format!("z{}", "y".repeat(100)),
-            20,
-        );
-        assert!(a.starts_with('x') && b.starts_with('z'), "{a} {b}");
-        assert!(a.ends_with('…'), "{a}");
-    }
-
-    #[test]
-    fn links_point_into_the_repository() {
-        let links = Links::new(
-            "https://github.com/o/r/blob/abc/",
-            HashMap::from([(
-                "catalog.cit".to_string(),
-                "cat alog/catalog.cit".to_string(),
-            )]),
-        );
-        assert_eq!(
-            links.url("catalog.cit:395").as_deref(),
-            Some("https://github.com/o/r/blob/abc/cat%20alog/catalog.cit#L395")
-        );
-        assert_eq!(links.url("std/kubevirt.cit:52"), None);
-        assert_eq!(links.url("catalog.cit"), None);
-    }
 }
