@@ -21,7 +21,7 @@ impl<'a> Resolver<'a, '_> {
     pub(super) fn apply_overlays(
         &mut self,
         mut resources: Vec<Resource>,
-    ) -> (Vec<Resource>, Vec<(Kind, String, Span)>) {
+    ) -> (Vec<Resource>, Vec<(Resource, Span)>) {
         let mut removed = Removed::default();
         let mut removed_in_order = Vec::new();
         for overlay in self.symbols.overlays.clone() {
@@ -33,7 +33,7 @@ impl<'a> Resolver<'a, '_> {
                         keep[index] = false;
                         let resource = &resources[index];
                         removed.insert((resource.kind, resource.name.clone()), def.span);
-                        removed_in_order.push((resource.kind, resource.name.clone(), def.span));
+                        removed_in_order.push((resource.clone(), def.span));
                     }
                     let mut keep = keep.into_iter();
                     resources.retain(|_| keep.next().unwrap_or(true));
