@@ -62,8 +62,12 @@ pub struct Resource {
     /// Every `unset` that applied to the resource (its ancestors' first), as
     /// (the field path it removed, the `unset`'s path): the checker blames
     /// a required field that is missing on the `unset` that removed it.
-    pub unsets: Rc<Vec<(Vec<String>, Span)>>,
+    pub unsets: Unsets,
 }
+
+/// The `unset`s that applied to a resource: (the field path removed, the
+/// `unset`'s path).
+pub type Unsets = Rc<Vec<(Vec<String>, Span)>>;
 
 /// A mixin as the checker needs it: where its body is, and what it uses.
 #[derive(Debug, Clone)]
@@ -253,7 +257,7 @@ struct Resolver<'a, 'd> {
     level_uses: Vec<(String, Span)>,
     /// The `unset`s of the instance being resolved (see [`Resource::unsets`]).
     level_unsets: Vec<(Vec<String>, Span)>,
-    unset_sites: HashMap<String, Rc<Vec<(Vec<String>, Span)>>>,
+    unset_sites: HashMap<String, Unsets>,
     /// Each resolved instance's `use`s, its ancestors' included, by name.
     use_sites: HashMap<String, Rc<Vec<(String, Span)>>>,
     /// Trees of mixins that read no variable, by name and kind: evaluated
