@@ -190,6 +190,7 @@ fn stdlib_schema() -> Schema {
             import_rank: 0,
             imports: Vec::new(),
             is_std: true,
+            broken: Vec::new(),
         }],
         &mut diags,
     );

@@ -33,6 +33,9 @@ const HUMAN_CASES: &[&str] = &[
     "E0120_patch_when_unknown_size",
     "E0131_pattern_suggests_nearest_names",
     "E0131_label_value_in_another_case",
+    "many_syntax_errors_each_reported",
+    "E0001_plural_kind_in_patch",
+    "E0105_subtraction_without_spaces",
 ];
 
 fn ui_dir() -> PathBuf {
