@@ -27,6 +27,13 @@ const HUMAN_CASES: &[&str] = &[
     "E0131_patch_after_remove",
     "E0107_overlay_redefines_base",
     "E0230_overlay_removes_what_fits",
+    "E0229_max_sockets_below_guest",
+    "E0232_overcommit_forgotten_unit",
+    "E0233_max_guest_small_guest",
+    "E0238_secure_execution_on_amd64",
+    "W0102_reversed_ratio",
+    "W0102_std_table_rows_off",
+    "W0102_ratio_variant_except",
 ];
 
 fn ui_dir() -> PathBuf {

@@ -6,9 +6,11 @@
 mod derive;
 mod fields;
 mod lint;
+mod ratio;
 mod requirements;
 mod schema;
 mod semantics;
+mod vm;
 
 pub use fields::{is_dns_subdomain, is_qualified_name, quantity_help};
 pub use schema::{Schema, Ty};
@@ -20,6 +22,7 @@ use crate::syntax::ast::{Allow, Block, Item, Statement};
 
 pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     let schema = Schema::load(files, diags);
+    let mut vm_findings = Vec::new();
     for resource in &catalog.resources {
         let first = diags.len();
         fields::check_resource(&schema, resource, diags);
@@ -29,7 +32,14 @@ pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic
         for diag in &mut diags[first..] {
             point_at_use(diag, resource, catalog);
         }
+        let first = vm_findings.len();
+        vm::check_resource(resource, &mut vm_findings);
+        for finding in &mut vm_findings[first..] {
+            point_at_use(&mut finding.diag, resource, catalog);
+        }
     }
+    vm::report(vm_findings, diags);
+    ratio::check(files, catalog, diags);
     requirements::check(catalog, diags);
     lint::check_catalog(catalog, diags);
     derive::check_rules(&schema, catalog, diags);

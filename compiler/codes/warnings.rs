@@ -152,4 +152,10 @@ is empty. It does no harm, but it no longer says anything true about the catalog
 Mistake:\n\n    import \"upstream/catalog.cit\"\n    patch preference fedora { spec.devices.preferredDiskBus = \"virtio\" }  // upstream's value already\n\n\
 Fix: remove the patch.\n",
     },
+    CodeInfo {
+        code: "W0130",
+        severity: W,
+        title: "machine type outside KubeVirt's defaults",
+        explanation: "A VM that chooses no machine type gets the preference's preferredMachineType, and KubeVirt refuses it unless it matches the cluster's emulatedMachines (validateEmulatedMachine); KubeVirt's defaults are q35* and pc-q35* on amd64, virt* on arm64, s390-ccw-virtio* on s390x. A cluster can list others, so this is a warning.\n\nMistake:\n\n    preference legacy { spec.machine.preferredMachineType = \"pc-i440fx-rhel7.6.0\" }\n\nFix:\n\n    preference legacy { spec.machine.preferredMachineType = \"pc-q35-rhel9.6.0\" }\n\nor, for a cluster configured for it: `allow W0130 \"our clusters emulate i440fx\"`.\n",
+    },
 ];
