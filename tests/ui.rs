@@ -34,6 +34,7 @@ const HUMAN_CASES: &[&str] = &[
     "W0102_reversed_ratio",
     "W0102_std_table_rows_off",
     "W0102_ratio_variant_except",
+    "W0102_inherited_ratio",
 ];
 
 fn ui_dir() -> PathBuf {

@@ -66,7 +66,12 @@ pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic
             memory_text: memory.text,
             cell: field(resource, &["spec", "memory", "guest"]).map_or(resource.span, |n| n.span),
         };
-        match groups.iter_mut().find(|(r, _)| r.span == ratio.span) {
+        // By series too: a series based on another inherits its ratio, and
+        // its own sizes may be the ones that are off.
+        let series = attribute(resource, "series");
+        match groups.iter_mut().find(|(r, sizes)| {
+            r.span == ratio.span && attribute(sizes[0].resource, "series") == series
+        }) {
             Some((_, sizes)) => sizes.push(size),
             None => groups.push((ratio, vec![size])),
         }
@@ -80,7 +85,7 @@ pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic
             continue;
         }
         if off.len() == sizes.len() && sizes.len() > 1 && same_proportion(sizes) {
-            diags.push(wrong_ratio(ratio, sizes));
+            diags.push(wrong_ratio(files, ratio, sizes));
             continue;
         }
         let (here, elsewhere): (Vec<&Size>, Vec<&Size>) = off
@@ -123,16 +128,50 @@ fn actual_ratio(size: &Size) -> Option<(i128, i128)> {
     (gib <= 1024 && cpus <= 1024).then_some((cpus, gib))
 }
 
-fn wrong_ratio(ratio: &Ratio, sizes: &[Size]) -> Diagnostic {
+/// The series whose body declares the `ratio`.
+fn declared_by(files: &[ParsedFile], ratio: &Ratio) -> Option<String> {
+    files
+        .iter()
+        .flat_map(|f| &f.ast.items)
+        .find_map(|item| match item {
+            Item::Series(def)
+                if def.span.file == ratio.span.file
+                    && def.span.start <= ratio.span.start
+                    && ratio.span.end <= def.span.end =>
+            {
+                Some(def.name.name.clone())
+            }
+            _ => None,
+        })
+}
+
+fn wrong_ratio(files: &[ParsedFile], ratio: &Ratio, sizes: &[Size]) -> Diagnostic {
     let first = &sizes[0];
     let series = attribute(first.resource, "series").unwrap_or(&first.resource.name);
+    let declared = declared_by(files, ratio);
+    // A ratio inherited from the parent series is right for the parent: the
+    // child is where the author declares its own.
+    let inherited = declared.as_deref().is_some_and(|d| d != series);
+    let (at, whose) = if inherited {
+        (
+            first.resource.span,
+            format!(
+                "the ratio {}:{} it inherits from `{}`",
+                ratio.cpu,
+                ratio.memory_gib,
+                declared.as_deref().unwrap_or("?")
+            ),
+        )
+    } else {
+        (
+            ratio.span,
+            format!("its ratio {}:{}", ratio.cpu, ratio.memory_gib),
+        )
+    };
     let mut diag = Diagnostic::new(
         "W0102",
-        ratio.span,
-        format!(
-            "every size of `{series}` is off its ratio {}:{} by the same factor",
-            ratio.cpu, ratio.memory_gib
-        ),
+        at,
+        format!("every size of `{series}` is off {whose} by the same factor"),
     )
     .label(format!(
         "{} sizes, each with {} for {} vCPU",
@@ -149,9 +188,17 @@ fn wrong_ratio(ratio: &Ratio, sizes: &[Size]) -> Diagnostic {
             first.cpu
         ),
     );
+    if inherited {
+        diag = diag.with_secondary(ratio.span, "the ratio, declared in the parent series");
+    }
+    let place = if inherited {
+        format!(" in series `{series}`")
+    } else {
+        String::new()
+    };
     diag = match actual_ratio(first) {
         Some((cpus, gib)) => diag.help(format!(
-            "the sizes have {gib} GiB per {cpus} vCPU: write `ratio {cpus}:{gib}` (C:M is vCPUs, then GiB)"
+            "the sizes have {gib} GiB per {cpus} vCPU: write `ratio {cpus}:{gib}`{place} (C:M is vCPUs, then GiB)"
         )),
         None => diag.help("no ratio of small whole numbers fits the sizes: fix the ratio (C:M is vCPUs, then GiB) or the size table"),
     };
@@ -199,14 +246,21 @@ fn rows_elsewhere(files: &[ParsedFile], ratio: &Ratio, off: &[&Size]) -> Diagnos
             names.push(name);
         }
     }
+    let declared = declared_by(files, ratio);
+    let inherited = declared.as_deref().is_some_and(|d| d != series);
+    let at = if inherited {
+        first.resource.span
+    } else {
+        ratio.span
+    };
     let shown = names.len().min(4);
     let mut list = names[..shown].join(", ");
     if names.len() > shown {
         list.push_str(&format!(" and {} more", names.len() - shown));
     }
-    Diagnostic::new(
+    let mut diag = Diagnostic::new(
         "W0102",
-        ratio.span,
+        at,
         format!(
             "{} of `{series}` {} off the ratio {}:{}: {list}",
             if names.len() == 1 { "a size".to_string() } else { format!("{} sizes", names.len()) },
@@ -215,7 +269,7 @@ fn rows_elsewhere(files: &[ParsedFile], ratio: &Ratio, off: &[&Size]) -> Diagnos
             ratio.memory_gib
         ),
     )
-    .label("sizes of a table in another file are off this ratio")
+    .label(if inherited { "its sizes, of a table in another file, are off the inherited ratio" } else { "sizes of a table in another file are off this ratio" })
     .with_secondary(
         first.cell,
         format!(
@@ -229,7 +283,11 @@ fn rows_elsewhere(files: &[ParsedFile], ratio: &Ratio, off: &[&Size]) -> Diagnos
     .help(match leave_out_all(files, off) {
         Some(code) => format!("change the ratio, use a size table whose rows fit it, or leave these sizes out with `{code}`"),
         None => "change the ratio, or use a size table whose rows fit it".to_string(),
-    })
+    });
+    if inherited {
+        diag = diag.with_secondary(ratio.span, "the ratio, declared in the parent series");
+    }
+    diag
 }
 
 /// `sizes TABLE except …` leaving every one of `off` out, when they are all
