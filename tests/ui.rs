@@ -30,7 +30,7 @@ const HUMAN_CASES: &[&str] = &[
     "E0229_max_sockets_below_guest",
     "E0232_overcommit_forgotten_unit",
     "E0233_max_guest_small_guest",
-    "E0238_secure_execution_on_amd64",
+    "W0131_secure_execution_without_architecture",
     "W0102_reversed_ratio",
     "W0102_std_table_rows_off",
     "W0102_ratio_variant_except",

@@ -399,15 +399,19 @@ Fix:
         code: "E0236",
         severity: E,
         title: "disk setting that KubeVirt refuses",
-        explanation: "A preference's disk settings reach the VM's disks, and KubeVirt refuses: CD-ROMs on the virtio bus (validateBusSupport); a custom block size with matchVolume on, a logical size above the physical one, a logical size other than 512 on a sata disk (the bus amd64 disks get when the preference sets no preferredDiskBus), a discard granularity that is not a multiple of the logical size, or a size that is not a power of 2 from 512 to 2097152 (validateBlockSize).
+        explanation: "A preference's disk settings reach the VM's disks, and KubeVirt refuses: CD-ROMs on the virtio bus (validateBusSupport); a custom block size with matchVolume on, a logical size above the physical one, a logical size other than 512 on a sata disk (the bus amd64 disks get when the preference sets no preferredDiskBus; a warning, W0131, when the preference names no architecture either), a discard granularity that is not a multiple of the logical size, or a size that is not a power of 2 from 512 to 2097152 (validateBlockSize).
 
 Mistake:
 
-    preference p { spec.devices.preferredDiskBlockSize.custom { logical = 4096  physical = 4096 } }
+    preference p {
+      spec.preferredArchitecture = \"amd64\"
+      spec.devices.preferredDiskBlockSize.custom { logical = 4096  physical = 4096 }
+    }
 
 Fix: a bus that takes 4096-byte sectors.
 
     preference p {
+      spec.preferredArchitecture = \"amd64\"
       spec.devices.preferredDiskBus = \"virtio\"
       spec.devices.preferredDiskBlockSize.custom { logical = 4096  physical = 4096 }
     }
@@ -432,11 +436,11 @@ Fix:
         code: "E0238",
         severity: E,
         title: "launch security that KubeVirt refuses",
-        explanation: "preferredLaunchSecurity is checked against the preference's architecture (validateLaunchSecurity): on s390x (IBM Secure Execution) `{}` is right; arm64 has none; on amd64 exactly one of sev, snp and tdx, with UEFI, SEV and SNP without secure boot, SNP and TDX without persistent EFI variables, TDX without SMM. A preference that names no architecture is checked as amd64, the usual cluster default.
+        explanation: "preferredLaunchSecurity is checked against the preference's architecture (validateLaunchSecurity): on s390x (IBM Secure Execution) `{}` is right; arm64 has none; on amd64 exactly one of sev, snp and tdx, with UEFI, SEV and SNP without secure boot, SNP and TDX without persistent EFI variables, TDX without SMM. A preference that names no architecture is checked as amd64, the usual cluster default, with a warning (W0131) instead: on an s390x cluster `{}` is right.
 
 Mistake:
 
-    preference secure { use launch-security }   // `{}` on amd64
+    preference secure { use launch-security  spec.preferredArchitecture = \"amd64\" }   // `{}`
 
 Fix: Secure Execution is for s390x.
 

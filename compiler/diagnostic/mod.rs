@@ -85,6 +85,23 @@ const MAX_SAME_PLACE: usize = 3;
 
 /// Sorts diagnostics by file, then position, then code, drops exact repeats,
 /// and folds long runs of one code at one place into a count.
+/// Names for a message about several resources, each once: "`a`", "`a`
+/// and `b`", "`a`, `b`, `c` and 4 more (7 resources)".
+pub fn name_list(names: &[&str]) -> String {
+    const SHOWN: usize = 3;
+    let quoted: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    match names.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n if n <= SHOWN => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+        n => format!(
+            "{} and {} more ({n} resources)",
+            quoted.join(", "),
+            n - SHOWN
+        ),
+    }
+}
+
 pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
         (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(

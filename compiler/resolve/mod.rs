@@ -7,6 +7,7 @@
 
 mod arith;
 mod derived;
+mod effects;
 mod evaluate;
 mod expand;
 mod hints;
@@ -197,6 +198,11 @@ fn resolve_with(files: &[ParsedFile], diags: &mut Vec<Diagnostic>, traced: bool)
     let resources = resolver.evaluate(&instances);
     let (resources, removed) = resolver.apply_overlays(resources);
     let release = resolver.release(files.first().map(|f| f.id));
+    // Only for a catalog that resolves: an error usually stops what would
+    // have read them.
+    if !resolver.diags.iter().any(Diagnostic::is_error) {
+        resolver.check_effects(files);
+    }
     let mixins = resolver
         .symbols
         .mixins

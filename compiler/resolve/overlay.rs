@@ -40,6 +40,8 @@ impl<'a> Resolver<'a, '_> {
                 }
                 Overlay::Patch(def) => {
                     let selected = self.select(&def.selection, &resources, &removed);
+                    let chosen: Vec<&Resource> = selected.iter().map(|&i| &resources[i]).collect();
+                    self.check_patch_whens(def, &chosen);
                     let mut changed = false;
                     for &index in &selected {
                         changed |= self.patch(&mut resources[index], def);

@@ -192,10 +192,10 @@ fn block_size(r: &Resource, arch: Arch, out: &mut Vec<Finding>) {
     let Some(custom) = spec(r, &["devices", "preferredDiskBlockSize", "custom"]) else {
         return;
     };
-    let mut push = |node: &Node, message: String| {
+    let mut push = |code: &'static str, node: &Node, message: String| {
         out.push(refuse(
             r,
-            "E0236",
+            code,
             node,
             message,
             "the block size every disk of the VM gets",
@@ -204,7 +204,11 @@ fn block_size(r: &Resource, arch: Arch, out: &mut Vec<Finding>) {
     };
     if let Some(matching) = spec(r, &["devices", "preferredDiskBlockSize", "matchVolume"]) {
         if enabled(matching) {
-            push(matching, "a custom block size with matchVolume on".into());
+            push(
+                "E0236",
+                matching,
+                "a custom block size with matchVolume on".into(),
+            );
             return;
         }
     }
@@ -217,11 +221,19 @@ fn block_size(r: &Resource, arch: Arch, out: &mut Vec<Finding>) {
     let bus = disk_bus(r, arch);
     if logical > physical {
         push(
+            "E0236",
             at("logical"),
             format!("logical block size {logical} is larger than the physical size {physical}"),
         );
     } else if bus == "sata" && logical != MIN_BLOCK {
-        let why = if spec(r, &["devices", "preferredDiskBus"]).is_some() {
+        let chosen = spec(r, &["devices", "preferredDiskBus"]).is_some();
+        // sata by default on an assumed amd64: the cluster decides.
+        let code = if chosen || arch.named {
+            "E0236"
+        } else {
+            "W0131"
+        };
+        let why = if chosen {
             String::new()
         } else {
             format!(
@@ -230,6 +242,7 @@ fn block_size(r: &Resource, arch: Arch, out: &mut Vec<Finding>) {
             )
         };
         push(
+            code,
             at("logical"),
             format!("logical block size {logical} on sata disks, which take only 512{why}"),
         );
@@ -237,6 +250,7 @@ fn block_size(r: &Resource, arch: Arch, out: &mut Vec<Finding>) {
         int("discardGranularity").filter(|g| logical != 0 && g % logical != 0)
     {
         push(
+            "E0236",
             at("discardGranularity"),
             format!(
                 "discard granularity {granularity} is not a multiple of the logical size {logical}"
@@ -254,7 +268,11 @@ fn block_size(r: &Resource, arch: Arch, out: &mut Vec<Finding>) {
                 None
             };
             if let Some(fault) = fault {
-                push(at(key), format!("{key} block size {size} is {fault}"));
+                push(
+                    "E0236",
+                    at(key),
+                    format!("{key} block size {size} is {fault}"),
+                );
             }
         }
     }
@@ -313,6 +331,9 @@ fn launch_security(r: &Resource, arch: Arch, out: &mut Vec<Finding>) {
         }
         _ => {}
     }
+    // amd64 assumed: then it is the cluster's default architecture that
+    // decides, and an s390x cluster runs Secure Execution's `{}`.
+    let code = if arch.named { "E0238" } else { "W0131" };
     let types: Vec<&str> = ["sev", "snp", "tdx"]
         .into_iter()
         .filter(|t| node.get_path(&[t]).is_some())
@@ -320,7 +341,7 @@ fn launch_security(r: &Resource, arch: Arch, out: &mut Vec<Finding>) {
     if types.len() != 1 {
         out.push(refuse(
             r,
-            "E0238",
+            code,
             node,
             format!(
                 "launch security {} needs exactly one of sev, snp and tdx, and this sets {}",
@@ -337,7 +358,7 @@ fn launch_security(r: &Resource, arch: Arch, out: &mut Vec<Finding>) {
     if kind == "TDX" && smm {
         out.push(refuse(
             r,
-            "E0238",
+            code,
             node,
             "TDX does not work with SMM".into(),
             "TDX",
@@ -351,7 +372,7 @@ fn launch_security(r: &Resource, arch: Arch, out: &mut Vec<Finding>) {
     if bios || (efi.is_none() && !legacy_efi) {
         out.push(refuse(
             r,
-            "E0238",
+            code,
             node,
             format!("{kind} needs UEFI, and the preference does not boot with it"),
             "launch security",
@@ -366,7 +387,7 @@ fn launch_security(r: &Resource, arch: Arch, out: &mut Vec<Finding>) {
     if (kind == "SEV" || kind == "SNP") && secure_boot {
         out.push(refuse(
             r,
-            "E0238",
+            code,
             node,
             format!("{kind} does not work with secure boot, which is on unless secureBoot = false"),
             "launch security",
@@ -378,7 +399,7 @@ fn launch_security(r: &Resource, arch: Arch, out: &mut Vec<Finding>) {
     {
         out.push(refuse(
             r,
-            "E0238",
+            code,
             node,
             format!("{kind} does not work with persistent EFI variables"),
             "launch security",
