@@ -128,7 +128,33 @@ pub fn check_catalog(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
                     .resources
                     .iter()
                     .any(|r| r.kind == resource.kind && r.name == name);
-                if !exists {
+                let removed_by = catalog
+                    .removed
+                    .iter()
+                    .find(|(r, _)| r.kind == resource.kind && r.name == name)
+                    .map(|(_, by)| *by);
+                if let (false, Some(by)) = (exists, removed_by) {
+                    // The importer's `remove` made it dangle: blame it.
+                    let span = replacement.map_or(flag.span, |n| n.span);
+                    diags.push(
+                        Diagnostic::new(
+                            "E0231",
+                            by,
+                            format!(
+                                "this `remove` takes out `{name}`, which `{}` names as its replacement",
+                                resource.name
+                            ),
+                        )
+                        .label(format!("removes `{name}`"))
+                        .with_secondary(span, format!("`{}` is replaced by `{name}`", resource.name))
+                        .help(format!(
+                            "keep `{name}`, remove `{}` too, or patch it to name another: `patch {} {} {{ replacedBy = \"…\" }}`",
+                            resource.name,
+                            resource.kind.keyword(),
+                            resource.name
+                        )),
+                    );
+                } else if !exists {
                     let span = replacement.map_or(flag.span, |n| n.span);
                     diags.push(
                         Diagnostic::new(

@@ -83,8 +83,6 @@ impl Diagnostic {
 /// wrong can make thousands, and the first few say it all.
 const MAX_SAME_PLACE: usize = 3;
 
-/// Sorts diagnostics by file, then position, then code, drops exact repeats,
-/// and folds long runs of one code at one place into a count.
 /// Names for a message about several resources, each once: "`a`", "`a`
 /// and `b`", "`a`, `b`, `c` and 4 more (7 resources)".
 pub fn name_list(names: &[&str]) -> String {
@@ -102,6 +100,8 @@ pub fn name_list(names: &[&str]) -> String {
     }
 }
 
+/// Sorts diagnostics by file, then position, then code, drops exact repeats,
+/// and folds long runs of one code at one place into a count.
 pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
         (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(

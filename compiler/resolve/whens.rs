@@ -180,7 +180,11 @@ impl<'a> Resolver<'a, '_> {
                     column.name
                 ),
             )
-            .label("matches no row")
+            .label(if source.starts_with("row") {
+                "matches no row"
+            } else {
+                "matches none of them"
+            })
         } else {
             Diagnostic::new(
                 "E0121",
