@@ -36,6 +36,14 @@ const HUMAN_CASES: &[&str] = &[
     "many_syntax_errors_each_reported",
     "E0001_plural_kind_in_patch",
     "E0105_subtraction_without_spaces",
+    "E0229_max_sockets_below_guest",
+    "E0232_overcommit_forgotten_unit",
+    "E0233_max_guest_small_guest",
+    "W0131_secure_execution_without_architecture",
+    "W0102_reversed_ratio",
+    "W0102_std_table_rows_off",
+    "W0102_ratio_variant_except",
+    "W0102_inherited_ratio",
 ];
 
 fn ui_dir() -> PathBuf {

@@ -1,8 +1,8 @@
 //! Warnings for suspicious data: strings that look like a quoting accident,
-//! series sizes off their declared ratio, deprecated resources that name no
-//! replacement.
+//! memory without a unit, deprecated resources that name no replacement
+//! (sizes off their series' ratio are ratio.rs).
 
-use super::semantics::{int_at, quantity_at};
+use super::semantics::quantity_at;
 use crate::diagnostic::Diagnostic;
 use crate::resolve::{Catalog, Resource};
 use crate::value::Value;
@@ -12,7 +12,6 @@ pub const REPLACED_BY: &str = "instancetype.kubevirt.io/replaced-by";
 
 pub fn check_resource(resource: &Resource, diags: &mut Vec<Diagnostic>) {
     suspicious_strings(resource, diags);
-    series_ratio(resource, diags);
     tiny_memory(resource, diags);
 }
 
@@ -27,8 +26,12 @@ fn tiny_memory(resource: &Resource, diags: &mut Vec<Diagnostic>) {
         let Some(memory) = quantity_at(resource, path) else {
             continue;
         };
-        // Zero is an error of its own (E0221).
-        if memory.millis >= ONE_MI_MILLIS || memory.millis == 0 {
+        // Zero is an error of its own (E0221), and so is a request that
+        // overcommit takes under KubeVirt's minimum (E0232).
+        if memory.millis >= ONE_MI_MILLIS
+            || memory.millis == 0
+            || (path[1] == "memory" && super::vm::request_refused(resource))
+        {
             continue;
         }
         let Some(node) = super::semantics::field(resource, path) else {
@@ -88,53 +91,6 @@ fn suspicious_strings(resource: &Resource, diags: &mut Vec<Diagnostic>) {
                     .help(format!("write the plain value, e.g. {:?}; if this is intended, say so with `allow W0101 \"reason\"`", value.trim().trim_matches(['"', '\'']))),
             );
         }
-    }
-}
-
-/// A series that declares `ratio C:M` has M GiB of memory for every C vCPUs.
-fn series_ratio(resource: &Resource, diags: &mut Vec<Diagnostic>) {
-    let Some(ratio) = resource.ratio else { return };
-    let (Some(cpu), Some(memory)) = (
-        int_at(resource, &["spec", "cpu", "guest"]),
-        quantity_at(resource, &["spec", "memory", "guest"]),
-    ) else {
-        return;
-    };
-    let expected_millis = i128::from(cpu) * i128::from(ratio.memory_gib) * 1000 * (1 << 30)
-        / i128::from(ratio.cpu.max(1));
-    if memory.millis != expected_millis {
-        let expected_gib = expected_millis as f64 / 1000.0 / f64::from(1u32 << 30);
-        // At the row's memory cell: the place to fix, the same for every
-        // series that shares the row (so one warning, not one per series).
-        let cell = super::semantics::field(resource, &["spec", "memory", "guest"])
-            .map_or(resource.span, |node| node.span);
-        // A row of a table in another file (the standard library) is not the
-        // author's to change: then the warning goes to the `ratio` line.
-        let (at, other, other_label) = if cell.file == ratio.span.file {
-            (cell, ratio.span, "ratio declared here")
-        } else {
-            (ratio.span, cell, "the row, in another file")
-        };
-        let size = resource
-            .attributes
-            .iter()
-            .find(|(name, _)| name == "size")
-            .map_or(resource.name.as_str(), |(_, size)| size.as_str());
-        diags.push(
-            Diagnostic::new(
-                "W0102",
-                at,
-                format!(
-                    "size `{size}` has {} for {cpu} vCPU, off the series' ratio {}:{}",
-                    memory.text, ratio.cpu, ratio.memory_gib
-                ),
-            )
-            .label(if at == cell { "this row's memory" } else { "a size of the table is off this ratio" })
-            .with_secondary(other, other_label)
-            .help(format!(
-                "the ratio asks for {expected_gib}Gi; fix the size table or the ratio, or leave the size out with `sizes … except {size}`"
-            )),
-        );
     }
 }
 

@@ -6,9 +6,11 @@
 mod derive;
 mod fields;
 mod lint;
+mod ratio;
 mod requirements;
 mod schema;
 mod semantics;
+mod vm;
 
 pub use fields::{is_dns_subdomain, is_qualified_name, quantity_help};
 pub use schema::{Schema, Ty};
@@ -22,6 +24,7 @@ pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic
     let schema = Schema::load(files, diags);
     let mut per_resource = PerResource::default();
     let mut local = Vec::new();
+    let mut vm_findings = Vec::new();
     for resource in &catalog.resources {
         fields::check_resource(&schema, resource, &mut local);
         semantics::check_resource(resource, &mut local);
@@ -31,8 +34,15 @@ pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic
             point_at_use(&mut diag, resource, catalog);
             per_resource.add(diag, &resource.name);
         }
+        let first = vm_findings.len();
+        vm::check_resource(resource, &mut vm_findings);
+        for finding in &mut vm_findings[first..] {
+            point_at_use(&mut finding.diag, resource, catalog);
+        }
     }
     per_resource.finish(diags);
+    vm::report(vm_findings, diags);
+    ratio::check(files, catalog, diags);
     requirements::check(catalog, diags);
     lint::check_catalog(catalog, diags);
     derive::check_rules(&schema, catalog, diags);

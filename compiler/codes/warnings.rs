@@ -188,4 +188,16 @@ resource without `deprecated = \"true\"` consoles ignore it, and it says somethi
 Mistake:\n\n    preference rhel.8 { replacedBy = \"rhel.9\" }\n\n\
 Fix:\n\n    preference rhel.8 { use deprecated  replacedBy = \"rhel.9\" }\n",
     },
+    CodeInfo {
+        code: "W0130",
+        severity: W,
+        title: "machine type outside KubeVirt's defaults",
+        explanation: "A VM that chooses no machine type gets the preference's preferredMachineType, and KubeVirt refuses it unless it matches the cluster's emulatedMachines (validateEmulatedMachine); KubeVirt's defaults are q35* and pc-q35* on amd64, virt* on arm64, s390-ccw-virtio* on s390x. A cluster can list others, so this is a warning.\n\nMistake:\n\n    preference legacy { spec.machine.preferredMachineType = \"pc-i440fx-rhel7.6.0\" }\n\nFix:\n\n    preference legacy { spec.machine.preferredMachineType = \"pc-q35-rhel9.6.0\" }\n\nor, for a cluster configured for it: `allow W0130 \"our clusters emulate i440fx\"`.\n",
+    },
+    CodeInfo {
+        code: "W0131",
+        severity: W,
+        title: "refused on amd64, and the preference names no architecture",
+        explanation: "A VM that uses a preference naming no architecture (no preferredArchitecture, no requirements.architecture) gets the cluster's default, amd64 on most clusters, and there KubeVirt refuses what the preference sets: launch security other than exactly one of sev, snp and tdx with the firmware they need (E0238), or a custom logical block size other than 512 on the sata bus amd64 disks get (E0236). On a cluster whose default is s390x or arm64 it may be right, so this is a warning; naming the architecture makes it an error, or makes it go away.\n\nMistake:\n\n    preference secure { use launch-security }   // IBM Secure Execution, `{}`\n\nFix:\n\n    preference secure { use launch-security  spec.preferredArchitecture = \"s390x\" }\n",
+    },
 ];
