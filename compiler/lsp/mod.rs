@@ -14,6 +14,7 @@
 // its inner cell never changes, and `WorkspaceEdit` needs it as a map key.
 #![allow(clippy::mutable_key_type)]
 
+mod apidoc;
 mod complete;
 pub mod convert;
 mod edit;
@@ -21,6 +22,7 @@ mod hover;
 pub mod index;
 mod navigate;
 mod outline;
+mod select;
 pub mod workspace;
 
 use std::collections::{HashMap, HashSet};
@@ -459,6 +461,9 @@ fn to_lsp_diagnostic(
             crate::diagnostic::Severity::Warning => DiagnosticSeverity::WARNING,
         }),
         code: Some(NumberOrString::String(diag.code.to_string())),
+        code_description: workspace
+            .explanation(diag.code)
+            .map(|href| CodeDescription { href }),
         source: Some("citc".into()),
         message,
         related_information: (!related.is_empty()).then_some(related),
