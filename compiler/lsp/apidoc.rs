@@ -79,7 +79,7 @@ mod tests {
             Some("Required number of vCPUs to expose to the guest.")
         );
         let bus = description(Kind::Preference, &["spec", "devices", "preferredDiskBus"]);
-        assert!(bus.is_some_and(|d| d.contains("disk bus")));
+        assert!(bus.is_some_and(|d| d.contains("preferred bus for Disk")));
         assert!(description(Kind::Instancetype, &["spec", "cpu", "nothing"]).is_none());
         assert!(description(Kind::Instancetype, &["spec", "devices"]).is_none());
     }
