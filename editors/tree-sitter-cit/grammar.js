@@ -4,9 +4,8 @@
  *
  * Follows grammar/cit.pest construct for construct; every rule names the pest
  * rule it stands for. Where pest is atomic (no whitespace inside: paths,
- * `module::name`, table rows), the tokens after the first are
- * `token.immediate`. A table row is one line: its later cells are tokens that
- * start with the spaces or tabs before them, so a newline ends the row.
+ * `module::name`), the tokens after the first are `token.immediate`. A table
+ * row is one line: src/scanner.c ends it at the end of the line.
  * Tested by `bash editors/test/run.sh` (editors/tree-sitter-cit/test and
  * every .cit file of the repository against citc's own parser).
  */
@@ -22,7 +21,6 @@ const INT = seq(optional('-'), DIGITS);
 const FLOAT = seq(optional('-'), DIGITS, '.', DIGITS);
 const QUANTITY = seq(DIGITS, optional(seq('.', DIGITS)), UNIT);
 const WORD = /[A-Za-z0-9_.-]+/;
-const HSPACE = /[ \t]+/;
 
 // Statement keywords that are also field names when a path starts with them
 // (pest tries the statement, then the path: `use = 1` sets the field `use`).
@@ -40,6 +38,10 @@ module.exports = grammar({
   extras: ($) => [/\s/, $.comment],
 
   supertypes: ($) => [$._item, $._statement, $._value],
+
+  // src/scanner.c: the end of a table row. The sentinel is never valid in
+  // a parse; the scanner declines when error recovery asks for it.
+  externals: ($) => [$._row_end, $._error_sentinel],
 
   rules: {
     // pest: file
@@ -89,23 +91,10 @@ module.exports = grammar({
         field('body', $.table_body),
       ),
     table_body: ($) => seq('{', repeat($.table_row), '}'),
-    // pest: table_row. One line: the first cell, then cells that start with
-    // the spaces before them.
-    table_row: ($) => seq($._cell, repeat($._next_cell), optional($._row_end)),
-    // Spaces after the last cell: not followed by a cell (the longer match),
-    // so the row ends here.
-    _row_end: (_) => token.immediate(HSPACE),
-    _next_cell: ($) =>
-      choice(
-        alias($._spaced_string, $.string),
-        alias(token.immediate(seq(HSPACE, QUANTITY)), $.quantity),
-        alias(token.immediate(seq(HSPACE, FLOAT)), $.float),
-        alias(token.immediate(seq(HSPACE, INT)), $.integer),
-        alias(token.immediate(seq(HSPACE, choice('true', 'false'))), $.boolean),
-        alias(token.immediate(seq(HSPACE, WORD)), $.word),
-      ),
-    _spaced_string: ($) =>
-      seq(alias(token.immediate(seq(HSPACE, '"')), '"'), repeat($._string_part), token.immediate('"')),
+    // pest: table_row, one line of cells. Whitespace is skipped between
+    // cells as anywhere; the row ends where src/scanner.c finds the end
+    // of the line (or a comment, or the `}`) after a cell.
+    table_row: ($) => seq(repeat1($._cell), $._row_end),
 
     series_item: ($) =>
       seq(
@@ -254,8 +243,9 @@ module.exports = grammar({
     word: (_) => token(WORD),
 
     // "..." with escapes and ${name} interpolation.
-    string: ($) => seq('"', repeat($._string_part), token.immediate('"')),
-    _immediate_string: ($) => seq(token.immediate('"'), repeat($._string_part), token.immediate('"')),
+    string: ($) => seq('"', repeat($._string_part), token.immediate(prec(2, '"'))),
+    _immediate_string: ($) =>
+      seq(token.immediate('"'), repeat($._string_part), token.immediate(prec(2, '"'))),
     _string_part: ($) =>
       choice(
         alias(token.immediate(prec(1, /[^"\\\n$]+/)), $.string_content),
@@ -267,7 +257,7 @@ module.exports = grammar({
     interpolation: (_) => token.immediate(prec(2, seq('${', IDENT, '}'))),
 
     // """ ... """: everything up to the next """.
-    text_block: ($) => seq('"""', repeat($._text_part), token.immediate('"""')),
+    text_block: ($) => seq('"""', repeat($._text_part), token.immediate(prec(2, '"""'))),
     _text_part: ($) =>
       choice(
         alias(token.immediate(prec(1, /[^"\\$]+/)), $.string_content),
