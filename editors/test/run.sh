@@ -3,20 +3,31 @@
 #   1. the fixtures: all-constructs.cit is a valid catalog, invalid.cit is not;
 #   2. the VS Code TextMate grammar in vscode-textmate + vscode-oniguruma (Node);
 #   3. the Vim syntax in Vim (`vim -es`);
-#   4. the VS Code extension (editors/vscode/extension.js) in Node with its
-#      real vscode-languageclient, driving `citc lsp` (vscode-extension.test.mjs);
-#   5. `citc lsp` in headless Neovim's built-in client (nvim-lsp.lua);
-#   6. `citc lsp` through pytest-lsp (tests/lsp_e2e), in a venv cached in
+#   4. the tree-sitter grammar with tree-sitter's CLI (tree-sitter.test.mjs):
+#      generated sources, corpus, highlight and tag assertions, every .cit
+#      file of the repository against citc's parser, the queries;
+#   5. Helix's languages.toml and queries against Helix's format (helix-test.py);
+#   6. Emacs: cit-mode in `emacs --batch`, and `citc lsp` through eglot
+#      (emacs-test.el);
+#   7. the VS Code extension (editors/vscode) in Node with its real
+#      vscode-languageclient, driving `citc lsp` (vscode-extension.test.mjs),
+#      and its .vsix for linux-x64, packaged by vsce with the citc binary,
+#      whose server starts from the binary inside (vscode-package.test.mjs);
+#   8. `citc lsp` in headless Neovim's built-in client (nvim-lsp.lua);
+#   9. `citc lsp` through pytest-lsp (tests/lsp_e2e), in a venv cached in
 #      target/lsp-e2e-venv.
 # Run from anywhere: bash editors/test/run.sh
 #
-# Needs cargo, Node.js with npm, Vim with +syntax and +eval (Debian's `vim`
-# package, not vim-tiny), Neovim 0.7 or later (Debian: `neovim`) and Python 3
-# with venv and pip (PyPI reachable the first time). npm packages come from
-# package-lock.json (`npm ci`, run when node_modules is missing). The server
-# under test is $CITC, else target/debug/citc (built by `cargo build` when
-# missing). Outside CI a missing tool skips its part with the reason; with
-# CI=true it fails the run.
+# Needs cargo (and a C compiler: tree-sitter builds the grammar), Node.js
+# with npm, Vim with +syntax and +eval (Debian's `vim` package, not
+# vim-tiny), Neovim 0.7 or later (Debian: `neovim`), Emacs with eglot
+# (Debian: emacs-nox, elpa-eglot) and Python 3 with venv and pip (PyPI
+# reachable the first time). npm packages come from package-lock.json (`npm
+# ci`, run when node_modules is missing); the tree-sitter CLI is installed
+# once per machine with `cargo install --locked` under
+# ~/.cache/citc-ci/tree-sitter-cli-VERSION. The server under test is $CITC,
+# else target/debug/citc (built by `cargo build` when missing). Outside CI a
+# missing tool skips its part with the reason; with CI=true it fails the run.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,6 +36,8 @@ cd "$repo"
 
 ci=false
 if [ "${CI:-}" = "true" ]; then ci=true; fi
+# Tools installed once per machine (the server's own cache is set below).
+tools_cache="${XDG_CACHE_HOME:-$HOME/.cache}/citc-ci"
 
 passed=0
 failed=0
@@ -140,6 +153,73 @@ count() {
     if [ "${fail:-0}" = 0 ]; then failed=$((failed + 1)); fi
   fi
 }
+
+# ------------------------------------------------------------- tree-sitter
+echo "== editors: the tree-sitter grammar with tree-sitter's CLI"
+ts_version=0.27.1
+ts_root="$tools_cache/tree-sitter-cli-$ts_version"
+tree_sitter="$ts_root/bin/tree-sitter"
+if [ ! -x "$tree_sitter" ] && command -v cargo >/dev/null 2>&1; then
+  echo "# installing tree-sitter-cli $ts_version into $ts_root (once per machine)"
+  cargo install -q tree-sitter-cli --version "$ts_version" --locked --root "$ts_root" >"$tmp/ts-install.log" 2>&1 ||
+    { tail -n 20 "$tmp/ts-install.log"; rm -rf "$ts_root"; }
+fi
+if ! $citc_ok; then
+  missing tree-sitter "no citc binary at $citc (cargo build failed or cargo is missing)"
+elif [ ! -x "$tree_sitter" ]; then
+  missing tree-sitter "tree-sitter-cli $ts_version could not be installed (cargo install tree-sitter-cli --version $ts_version --locked)"
+elif ! command -v cc >/dev/null 2>&1; then
+  missing tree-sitter "no C compiler (cc) to build the grammar (Debian: apt-get install -y gcc)"
+elif ! command -v node >/dev/null 2>&1; then
+  missing tree-sitter "no node (Node.js) to run tree-sitter.test.mjs"
+else
+  if TREE_SITTER="$tree_sitter" CITC="$citc" timeout 600 node --test --test-reporter=tap "$here/tree-sitter.test.mjs" >"$tmp/tree-sitter.tap" 2>&1; then
+    ts_ok=true
+  else
+    ts_ok=false
+  fi
+  count tree-sitter \
+    "$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tmp/tree-sitter.tap" | tail -n 1)" \
+    "$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tmp/tree-sitter.tap" | tail -n 1)" \
+    "$ts_ok" "$tmp/tree-sitter.tap"
+fi
+
+# ------------------------------------------------------------------- Helix
+echo "== editors: Helix's languages.toml and queries against Helix's format"
+if command -v python3 >/dev/null 2>&1 && python3 -c 'import tomllib' >/dev/null 2>&1; then
+  if python3 "$here/helix-test.py" >"$tmp/helix.log" 2>&1; then hx_ok=true; else hx_ok=false; fi
+  summary="$(grep -E '^helix: [0-9]+ passed, [0-9]+ failed$' "$tmp/helix.log" | tail -n 1)"
+  grep '^not ok' "$tmp/helix.log" || true
+  count helix \
+    "$(echo "$summary" | sed -n 's/^helix: \([0-9]*\) passed.*/\1/p')" \
+    "$(echo "$summary" | sed -n 's/.* \([0-9]*\) failed$/\1/p')" \
+    "$hx_ok" "$tmp/helix.log"
+else
+  missing Helix "no python3 with tomllib (Python 3.11 or later)"
+fi
+
+# ------------------------------------------------------------------- Emacs
+echo "== editors: cit-mode in emacs --batch, citc lsp through eglot"
+if ! $citc_ok; then
+  missing Emacs "no citc binary at $citc (cargo build failed or cargo is missing)"
+elif ! command -v emacs >/dev/null 2>&1; then
+  missing Emacs "no emacs on PATH (Debian: apt-get install -y emacs-nox elpa-eglot)"
+elif ! emacs --batch -Q --eval '(progn (add-to-list (quote package-directory-list) "/usr/share/emacs/site-lisp/elpa") (package-initialize) (require (quote eglot)))' >/dev/null 2>&1; then
+  missing Emacs "emacs has no eglot (Debian: apt-get install -y elpa-eglot; Emacs 29 has it built in)"
+else
+  if CITC="$citc" timeout 300 emacs --batch -Q -l "$here/emacs-test.el" >"$tmp/emacs.log" 2>"$tmp/emacs.stderr"; then
+    em_ok=true
+  else
+    em_ok=false
+    cat "$tmp/emacs.stderr" >>"$tmp/emacs.log"
+  fi
+  summary="$(grep -E '^emacs: [0-9]+ passed, [0-9]+ failed$' "$tmp/emacs.log" | tail -n 1)"
+  grep '^not ok' "$tmp/emacs.log" || true
+  count emacs \
+    "$(echo "$summary" | sed -n 's/^emacs: \([0-9]*\) passed.*/\1/p')" \
+    "$(echo "$summary" | sed -n 's/.* \([0-9]*\) failed$/\1/p')" \
+    "$em_ok" "$tmp/emacs.log"
+fi
 
 # -------------------------------------------------------- VS Code extension
 echo "== editors: VS Code extension (vscode-languageclient) driving citc lsp"
