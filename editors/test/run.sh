@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The editor tests, in the real engines and clients:
-#   1. the fixtures: all-constructs.cit is a valid catalog, invalid.cit is not;
+#   1. the fixtures: all-constructs.cit and module-names.cit are valid
+#      catalogs, invalid.cit is not;
 #   2. the VS Code TextMate grammar in vscode-textmate + vscode-oniguruma (Node);
 #   3. the Vim syntax in Vim (`vim -es`);
 #   4. the tree-sitter grammar with tree-sitter's CLI (tree-sitter.test.mjs):
@@ -56,13 +57,15 @@ missing() {
 # ------------------------------------------------------------------ fixtures
 echo "== editors: fixtures (citc check)"
 if command -v cargo >/dev/null 2>&1; then
-  if cargo run -q -- check editors/test/fixtures/all-constructs.cit; then
-    echo "ok - editors/test/fixtures/all-constructs.cit is a valid catalog"
-    passed=$((passed + 1))
-  else
-    echo "not ok - editors/test/fixtures/all-constructs.cit must be a valid catalog (citc check failed above)"
-    failed=$((failed + 1))
-  fi
+  for fixture in all-constructs.cit module-names.cit; do
+    if cargo run -q -- check "editors/test/fixtures/$fixture"; then
+      echo "ok - editors/test/fixtures/$fixture is a valid catalog"
+      passed=$((passed + 1))
+    else
+      echo "not ok - editors/test/fixtures/$fixture must be a valid catalog (citc check failed above)"
+      failed=$((failed + 1))
+    fi
+  done
   if cargo run -q -- check editors/test/fixtures/invalid.cit >/dev/null 2>&1; then
     echo "not ok - editors/test/fixtures/invalid.cit must be rejected by citc check"
     failed=$((failed + 1))
