@@ -226,7 +226,7 @@ else
 fi
 
 # -------------------------------------------------------- VS Code extension
-echo "== editors: VS Code extension (vscode-languageclient) driving citc lsp"
+echo "== editors: VS Code extension (vscode-languageclient) driving citc lsp, and its linux-x64 .vsix"
 if ! $citc_ok; then
   missing "VS Code extension" "no citc binary at $citc (cargo build failed or cargo is missing)"
 elif command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
@@ -236,7 +236,13 @@ elif command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
   if [ ! -d "$here/node_modules" ]; then
     (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
   fi
-  if CITC="$citc" timeout 300 node --test --test-reporter=tap "$here/vscode-extension.test.mjs" >"$tmp/vscode.tap" 2>&1; then
+  if ! command -v python3 >/dev/null 2>&1; then
+    missing "VS Code package" "no python3 (the test unpacks the .vsix with its zipfile)"
+    vscode_tests=("$here/vscode-extension.test.mjs")
+  else
+    vscode_tests=("$here/vscode-extension.test.mjs" "$here/vscode-package.test.mjs")
+  fi
+  if CITC="$citc" timeout 300 node --test --test-reporter=tap "${vscode_tests[@]}" >"$tmp/vscode.tap" 2>&1; then
     vs_ok=true
   else
     vs_ok=false
