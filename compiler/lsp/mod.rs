@@ -23,6 +23,7 @@ pub mod index;
 mod navigate;
 mod outline;
 mod select;
+mod semantic;
 pub mod workspace;
 
 use std::collections::{HashMap, HashSet};
@@ -105,6 +106,14 @@ pub fn capabilities() -> ServerCapabilities {
             ..CodeActionOptions::default()
         })),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: semantic::legend(),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                range: None,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            },
+        )),
         ..ServerCapabilities::default()
     }
 }
@@ -382,6 +391,9 @@ fn dispatch(workspace: &mut Workspace, request: Request) -> Answer {
         req::FoldingRangeRequest::METHOD => to_value(outline::folding(workspace, params(request)?)),
         req::Formatting::METHOD => to_value(edit::formatting(workspace, params(request)?)),
         req::CodeActionRequest::METHOD => to_value(edit::code_actions(workspace, params(request)?)),
+        req::SemanticTokensFullRequest::METHOD => {
+            to_value(semantic::full(workspace, params(request)?))
+        }
         method => Err(Failure {
             code: ErrorCode::MethodNotFound,
             message: format!("citc lsp does not handle `{method}`"),

@@ -397,3 +397,137 @@ fn diagnostics_carry_a_code_description_that_explains_the_code() {
     assert!(page.contains("citc explain E0102"), "{page}");
     client.shutdown();
 }
+
+/// Semantic tokens as (line, start, length, type, modifiers), decoded.
+fn semantic_tokens(client: &mut Client, uri: &str) -> Vec<(u32, u32, u32, String, Vec<String>)> {
+    let legend = client.capabilities["semanticTokensProvider"]["legend"].clone();
+    let types: Vec<String> = legend["tokenTypes"]
+        .as_array()
+        .expect("token types")
+        .iter()
+        .map(|t| t.as_str().unwrap_or_default().to_string())
+        .collect();
+    let modifiers: Vec<String> = legend["tokenModifiers"]
+        .as_array()
+        .expect("token modifiers")
+        .iter()
+        .map(|t| t.as_str().unwrap_or_default().to_string())
+        .collect();
+    let result = client.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let data: Vec<u32> = result["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|v| v.as_u64().unwrap_or_default() as u32)
+        .collect();
+    assert_eq!(data.len() % 5, 0);
+    let (mut line, mut start) = (0, 0);
+    data.chunks(5)
+        .map(|t| {
+            if t[0] > 0 {
+                start = 0;
+            }
+            line += t[0];
+            start += t[1];
+            let mods = (0..modifiers.len())
+                .filter(|bit| t[4] & (1 << bit) != 0)
+                .map(|bit| modifiers[bit].clone())
+                .collect();
+            (line, start, t[2], types[t[3] as usize].clone(), mods)
+        })
+        .collect()
+}
+
+#[test]
+fn semantic_tokens_classify_every_token_of_a_file() {
+    let path = repo().join("editors/test/fixtures/all-constructs.cit");
+    let text = std::fs::read_to_string(&path).expect("the fixture");
+    let mut client = Client::start();
+    let (uri, diags) = opened(&mut client, &path, &text);
+    assert_eq!(diags, Vec::<Value>::new());
+    let tokens = semantic_tokens(&mut client, &uri);
+    let lines: Vec<&str> = text.lines().collect();
+    // Sorted, on their line, not overlapping.
+    let mut last = (0, 0);
+    for &(line, start, length, ..) in &tokens {
+        assert!(
+            (line, start) >= last,
+            "tokens out of order at {line}:{start}"
+        );
+        assert!((start + length) as usize <= lines[line as usize].len());
+        last = (line, start + length);
+    }
+    let at = |needle: &str, skip: u32| -> (String, Vec<String>) {
+        let (line, column) = find(&text, needle, skip);
+        tokens
+            .iter()
+            .find(|(l, s, n, ..)| *l == line && *s <= column && column < s + n)
+            .map(|(.., t, m)| (t.clone(), m.clone()))
+            .unwrap_or_else(|| panic!("no token at {needle:?}+{skip}"))
+    };
+    let kind = |needle: &str, skip: u32| at(needle, skip).0;
+    assert_eq!(kind("import \"std/kubevirt\"", 0), "keyword");
+    assert_eq!(kind("import \"std/kubevirt\"", 8), "string");
+    assert_eq!(kind("// a comment after a statement", 3), "comment");
+    assert_eq!(
+        at("mixin shared {", 7),
+        ("function".into(), vec!["declaration".into()])
+    );
+    assert_eq!(
+        at("use sized", 5),
+        ("function".into(), vec!["defaultLibrary".into()])
+    );
+    assert_eq!(kind("use kubevirt::sized", 5), "namespace");
+    assert_eq!(kind("use kubevirt::sized", 15), "function");
+    assert_eq!(kind("sizes common::tiny_sizes", 15), "type");
+    assert_eq!(kind("= common::site", 11), "variable");
+    assert_eq!(kind("table tiers (tier_key", 7), "type");
+    assert_eq!(kind("table tiers (tier_key", 14), "parameter");
+    assert_eq!(
+        at("series t1 : base1", 8),
+        ("class".into(), vec!["declaration".into()])
+    );
+    assert_eq!(kind("series t1 : base1", 13), "class");
+    assert_eq!(kind("spec.cpu.model = ", 1), "property");
+    assert_eq!(kind("spec.cpu.model = ", 10), "property");
+    assert_eq!(kind("spec.cpu.model = ", 15), "operator");
+    assert_eq!(kind("let count = 42", 12), "number");
+    assert_eq!(kind("let half = 1.5Gi", 12), "number");
+    assert_eq!(kind("let enabled = true", 15), "keyword");
+    assert_eq!(
+        at("let greeting", 5),
+        (
+            "variable".into(),
+            vec!["declaration".into(), "readonly".into()]
+        )
+    );
+    assert_eq!(kind("  gold-x   4", 3), "enumMember");
+    assert_eq!(kind("from @size", 6), "decorator");
+    assert_eq!(kind("A text block spans lines", 2), "string");
+    assert_eq!(kind("remove preference app.pro.b*", 19), "class");
+    assert_eq!(kind("type ExampleSettings", 6), "type");
+    assert_eq!(kind("name: required string(..63)", 16), "type");
+    assert_eq!(kind("\"team-${count}\"", 9), "variable");
+    assert_eq!(kind("\"team-${count}\"", 2), "string");
+    // Every character but whitespace and punctuation has a token: a client
+    // without a grammar highlights all of it.
+    let mut bare = Vec::new();
+    for (n, line) in lines.iter().enumerate() {
+        for (column, c) in line.char_indices() {
+            if c.is_whitespace() || "{}()[],.".contains(c) {
+                continue;
+            }
+            let covered = tokens.iter().any(|(l, s, len, ..)| {
+                *l as usize == n && (*s as usize) <= column && column < (*s + *len) as usize
+            });
+            if !covered {
+                bare.push(format!("{}:{}: {c:?} in {line:?}", n + 1, column + 1));
+            }
+        }
+    }
+    assert!(bare.is_empty(), "without a token:\n{}", bare.join("\n"));
+    client.shutdown();
+}

@@ -36,6 +36,8 @@ pub struct Client {
     pub backlog: Vec<Value>,
     _cache: tempfile::TempDir,
     pub cache: PathBuf,
+    /// What the server answered to `initialize`.
+    pub capabilities: Value,
 }
 
 impl Client {
@@ -88,6 +90,7 @@ impl Client {
             backlog: Vec::new(),
             _cache: cache,
             cache: cache_path,
+            capabilities: Value::Null,
         };
         let root = uri(&repo());
         let result = client.request(
@@ -100,6 +103,7 @@ impl Client {
             }),
         );
         assert!(result["capabilities"]["hoverProvider"].as_bool() == Some(true));
+        client.capabilities = result["capabilities"].clone();
         client.notify("initialized", json!({}));
         client
     }
