@@ -226,6 +226,25 @@ if target ~= '' then
   vim.cmd('buffer ' .. buf)
 end
 
+-- Semantic tokens (Neovim 0.9 and later request them by itself): the
+-- mixin of a `use` is a function, from the server (get_at_pos reads the
+-- tokens the client received; headless Neovim draws no highlights).
+if vim.lsp.semantic_tokens and vim.lsp.semantic_tokens.get_at_pos then
+  local sl2, sc2 = find('use common-series, dedicated-cpu')
+  sc2 = sc2 + #'use common-series, ' + 2
+  local kinds = {}
+  vim.wait(timeout, function()
+    kinds = {}
+    for _, t in ipairs(vim.lsp.semantic_tokens.get_at_pos(buf, sl2, sc2) or {}) do
+      table.insert(kinds, t.type)
+    end
+    return #kinds > 0
+  end, 50)
+  check(vim.tbl_contains(kinds, 'function'), 'semantic tokens: `dedicated-cpu` in a use is a function', vim.inspect(kinds))
+else
+  out('# semantic tokens not checked: this Neovim has no vim.lsp.semantic_tokens (0.9 and later)')
+end
+
 -- Completion after `use `: the mixins.
 local ul, uc = find('use common-series, dedicated-cpu')
 result, err = request('textDocument/completion', ul, uc + #'use ')
