@@ -531,3 +531,41 @@ fn semantic_tokens_classify_every_token_of_a_file() {
     assert!(bare.is_empty(), "without a token:\n{}", bare.join("\n"));
     client.shutdown();
 }
+
+/// `citc lsp --help` names the editors' files: each one exists.
+#[test]
+fn lsp_help_points_at_files_that_exist() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_citc"))
+        .args(["lsp", "--help"])
+        .output()
+        .expect("citc lsp --help");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    let mut named = Vec::new();
+    for word in help.split(|c: char| c.is_whitespace() || "(),;:".contains(c)) {
+        let word = word.trim_end_matches('.');
+        if word.starts_with("editors/") {
+            named.push(word.to_string());
+        }
+    }
+    for wanted in [
+        "editors/vscode",
+        "editors/neovim/lsp/citc.lua",
+        "editors/helix/languages.toml",
+        "editors/emacs/cit-mode.el",
+    ] {
+        assert!(named.iter().any(|n| n == wanted), "{wanted} in {named:?}");
+    }
+    for path in &named {
+        assert!(
+            repo().join(path).exists(),
+            "`citc lsp --help` names {path}, which is not there"
+        );
+    }
+    // The Emacs mode it names is the one that registers the server.
+    let mode =
+        std::fs::read_to_string(repo().join("editors/emacs/cit-mode.el")).expect("cit-mode.el");
+    assert!(
+        mode.contains("(define-derived-mode cit-mode") && mode.contains("eglot-server-programs")
+    );
+}
