@@ -26,6 +26,7 @@ pub mod emit;
 pub mod fmt;
 pub mod hash;
 pub mod import;
+pub mod kustomize;
 pub mod lower;
 pub mod lsp;
 pub mod provenance;

@@ -189,6 +189,7 @@ fn stdlib_schema() -> Schema {
             ast,
             import_rank: 0,
             imports: Vec::new(),
+            is_std: true,
         }],
         &mut diags,
     );

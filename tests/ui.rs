@@ -27,6 +27,12 @@ const HUMAN_CASES: &[&str] = &[
     "E0131_patch_after_remove",
     "E0107_overlay_redefines_base",
     "E0230_overlay_removes_what_fits",
+    "E0230_two_removes_leave_nothing",
+    "E0231_remove_leaves_replacement_dangling",
+    "E0206_unset_in_child_series",
+    "E0120_patch_when_unknown_size",
+    "E0131_pattern_suggests_nearest_names",
+    "E0131_label_value_in_another_case",
 ];
 
 fn ui_dir() -> PathBuf {

@@ -138,8 +138,11 @@ fn series_ratio(resource: &Resource, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Deprecated resources should name what replaces them, and it must exist.
+/// Deprecated resources should name what replaces them, and it must exist;
+/// a replacement on a resource that is not deprecated says nothing to its
+/// users (consoles read it only beside the label).
 pub fn check_catalog(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    replaced_but_not_deprecated(catalog, diags);
     for resource in &catalog.resources {
         let Some(flag) = resource
             .tree
@@ -169,7 +172,33 @@ pub fn check_catalog(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
                     .resources
                     .iter()
                     .any(|r| r.kind == resource.kind && r.name == name);
-                if !exists {
+                let removed_by = catalog
+                    .removed
+                    .iter()
+                    .find(|(r, _)| r.kind == resource.kind && r.name == name)
+                    .map(|(_, by)| *by);
+                if let (false, Some(by)) = (exists, removed_by) {
+                    // The importer's `remove` made it dangle: blame it.
+                    let span = replacement.map_or(flag.span, |n| n.span);
+                    diags.push(
+                        Diagnostic::new(
+                            "E0231",
+                            by,
+                            format!(
+                                "this `remove` takes out `{name}`, which `{}` names as its replacement",
+                                resource.name
+                            ),
+                        )
+                        .label(format!("removes `{name}`"))
+                        .with_secondary(span, format!("`{}` is replaced by `{name}`", resource.name))
+                        .help(format!(
+                            "keep `{name}`, remove `{}` too, or patch it to name another: `patch {} {} {{ replacedBy = \"…\" }}`",
+                            resource.name,
+                            resource.kind.keyword(),
+                            resource.name
+                        )),
+                    );
+                } else if !exists {
                     let span = replacement.map_or(flag.span, |n| n.span);
                     diags.push(
                         Diagnostic::new(
@@ -189,5 +218,54 @@ pub fn check_catalog(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+/// W0123: `replacedBy` on resources that are not deprecated, one warning per
+/// place that sets it, naming the resources it reaches.
+fn replaced_but_not_deprecated(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    let mut by_place: Vec<(crate::source::Span, Vec<&str>)> = Vec::new();
+    for resource in &catalog.resources {
+        let Some(replacement) = resource
+            .tree
+            .get_path(&["metadata", "annotations", REPLACED_BY])
+        else {
+            continue;
+        };
+        let deprecated = resource
+            .tree
+            .get_path(&["metadata", "labels", DEPRECATED_LABEL])
+            .and_then(|n| n.value.as_text());
+        if deprecated.as_deref() == Some("true") {
+            continue;
+        }
+        match by_place
+            .iter_mut()
+            .find(|(span, _)| *span == replacement.span)
+        {
+            Some((_, names)) => {
+                if !names.contains(&resource.name.as_str()) {
+                    names.push(&resource.name);
+                }
+            }
+            None => by_place.push((replacement.span, vec![&resource.name])),
+        }
+    }
+    for (span, names) in by_place {
+        let who = crate::diagnostic::name_list(&names);
+        let (names_verb, is) = if names.len() == 1 {
+            ("names", "is")
+        } else {
+            ("name", "are")
+        };
+        diags.push(
+            Diagnostic::new(
+                "W0123",
+                span,
+                format!("{who} {names_verb} a replacement but {is} not deprecated"),
+            )
+            .label("a replacement without `deprecated = \"true\"`")
+            .help("deprecate it too (`use deprecated`, or `deprecated = \"true\"`), or remove `replacedBy`: consoles offer the replacement only for a deprecated resource"),
+        );
     }
 }

@@ -152,4 +152,40 @@ is empty. It does no harm, but it no longer says anything true about the catalog
 Mistake:\n\n    import \"upstream/catalog.cit\"\n    patch preference fedora { spec.devices.preferredDiskBus = \"virtio\" }  // upstream's value already\n\n\
 Fix: remove the patch.\n",
     },
+    CodeInfo {
+        code: "W0120",
+        severity: W,
+        title: "table column that nothing reads",
+        explanation: "No statement, mixin, name or `when` reads this column of a table that the \
+catalog uses, so every row gives the same resources: a `variants` table whose page size nothing \
+reads makes the same spec under two names. (The first column of a `sizes` or `variants` table \
+names the resources, and counts as read.)\n\nMistake:\n\n    table my_variants (suffix, pagesize) { \"\"  2Mi\n                                           \"1gi\"  1Gi }\n    series m1 { variants my_variants  use sized  sizes memory_sizes }\n\n\
+Fix: read it (`spec.memory.hugepages.pageSize = pagesize`), or remove the column.\n",
+    },
+    CodeInfo {
+        code: "W0121",
+        severity: W,
+        title: "constant that nothing reads",
+        explanation: "A `let` (global or in a block) that no value, name or `when` reads: a \
+leftover, or a name misspelt where it was meant to be used. `release_url` is read by `citc diff` \
+and never reported.\n\nMistake:\n\n    let headroom = 512Mi\n    series t1 { spec.memory.guest = cpu * 2Gi }\n\n\
+Fix: use it, or remove it.\n",
+    },
+    CodeInfo {
+        code: "W0122",
+        severity: W,
+        title: "table that nothing uses",
+        explanation: "A table of the catalog that no `sizes`, `variants` or `for` names: its rows \
+make nothing.\n\nFix: name it where it was meant (`sizes my_sizes`, `for my_table`), or remove \
+it. Tables of the standard library are not reported.\n",
+    },
+    CodeInfo {
+        code: "W0123",
+        severity: W,
+        title: "replacement on a resource that is not deprecated",
+        explanation: "`replacedBy` names the resource to use instead of a deprecated one; on a \
+resource without `deprecated = \"true\"` consoles ignore it, and it says something untrue.\n\n\
+Mistake:\n\n    preference rhel.8 { replacedBy = \"rhel.9\" }\n\n\
+Fix:\n\n    preference rhel.8 { use deprecated  replacedBy = \"rhel.9\" }\n",
+    },
 ];

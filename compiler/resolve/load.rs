@@ -58,6 +58,8 @@ pub struct ParsedFile {
     /// the import path without `.cit`: `components` for `std/components`),
     /// by which `module::name` reaches it.
     pub imports: Vec<(String, FileId)>,
+    /// A module of the standard library (embedded, not read from disk).
+    pub is_std: bool,
 }
 
 /// Where the root file comes from.
@@ -157,6 +159,7 @@ pub fn load_with(
             ast: parsed,
             import_rank: 0,
             imports: modules,
+            is_std: sources.get(id).path.is_none(),
         });
     }
     report_import_cycles(&imports, sources, diags);
