@@ -195,10 +195,12 @@ fn target_hover(snapshot: &Snapshot, file: crate::source::FileId, offset: u32) -
     };
     let verb = if site.remove { "removes" } else { "patches" };
     if let (Target::Name(..), [one]) = (&site.target, selected.as_slice()) {
-        let defined = select::defined_at(snapshot, one)
-            .map(|span| format!(", defined at {}", place(span)))
-            .unwrap_or_default();
-        let mut out = format!("{verb} {} `{}`{defined}", what(one), one.name);
+        let mut out = format!(
+            "{verb} {} `{}`, defined at {}",
+            what(one),
+            one.name,
+            place(one.defined)
+        );
         match (one.built, one.removed_at) {
             (Some(i), _) => {
                 out.push_str("\n\nas built (after every overlay):\n");
@@ -216,9 +218,7 @@ fn target_hover(snapshot: &Snapshot, file: crate::source::FileId, offset: u32) -
     }
     let mut out = format!("{verb} {} resource(s):\n", selected.len());
     for one in selected.iter().take(MAX_SELECTED) {
-        let defined = select::defined_at(snapshot, one)
-            .map(|span| format!(" ({})", place(span)))
-            .unwrap_or_default();
+        let defined = place(one.defined);
         let removed = match one.removed_at {
             Some(at) if !site.remove => format!(", removed at {}", place(at)),
             _ => String::new(),

@@ -64,10 +64,8 @@ fn target_definition(workspace: &mut Workspace, target: &Target) -> Option<GotoD
     let site = select::target_at(&snapshot.index, target.file, target.offset)?;
     let mut spans: Vec<Span> = Vec::new();
     for selected in select::selected(snapshot, site) {
-        if let Some(span) = select::defined_at(snapshot, &selected) {
-            if !spans.contains(&span) {
-                spans.push(span);
-            }
+        if !spans.contains(&selected.defined) {
+            spans.push(selected.defined);
         }
     }
     let locations: Vec<Location> = spans

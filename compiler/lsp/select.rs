@@ -7,6 +7,7 @@
 use super::index::{Index, TargetSite};
 use super::workspace::Snapshot;
 use crate::emit::yaml::Yaml;
+use crate::resolve::Resource;
 use crate::source::Span;
 use crate::syntax::ast::{Expr, Item, Kind, Target};
 
@@ -19,6 +20,8 @@ pub struct Selected {
     pub built: Option<usize>,
     /// The `remove` that took it out.
     pub removed_at: Option<Span>,
+    /// Where it is defined: its definition's or series' name.
+    pub defined: Span,
 }
 
 /// The target under an offset.
@@ -36,26 +39,28 @@ pub fn selected(snapshot: &Snapshot, site: &TargetSite) -> Vec<Selected> {
     let mut out = Vec::new();
     if !site.remove {
         for (i, resource) in catalog.resources.iter().enumerate() {
-            if matches(snapshot, site, resource.kind, &resource.name, Some(i)) {
+            if matches(snapshot, site, resource, Some(i)) {
                 out.push(Selected {
                     kind: resource.kind,
                     name: resource.name.clone(),
                     built: Some(i),
                     removed_at: None,
+                    defined: resource.span,
                 });
             }
         }
     }
-    for (kind, name, at) in &catalog.removed {
+    for (resource, at) in &catalog.removed {
         if site.remove && *at != site.overlay {
             continue;
         }
-        if matches(snapshot, site, *kind, name, None) {
+        if matches(snapshot, site, resource, None) {
             out.push(Selected {
-                kind: *kind,
-                name: name.clone(),
+                kind: resource.kind,
+                name: resource.name.clone(),
                 built: None,
                 removed_at: Some(*at),
+                defined: resource.span,
             });
         }
     }
@@ -65,10 +70,10 @@ pub fn selected(snapshot: &Snapshot, site: &TargetSite) -> Vec<Selected> {
 fn matches(
     snapshot: &Snapshot,
     site: &TargetSite,
-    kind: Kind,
-    name: &str,
+    resource: &Resource,
     built: Option<usize>,
 ) -> bool {
+    let (kind, name) = (resource.kind, resource.name.as_str());
     if site.kind.is_some_and(|k| k != kind) {
         return false;
     }
@@ -77,15 +82,10 @@ fn matches(
         Target::Pattern(pattern, _) => glob_match(pattern, name),
         Target::Series(series) => {
             kind == Kind::Instancetype
-                && match built {
-                    Some(i) => snapshot.analysis.catalog.resources[i]
-                        .attributes
-                        .iter()
-                        .any(|(k, v)| k == "series" && *v == series.name),
-                    // A removed resource keeps its name only: a series'
-                    // instance types are named `<series>.<size>`.
-                    None => name.split('.').next() == Some(series.name.as_str()),
-                }
+                && resource
+                    .attributes
+                    .iter()
+                    .any(|(k, v)| k == "series" && *v == series.name)
         }
         Target::Label {
             key,
@@ -206,66 +206,6 @@ fn cell_text(expr: &Expr) -> Option<String> {
         Expr::Float(f, _) => Some(f.to_string()),
         _ => None,
     }
-}
-
-/// Where a selected resource is defined: the header of its definition or
-/// series (a removed one is found by its name).
-pub fn defined_at(snapshot: &Snapshot, selected: &Selected) -> Option<Span> {
-    if let Some(i) = selected.built {
-        return Some(snapshot.analysis.catalog.resources[i].span);
-    }
-    // The best guess among the templates that can make the name: the one
-    // with the most text of its own (`windows.${version}` over `${distro}`).
-    let mut best: Option<(usize, Span)> = None;
-    let mut consider = |literal: usize, span: Span| {
-        if best.is_none_or(|(l, _)| literal > l) {
-            best = Some((literal, span));
-        }
-    };
-    for file in &snapshot.analysis.files {
-        for item in &file.ast.items {
-            match item {
-                Item::Definition(def) if def.kind == selected.kind => {
-                    let written = match def.name.as_literal() {
-                        Some(name) => name,
-                        None => template_pattern(snapshot, def.name.span),
-                    };
-                    if written == selected.name {
-                        return Some(def.name.span);
-                    }
-                    if written.contains('*') && glob_match(&written, &selected.name) {
-                        consider(written.replace('*', "").len(), def.name.span);
-                    }
-                }
-                Item::Series(def)
-                    if selected.kind == Kind::Instancetype
-                        && selected.name.split('.').next() == Some(def.name.name.as_str()) =>
-                {
-                    consider(def.name.name.len() + 1, def.name.span);
-                }
-                _ => {}
-            }
-        }
-    }
-    best.map(|(_, span)| span)
-}
-
-/// A matrix's name template as a pattern: `"windows.${version}"` → `windows.*`.
-fn template_pattern(snapshot: &Snapshot, span: Span) -> String {
-    let text = &snapshot.analysis.sources.get(span.file).text;
-    let written = text
-        .get(span.start as usize..span.end as usize)
-        .unwrap_or_default()
-        .trim_matches('"');
-    let mut out = String::new();
-    let mut rest = written;
-    while let Some(at) = rest.find("${") {
-        out.push_str(&rest[..at]);
-        out.push('*');
-        rest = rest[at..].find('}').map_or("", |end| &rest[at + end + 1..]);
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
