@@ -230,7 +230,10 @@ echo "== editors: VS Code extension (vscode-languageclient) driving citc lsp, an
 if ! $citc_ok; then
   missing "VS Code extension" "no citc binary at $citc (cargo build failed or cargo is missing)"
 elif command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
-  if [ ! -d "$repo/editors/vscode/node_modules" ]; then
+  # Installed again when package-lock.json changed since (esbuild and vsce
+  # came after vscode-languageclient).
+  if [ ! -d "$repo/editors/vscode/node_modules" ] ||
+    [ "$repo/editors/vscode/package-lock.json" -nt "$repo/editors/vscode/node_modules/.package-lock.json" ]; then
     (cd "$repo/editors/vscode" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   if [ ! -d "$here/node_modules" ]; then
