@@ -401,6 +401,10 @@ fn dispatch(workspace: &mut Workspace, request: Request) -> Answer {
     }
 }
 
+/// Warnings that something is never read (resolve/effects.rs): a column,
+/// a constant, a table.
+const UNREAD: &[&str] = &["W0120", "W0121", "W0122"];
+
 /// Every open document's diagnostics, from every analysis that loads it.
 fn diagnostics_by_uri(workspace: &mut Workspace) -> HashMap<Uri, Vec<Diagnostic>> {
     let mut out: HashMap<Uri, Vec<Diagnostic>> = HashMap::new();
@@ -417,7 +421,11 @@ fn diagnostics_by_uri(workspace: &mut Workspace) -> HashMap<Uri, Vec<Diagnostic>
             .iter()
             .any(|(other, s)| other != root && s.loaded.contains(root));
         for diag in &snapshot.diagnostics {
-            if imported && diag.code == crate::check::EMPTY_CATALOG {
+            // Nor that nothing in it reads a column, constant or table:
+            // the importer's analysis, which loads it, says whether the
+            // catalog does.
+            if imported && (diag.code == crate::check::EMPTY_CATALOG || UNREAD.contains(&diag.code))
+            {
                 continue;
             }
             let Some(uri) = workspace.uri_of(snapshot, diag.span.file) else {
