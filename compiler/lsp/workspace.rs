@@ -38,7 +38,8 @@ pub struct Snapshot {
     pub documents: Vec<Option<Yaml>>,
     /// The paths of the files it loaded (on disk or open).
     pub loaded: HashSet<PathBuf>,
-    /// Whether the root parsed: a root that does not keeps its last good
+    /// Whether the root parsed whole: a root with a syntax error (whose
+    /// analysis holds only the items that parsed) keeps its last good
     /// snapshot for navigation (see [`Workspace::snapshot_for`]).
     pub parsed: bool,
     /// The API schema, read on first use (hover and completion).
@@ -71,7 +72,10 @@ impl Snapshot {
         diagnostic::sort_diagnostics(&mut diagnostics);
         let index = Index::build(&analysis.files);
         let loaded = analysis.sources.paths().map(Path::to_path_buf).collect();
-        let parsed = analysis.files.first().is_some_and(|f| f.id == FileId(0));
+        let parsed = analysis
+            .files
+            .first()
+            .is_some_and(|f| f.id == FileId(0) && f.complete);
         Snapshot {
             analysis,
             index,
