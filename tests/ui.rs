@@ -36,6 +36,7 @@ const HUMAN_CASES: &[&str] = &[
     "many_syntax_errors_each_reported",
     "E0001_plural_kind_in_patch",
     "E0105_subtraction_without_spaces",
+    "W0102_patch_breaks_an_imported_ratio",
     "E0229_max_sockets_below_guest",
     "E0232_overcommit_forgotten_unit",
     "E0233_max_guest_small_guest",

@@ -88,6 +88,27 @@ pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic
             diags.push(wrong_ratio(files, ratio, sizes));
             continue;
         }
+        // A value set by a file that imports the series' (a downstream's
+        // `patch`) is that file's to change: reported there.
+        let rank = |file| {
+            files
+                .iter()
+                .find(|f| f.id == file)
+                .map_or(0, |f| f.import_rank)
+        };
+        let (patched, off): (Vec<&Size>, Vec<&Size>) = off
+            .into_iter()
+            .partition(|s| rank(s.cell.file) > rank(ratio.span.file));
+        let mut by_cell: Vec<(Span, Vec<&Size>)> = Vec::new();
+        for size in patched {
+            match by_cell.iter_mut().find(|(cell, _)| *cell == size.cell) {
+                Some((_, sizes)) => sizes.push(size),
+                None => by_cell.push((size.cell, vec![size])),
+            }
+        }
+        for (_, sizes) in &by_cell {
+            diags.push(patched_off(ratio, sizes));
+        }
         let (here, elsewhere): (Vec<&Size>, Vec<&Size>) = off
             .into_iter()
             .partition(|s| s.cell.file == ratio.span.file);
@@ -208,6 +229,31 @@ fn wrong_ratio(files: &[ParsedFile], ratio: &Ratio, sizes: &[Size]) -> Diagnosti
 fn gib_text(millis: i128) -> String {
     let gib = millis as f64 / GIB_MILLIS as f64;
     format!("{gib}Gi")
+}
+
+/// A downstream's value that takes sizes of an imported series off its
+/// ratio: at the value, naming the sizes once.
+fn patched_off(ratio: &Ratio, sizes: &[&Size]) -> Diagnostic {
+    let first = sizes[0];
+    let names: Vec<&str> = sizes.iter().map(|s| s.resource.name.as_str()).collect();
+    let expected = gib_text(first.expected_millis(ratio));
+    Diagnostic::new(
+        "W0102",
+        first.cell,
+        format!(
+            "this value takes {} off the series' ratio {}:{}: {} for {} vCPU",
+            crate::diagnostic::name_list(&names),
+            ratio.cpu,
+            ratio.memory_gib,
+            first.memory_text,
+            first.cpu
+        ),
+    )
+    .label(format!("the ratio asks for {expected}"))
+    .with_secondary(ratio.span, "the imported series declares its ratio here")
+    .help(format!(
+        "set {expected}, or select fewer sizes; an instance type with other proportions belongs in a series of your own (`series acme1 : …` with its own `ratio`)"
+    ))
 }
 
 fn row_off(files: &[ParsedFile], ratio: &Ratio, size: &Size) -> Diagnostic {
