@@ -37,6 +37,8 @@ const HUMAN_CASES: &[&str] = &[
     "E0001_plural_kind_in_patch",
     "E0105_subtraction_without_spaces",
     "W0102_patch_breaks_an_imported_ratio",
+    "E0105_let_after_its_use",
+    "E0105_mixin_reads_users_local",
     "E0229_max_sockets_below_guest",
     "E0232_overcommit_forgotten_unit",
     "E0233_max_guest_small_guest",

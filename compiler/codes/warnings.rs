@@ -200,4 +200,13 @@ Fix:\n\n    preference rhel.8 { use deprecated  replacedBy = \"rhel.9\" }\n",
         title: "refused on amd64, and the preference names no architecture",
         explanation: "A VM that uses a preference naming no architecture (no preferredArchitecture, no requirements.architecture) gets the cluster's default, amd64 on most clusters, and there KubeVirt refuses what the preference sets: launch security other than exactly one of sev, snp and tdx with the firmware they need (E0238), or a custom logical block size other than 512 on the sata bus amd64 disks get (E0236). On a cluster whose default is s390x or arm64 it may be right, so this is a warning; naming the architecture makes it an error, or makes it go away.\n\nMistake:\n\n    preference secure { use launch-security }   // IBM Secure Execution, `{}`\n\nFix:\n\n    preference secure { use launch-security  spec.preferredArchitecture = \"s390x\" }\n",
     },
+    CodeInfo {
+        code: "W0124",
+        severity: W,
+        title: "empty map merged into a map",
+        explanation: "`=` deep-merges a map into what the parent and mixins set, so `= {}` on a \
+field that already holds a map changes nothing. To empty the field, replace it with `:=`.\n\n\
+Mistake:\n\n    preference quiet : linux {\n      spec.devices = {}      // linux's devices stay\n    }\n\n\
+Fix:\n\n    preference quiet : linux {\n      spec.devices := {}\n    }\n",
+    },
 ];

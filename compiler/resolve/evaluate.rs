@@ -652,6 +652,17 @@ impl<'a> Resolver<'a, '_> {
                         let alias = written_alias(path, &keys);
                         tracer.record(&keys, Some(&node), action, path.span, alias);
                     }
+                    // `= {}` on a map that is already there merges nothing
+                    // into it: `:= {}` was meant, to empty it.
+                    if *op == AssignOp::Merge && aliases {
+                        let empty = matches!(&node.value, Value::Map(m) if m.is_empty());
+                        let filled = tree
+                            .get_path(&keys)
+                            .is_some_and(|n| matches!(&n.value, Value::Map(m) if !m.is_empty()));
+                        if empty && filled {
+                            self.diags.push(merges_nothing(path));
+                        }
+                    }
                     set_path(tree, &keys, node, *op == AssignOp::Replace, path.span)
                 }
             };
@@ -833,5 +844,22 @@ fn unset_in_map(path: &Path) -> Diagnostic {
         "a map value starts empty, so there is nothing to remove: write `unset` with the full \
          path at the top of the definition (`unset PARENT.{}`)",
         path.dotted()
+    ))
+}
+
+/// W0124: `path = {}` where a map is already set: merging an empty map
+/// changes nothing.
+fn merges_nothing(path: &Path) -> Diagnostic {
+    let dotted = path.dotted();
+    Diagnostic::new(
+        "W0124",
+        path.span,
+        format!(
+            "`{dotted} = {{}}` merges an empty map into the one already set: it changes nothing"
+        ),
+    )
+    .label("has no effect")
+    .help(format!(
+        "to empty it, replace it: `{dotted} := {{}}`; to leave it as it is, remove this line"
     ))
 }

@@ -3,6 +3,7 @@
 //! std index is built on the first such error only (see `crate::doc`).
 
 use crate::hash::HashMap;
+use crate::source::Span;
 
 use crate::doc::{import_help, kind_plural, std_index, REFERENCE_PAGE};
 use crate::suggest::closest;
@@ -124,5 +125,85 @@ fn other_slot(kind: Kind) -> usize {
     match kind {
         Kind::Instancetype => 1,
         Kind::Preference => 2,
+    }
+}
+
+/// E0105 for a name that a local `let` defines where the reader cannot see
+/// it: later in the same block (a `let` is visible only after it), or in
+/// the definition that uses the mixin that reads it (a mixin sees its
+/// user's row, not its user's locals). The help says which.
+pub(super) fn explain_unbound_locals(
+    files: &[super::ParsedFile],
+    diags: &mut [crate::diagnostic::Diagnostic],
+) {
+    use crate::syntax::ast::{Block, Expr, Item, Statement};
+    // (name, the `let`'s name span, the body it is in)
+    fn lets<'a>(block: &'a Block, body: &'a Block, out: &mut Vec<(&'a str, Span, Span)>) {
+        for statement in &block.statements {
+            match statement {
+                Statement::Let { name, value } => {
+                    out.push((&name.name, name.span, body.span));
+                    if let Expr::Map(inner) = value {
+                        lets(inner, body, out);
+                    }
+                }
+                Statement::When { body: inner, .. } => lets(inner, body, out),
+                Statement::Assign {
+                    value: Expr::Map(inner),
+                    ..
+                } => lets(inner, body, out),
+                _ => {}
+            }
+        }
+    }
+    if !diags.iter().any(|d| d.code == "E0105") {
+        return;
+    }
+    let mut locals = Vec::new();
+    let mut mixin_bodies = Vec::new();
+    for file in files {
+        for item in &file.ast.items {
+            let body = match item {
+                Item::Mixin(def) => {
+                    mixin_bodies.push(def.body.span);
+                    &def.body
+                }
+                Item::Series(def) => &def.body,
+                Item::Definition(def) => &def.body,
+                Item::Patch(def) => &def.body,
+                _ => continue,
+            };
+            lets(body, body, &mut locals);
+        }
+    }
+    let inside = |outer: Span, inner: Span| {
+        outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end
+    };
+    for diag in diags.iter_mut().filter(|d| d.code == "E0105") {
+        for (name, at, body) in &locals {
+            if diag.message != format!("unknown variable `{name}`") {
+                continue;
+            }
+            if inside(*body, diag.span) && diag.span.start < at.start {
+                diag.help = Some(format!(
+                    "`{name}` is defined by a `let` further down: a `let` is visible only after it; move it above this line"
+                ));
+                diag.secondary.push(crate::diagnostic::Label {
+                    span: *at,
+                    message: "defined here, after its use".into(),
+                });
+                break;
+            }
+            if mixin_bodies.iter().any(|m| inside(*m, diag.span)) && !inside(*body, diag.span) {
+                diag.help = Some(format!(
+                    "a mixin sees the row of the definition that uses it and the global constants, not its local `let`s: make `{name}` a global `let` or a table column, or set the field in the definition"
+                ));
+                diag.secondary.push(crate::diagnostic::Label {
+                    span: *at,
+                    message: "a local of the definition that uses the mixin".into(),
+                });
+                break;
+            }
+        }
     }
 }

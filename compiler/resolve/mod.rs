@@ -208,6 +208,7 @@ fn resolve_with(files: &[ParsedFile], diags: &mut Vec<Diagnostic>, traced: bool)
     let resources = resolver.evaluate(&instances);
     let (resources, removed) = resolver.apply_overlays(resources);
     let release = resolver.release(files.first().map(|f| f.id));
+    hints::explain_unbound_locals(files, resolver.diags);
     // Only for a catalog that resolves: an error usually stops what would
     // have read them.
     if !resolver.diags.iter().any(Diagnostic::is_error) {
