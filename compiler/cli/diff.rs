@@ -7,7 +7,7 @@
 //! does, 2 errors (usage, a REF that resolves nowhere, unreadable input, a
 //! catalog with errors).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -206,7 +206,7 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
     if let (Some(analysis), Some(version), true) = (&analysis, cited_version, cite) {
         crate::provenance::cite(&mut report, &analysis.catalog, &analysis.sources, &version);
     }
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = super::color::stdout();
     let text = match args.format {
         Format::Text => render::text(&report, color),
         Format::Unified => render::unified(&report, color),
