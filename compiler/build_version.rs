@@ -45,7 +45,9 @@ pub fn emit() {
 }
 
 fn from_env() -> Option<(String, String)> {
-    let commit = std::env::var("CITC_BUILD_COMMIT").ok()?;
+    let commit = std::env::var("CITC_BUILD_COMMIT")
+        .ok()
+        .filter(|c| !c.is_empty())?;
     let date = std::env::var("CITC_BUILD_DATE").unwrap_or_default();
     Some((commit, date))
 }
