@@ -21,7 +21,7 @@ mod source;
 #[path = "suggest.rs"]
 mod suggest;
 
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "syntax/mod.rs"]
 mod syntax;
 
@@ -35,9 +35,9 @@ mod diagnostic {
 
     #[derive(Debug)]
     pub struct Diagnostic {
-        code: &'static str,
-        span: Span,
-        message: String,
+        pub code: &'static str,
+        pub span: Span,
+        pub message: String,
     }
 
     impl Diagnostic {

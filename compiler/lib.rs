@@ -26,6 +26,7 @@ pub mod emit;
 pub mod fmt;
 pub mod hash;
 pub mod import;
+pub mod kustomize;
 pub mod lower;
 pub mod lsp;
 pub mod provenance;
@@ -109,6 +110,7 @@ fn analyze_files(
     };
     check::check(&files, &catalog, &mut diagnostics);
     check::apply_allows(&files, &mut diagnostics);
+    forget_consequences_of_syntax_errors(&files, &mut diagnostics);
     diagnostic::sort_diagnostics(&mut diagnostics);
     Analysis {
         sources,
@@ -116,6 +118,32 @@ fn analyze_files(
         catalog,
         diagnostics,
     }
+}
+
+/// A file with syntax errors is checked with the items that parsed; what
+/// follows only from the missing ones is not reported: a use of a name that
+/// a broken item defines, and the conclusions about the whole catalog (no
+/// instance type fits a preference, a replacement that does not exist, an
+/// empty catalog), which the missing items may change.
+fn forget_consequences_of_syntax_errors(
+    files: &[resolve::ParsedFile],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if !diagnostics.iter().any(|d| d.code == "E0001") {
+        return;
+    }
+    let broken: Vec<String> = files
+        .iter()
+        .flat_map(|f| &f.broken)
+        .map(|name| format!("`{name}`"))
+        .collect();
+    diagnostics.retain(|d| {
+        let unknown_name = matches!(d.code, "E0102" | "E0103" | "E0104" | "E0105")
+            && broken.iter().any(|name| d.message.contains(name.as_str()));
+        let whole_catalog =
+            matches!(d.code, "E0230" | "E0231" | "W0103") || d.code == check::EMPTY_CATALOG;
+        !unknown_name && !whole_catalog
+    });
 }
 
 /// Every diagnostic that [`compile`] reports, without building the

@@ -14,6 +14,10 @@ use crate::source::Span;
 use crate::suggest::closest;
 use crate::value::{Node, Value};
 
+/// The global `let` that names where releases are downloaded from: read by
+/// `citc diff`, not by the catalog (see README, `diff`).
+pub const RELEASE_URL_CONSTANT: &str = "release_url";
+
 pub const UPSTREAM_PREFIX: &str = "common";
 pub const UPSTREAM_VERSION_LABEL: &str = "instancetype.kubevirt.io/common-instancetypes-version";
 pub const UPSTREAM_CHECKSUMS: &str = "CHECKSUMS.sha256";

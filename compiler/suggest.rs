@@ -59,6 +59,27 @@ pub fn closest_value<'a>(
     contained.or_else(|| closest(value, candidates))
 }
 
+/// The `count` names nearest to what a `*` pattern spells before its first
+/// `*` (what it names by hand), nearest first: for a pattern that matches
+/// nothing (`centos.7*` after a removal, `rhel8.*` for `rhel.8*`).
+pub fn nearest_to_pattern<'a>(
+    pattern: &str,
+    names: impl Iterator<Item = &'a str>,
+    count: usize,
+) -> Vec<&'a str> {
+    let literal = pattern.split('*').next().unwrap_or(pattern);
+    let width = literal.chars().count();
+    let mut scored: Vec<(usize, &str)> = names
+        .map(|name| {
+            let head: String = name.chars().take(width).collect();
+            (edit_distance(literal, &head), name)
+        })
+        .collect();
+    scored.sort_unstable();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(count).map(|(_, n)| n).collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

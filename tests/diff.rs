@@ -61,6 +61,10 @@ fn citc_env(args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> Output {
     ] {
         command.env_remove(var);
     }
+    // Markdown links citations in GitHub Actions: only where a test says.
+    for var in ["GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"] {
+        command.env_remove(var);
+    }
     // And never to a cache outside the test.
     let scratch = std::env::temp_dir().join("citc-diff-tests-no-cache");
     command.env("CITC_CACHE_DIR", &scratch);
@@ -661,22 +665,59 @@ fn a_revendored_release_shows_each_shared_change_once() {
     );
     assert!(report.lines().count() < 30, "{report}");
 
-    // Markdown: the same, once each; the relabelling is breaking, once.
+    // Markdown: counted in resources (an instance type is one, whatever its
+    // kinds), the relabelling once with the resources it touches, rt1 in
+    // the Removed table, u1.medium's own change with its size and kind,
+    // and no line that only repeats what was said.
     let notes = diff("markdown");
-    assert_eq!(
-        notes.matches(vendor).count(),
-        2,
-        "breaking list and shared list: {notes}"
-    );
+    let instance_types = per_kind("VirtualMachineClusterInstancetype");
+    let preferences = per_kind("VirtualMachineClusterPreference");
+    assert_eq!(per_kind("VirtualMachineInstancetype"), instance_types);
     assert!(
         notes.contains(&format!(
-            "- In {changed} resources: all VirtualMachineClusterInstancetype"
+            "\n\n{} instance types removed and {instance_types} changed. {preferences} preferences changed. \
+             Changes to {} instance types and {preferences} preferences can break existing users",
+            rt1.len(),
+            rt1.len() + instance_types
         )),
         "{notes}"
     );
-    assert!(notes.contains("### Changed\n\n- `u1.medium` (VirtualMachineClusterInstancetype) — plus 1 shared change above\n  - `spec.cpu.guest`: `1` → `2` **(breaking)**\n"), "{notes}");
+    let relabelled = "- label `instancetype.kubevirt.io/vendor`: `kubevirt.io` → `acme.example` **(breaking)**\n";
+    assert_eq!(notes.matches(relabelled).count(), 1, "{notes}");
     assert!(
-        notes.contains("- `rt1.*` — 8 names, the whole series"),
+        notes.contains(&format!(
+            "**In all {instance_types} instance types and all {preferences} preferences:**\n\n{relabelled}"
+        )),
+        "{notes}"
+    );
+    assert!(
+        notes.contains(&format!(
+            "- All {instance_types} instance types and all {preferences} preferences — label \"instancetype.kubevirt.io/vendor\" changed"
+        )),
+        "{notes}"
+    );
+    assert!(notes.contains("**In `u1.medium` (2 vCPUs, 4Gi; VirtualMachineClusterInstancetype only):**\n\n- `spec.cpu.guest`: `1` → `2` **(breaking)**\n"), "{notes}");
+    assert!(
+        notes.contains(&format!(
+            "- {} instance types are removed (see **Removed**)",
+            rt1.len()
+        )),
+        "{notes}"
+    );
+    let removed_table = notes
+        .split("### Removed\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n### ").next())
+        .expect("a Removed section");
+    for name in &rt1 {
+        assert!(
+            removed_table.contains(&format!("\n| `{name}` | ")),
+            "{name}: {removed_table}"
+        );
+    }
+    assert!(!notes.contains("changed only by"), "{notes}");
+    assert!(
+        notes.contains("applies to both, unless a kind is named."),
         "{notes}"
     );
 
@@ -823,11 +864,11 @@ fn fail_on_sets_the_exit_code() {
         raised.path(),
     );
     let notes = stdout(&out);
-    assert!(notes.starts_with("## Changes from `old.yaml` to `new.yaml`\n\n0 added, 0 removed, 1 changed, 1 breaking.\n"), "{notes}");
-    assert!(notes.contains("### Breaking changes\n\n- `p` (VirtualMachineClusterPreference): tighter requirement: memory.guest raised from \"1.5Gi\" to \"2Gi\""), "{notes}");
+    assert!(notes.starts_with("## Changes from `old.yaml` to `new.yaml`\n\n1 preference changed. Changes to 1 preference can break existing users: see **Breaking changes**.\n\nPreferences are published as `VirtualMachineClusterPreference` only.\n"), "{notes}");
+    assert!(notes.contains("### Breaking changes\n\n- `p` (A) — tighter requirement: memory.guest raised from \"1.5Gi\" to \"2Gi\""), "{notes}");
     assert!(
         notes.contains(
-            "  - `spec.requirements.memory.guest`: `\"1.5Gi\"` → `\"2Gi\"` **(breaking)**"
+            "**In `p` (A):**\n\n- `spec.requirements.memory.guest`: `1.5Gi` → `2Gi` **(breaking)**\n"
         ),
         "{notes}"
     );
@@ -1304,6 +1345,112 @@ fn changes_of_the_catalog_cite_the_line_that_sets_them() {
     );
     let report = stdout(&out);
     assert!(report.contains(&format!("(`{display}`)")), "{report}");
+
+    // With the repository's URL, citations are links to the line.
+    let link = |base: &str, citation: &str| {
+        let (file, line) = citation.rsplit_once(':').expect("file:line");
+        format!("([{citation}]({base}/{file}#L{line}))")
+    };
+    let base = "https://github.com/acme/catalog/blob/v2";
+    let out = citc(
+        &[
+            "diff",
+            "old",
+            "--version",
+            "v1",
+            "--format",
+            "markdown",
+            "--link-base",
+            &format!("{base}/"),
+        ],
+        dir.path(),
+    );
+    let report = stdout(&out);
+    assert!(report.contains(&link(base, &display)), "{report}");
+    assert!(report.contains(&link(base, &sockets)), "{report}");
+    // In GitHub Actions, the repository at the commit being built.
+    let out = citc_env(
+        &["diff", "old", "--version", "v1", "--format", "markdown"],
+        dir.path(),
+        &[
+            ("GITHUB_SERVER_URL", Path::new("https://github.example")),
+            ("GITHUB_REPOSITORY", Path::new("acme/catalog")),
+            ("GITHUB_SHA", Path::new("0123abc")),
+        ],
+    );
+    let report = stdout(&out);
+    assert!(
+        report.contains(&link(
+            "https://github.example/acme/catalog/blob/0123abc",
+            &display
+        )),
+        "{report}"
+    );
+    // The text format is for a terminal: no links.
+    let out = citc(
+        &["diff", "old", "--version", "v1", "--link-base", base],
+        dir.path(),
+    );
+    assert!(!stdout(&out).contains(base), "{}", stdout(&out));
+    // A base that is no URL is a usage error.
+    let out = citc(
+        &[
+            "diff",
+            "old",
+            "--format",
+            "markdown",
+            "--link-base",
+            "blob/v2",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is not an http(s) URL"),
+        "{}",
+        stderr(&out)
+    );
+    // In a git repository, paths are from its top, whatever the folder
+    // citc runs in.
+    let repo = tempfile::tempdir().expect("temp dir");
+    let sub = repo.path().join("cat");
+    std::fs::create_dir_all(&sub).expect("mkdir");
+    std::fs::write(sub.join("catalog.cit"), &edited).expect("write");
+    git(repo.path(), &["init", "-q"]);
+    let out = citc(
+        &["build", "catalog.cit", "--version", "v1", "-o", "old"],
+        &sub,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::write(sub.join("catalog.cit"), &text).expect("write");
+    let out = citc(
+        &[
+            "diff",
+            "old",
+            "--version",
+            "v2",
+            "--format",
+            "markdown",
+            "--link-base",
+            base,
+        ],
+        &sub,
+    );
+    let report = stdout(&out);
+    let original_display = {
+        let n = text
+            .lines()
+            .position(|l| l.contains("displayName = \"General Purpose\""))
+            .expect("the display name");
+        format!("catalog.cit:{}", n + 1)
+    };
+    let (_, line) = original_display.rsplit_once(':').expect("file:line");
+    assert!(
+        report.contains(&format!(
+            "([{original_display}]({base}/cat/catalog.cit#L{line}))"
+        )),
+        "{report}"
+    );
 
     // JSON stays as it was: no citation.
     let out = citc(

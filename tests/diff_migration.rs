@@ -16,7 +16,14 @@
 //! revision (with kustomize or kubectl on PATH, and with neither), a release
 //! folder, and nothing. Expectations come from the release folders
 //! themselves, read by the same command without git.
+//!
+//! Then upstream as it is today, with no catalog at all: a folder holding a
+//! kustomize tree is a REF (../shared/upstream/source against
+//! ../shared/upstream/main says exactly what main changed, written out
+//! here by hand), and in a clone made of those two trees two revisions
+//! compare without a catalog, each named from git.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -506,4 +513,242 @@ fn a_revision_with_no_release_lists_what_each_step_found() {
     ] {
         assert!(err.contains(step), "missing {step:?} in:\n{err}");
     }
+}
+
+// ------------------------------------------------------------------ kustomize folders, no catalog
+
+/// (status, kind, name) → the changes' (path, old, new), from a JSON report.
+type Listed = BTreeMap<(String, String, String), Vec<(String, String, String)>>;
+
+fn listed(report: &Yaml) -> Listed {
+    let text = |y: &Yaml, key: &str| match y.as_mapping_get(key) {
+        Some(v) if v.is_null() => "null".to_string(),
+        Some(v) => v
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{v:?}")),
+        None => panic!("no `{key}` in {y:?}"),
+    };
+    get(report, "resources")
+        .as_vec()
+        .expect("a list")
+        .iter()
+        .map(|r| {
+            // Added and removed resources list no changes.
+            let changes = r
+                .as_mapping_get("changes")
+                .and_then(Yaml::as_vec)
+                .map(|changes| {
+                    changes
+                        .iter()
+                        .map(|c| (text(c, "path"), text(c, "old"), text(c, "new")))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                (text(r, "status"), text(r, "kind"), text(r, "name")),
+                changes,
+            )
+        })
+        .collect()
+}
+
+/// What main changed since v1.7.0's tree, said independently of citc:
+/// three s390x Secure Execution preferences added, and Windows 10 and 11
+/// made to prefer cores (upstream's cpu-topology-cores component), each in
+/// both kinds.
+fn expected_main_changes() -> Listed {
+    let mut expected = Listed::new();
+    for kind in [
+        "VirtualMachineClusterPreference",
+        "VirtualMachinePreference",
+    ] {
+        for name in [
+            "fedora.s390x.secex",
+            "rhel.10.s390x.secex",
+            "rhel.9.s390x.secex",
+        ] {
+            expected.insert(("added".into(), kind.into(), name.into()), Vec::new());
+        }
+        for name in [
+            "windows.10",
+            "windows.10.virtio",
+            "windows.11",
+            "windows.11.virtio",
+        ] {
+            expected.insert(
+                ("changed".into(), kind.into(), name.into()),
+                vec![(
+                    "spec.cpu.preferredCPUTopology".into(),
+                    "sockets".into(),
+                    "cores".into(),
+                )],
+            );
+        }
+    }
+    expected
+}
+
+#[test]
+fn a_folder_holding_a_kustomize_tree_is_a_ref() {
+    let Some(upstream) = upstream() else { return };
+    if !kustomize_available() {
+        return;
+    }
+    let (source, main) = (upstream.join("source"), upstream.join("main"));
+    if !main.join("kustomization.yaml").is_file() {
+        eprintln!("skipping: {} is absent", main.display());
+        return;
+    }
+    // A folder without a catalog: two REFs need none.
+    let empty = tempfile::tempdir().expect("temp dir");
+    let out = citc(
+        &[
+            "diff",
+            path_str(&source),
+            path_str(&main),
+            "--format",
+            "json",
+        ],
+        empty.path(),
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: a kustomize tree, built with `",
+            path_str(&source)
+        )),
+        "{err}"
+    );
+    let trees = json(&out);
+    let trees = parse(&trees);
+    assert_eq!(listed(&trees), expected_main_changes());
+    assert_eq!(summary(&trees), [6, 0, 8, 0]);
+
+    // The same as the releases built from those trees.
+    let releases = upstream.join("releases");
+    let out = citc(
+        &[
+            "diff",
+            path_str(&releases.join("v1.7.0")),
+            path_str(&releases.join("main-7c1e305b")),
+            "--format",
+            "json",
+        ],
+        empty.path(),
+    );
+    let built = json(&out);
+    let built = parse(&built);
+    for key in ["resources", "grouped_changes", "summary"] {
+        assert_eq!(get(&trees, key), get(&built, key), "{key}");
+    }
+
+    // The added preferences ask for IBM Secure Execution.
+    let out = citc(
+        &[
+            "diff",
+            path_str(&source),
+            path_str(&main),
+            "--format",
+            "unified",
+        ],
+        empty.path(),
+    );
+    let patch = stdout(&out);
+    assert_eq!(
+        patch.matches("\n+  preferredLaunchSecurity: {}\n").count(),
+        6,
+        "{patch}"
+    );
+}
+
+/// A clone of upstream from before citc: v1.7.0's tree tagged, main's tree
+/// on top, and no catalog.cit.
+fn clone_without_catalog(upstream: &Path) -> tempfile::TempDir {
+    let repo = tempfile::tempdir().expect("temp dir");
+    let root = repo.path();
+    git(root, &["init", "-q", "."]);
+    copy_tree(&upstream.join("source"), root);
+    git(root, &["add", "-A", "."]);
+    git(root, &["commit", "-q", "-m", "v1.7.0"]);
+    git(root, &["tag", "v1.7.0"]);
+    clear(root);
+    copy_tree(&upstream.join("main"), root);
+    git(root, &["add", "-A", "."]);
+    git(root, &["commit", "-q", "-m", "main"]);
+    repo
+}
+
+fn git_output(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn in_a_clone_without_a_catalog_two_refs_are_compared() {
+    let Some(upstream) = upstream() else { return };
+    if !kustomize_available() || !upstream.join("main/kustomization.yaml").is_file() {
+        return;
+    }
+    let repo = clone_without_catalog(&upstream);
+    let root = repo.path();
+    assert!(!root.join("catalog.cit").exists());
+    let head = git_output(root, &["describe", "--tags"]);
+    assert!(head.starts_with("v1.7.0-1-g"), "{head}");
+
+    // Two revisions, and a revision against the work tree's folder (as
+    // release notes).
+    let out = citc(&["diff", "v1.7.0", "HEAD", "--format", "json"], root);
+    let report = json(&out);
+    let report = parse(&report);
+    assert_eq!(listed(&report), expected_main_changes());
+    // Named from git, without --version: the tag's name, and HEAD's
+    // description.
+    assert_eq!(get(&report, "from").as_str(), Some("v1.7.0"));
+    assert_eq!(get(&report, "to").as_str(), Some(head.as_str()));
+    let out = citc(&["diff", "v1.7.0", ".", "--format", "markdown"], root);
+    let notes = stdout(&out);
+    // The work tree is clean: `git describe --tags --dirty` is HEAD's.
+    assert!(
+        notes.starts_with(&format!("## Changes from `v1.7.0` to `{head}`\n")),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("\n3 preferences added and 4 changed. Instance types are unchanged. No breaking changes.\n"),
+        "{notes}"
+    );
+
+    // A tag is named by itself, even when another tag is on its commit.
+    git(root, &["tag", "v1.8.0"]);
+    git(root, &["tag", "zz-candidate"]);
+    let out = citc(
+        &["diff", "zz-candidate", "v1.8.0", "--format", "json"],
+        root,
+    );
+    let report = json(&out);
+    let report = parse(&report);
+    assert_eq!(get(&report, "from").as_str(), Some("zz-candidate"));
+    assert_eq!(get(&report, "to").as_str(), Some("v1.8.0"));
+    assert_eq!(summary(&report), [0, 0, 0, 0]);
+
+    // One REF needs the catalog compiled now: the error says how to
+    // compare with the tree here instead.
+    let out = citc(&["diff", "v1.7.0"], root);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("there is no catalog catalog.cit"), "{err}");
+    assert!(err.contains("`citc diff v1.7.0 .`"), "{err}");
+    // A catalog named on the command line must be there.
+    let out = citc(
+        &["diff", "v1.7.0", "HEAD", "--catalog", "missing.cit"],
+        root,
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("there is no catalog missing.cit"), "{err}");
 }

@@ -1,5 +1,6 @@
 //! `citc diff` on hostile or broken input: a git revision whose imports
-//! leave the repository, YAML built to exhaust the stack or memory, bundles
+//! leave the repository, a kustomize tree whose kustomizations reach
+//! outside it (or a symbolic link that would), YAML built to exhaust the stack or memory, bundles
 //! that hold other kinds, downloads over plain http, cut short or tampered
 //! with, and the exit code of every kind of failure.
 //!
@@ -198,6 +199,107 @@ fn a_revisions_catalog_with_errors_is_reported_with_repository_paths() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("cat/catalog.cit"), "{err}");
     assert!(!err.contains("citc-diff-"), "a temporary path: {err}");
+}
+
+// ------------------------------------------------------------------ kustomize trees
+
+/// A folder `tree` holding a kustomize tree whose kustomization is
+/// `kustomization`, beside a folder `outside` holding a kustomization of
+/// its own (a ConfigMap named `secret`) and a file `secret.yaml`.
+fn tree_beside_outside(kustomization: &str) -> tempfile::TempDir {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let outside = temp.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    std::fs::write(
+        outside.join("kustomization.yaml"),
+        "resources: [secret.yaml]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        outside.join("secret.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: secret\n",
+    )
+    .expect("write");
+    let tree = temp.path().join("tree");
+    std::fs::create_dir_all(tree.join("sub")).expect("mkdir");
+    std::fs::write(tree.join("kustomization.yaml"), "resources: [sub]\n").expect("write");
+    std::fs::write(tree.join("sub/kustomization.yaml"), kustomization).expect("write");
+    temp
+}
+
+/// A kustomize tree given as a REF is copied (folders and regular files:
+/// no symbolic link is followed) and every kustomization read before it is
+/// built: a path above the tree's top, an absolute path or a remote base
+/// is refused, so kustomize never reads outside the folder given nor asks
+/// the network. No tool is needed to refuse.
+#[test]
+fn a_kustomize_tree_that_reaches_outside_is_refused() {
+    for (kustomization, needles) in [
+        (
+            "resources:\n  - ../../outside\n",
+            vec!["tree/sub/kustomization.yaml:2", "`../../outside`", "leaves the tree"],
+        ),
+        (
+            "resources:\n  - /etc\n",
+            vec!["tree/sub/kustomization.yaml:2", "absolute path"],
+        ),
+        (
+            "resources:\n  - https://github.com/kubevirt/common-instancetypes//preferences?ref=v1.0.0\n",
+            vec!["remote resource"],
+        ),
+        (
+            "resources:\n  - github.com/kubevirt/common-instancetypes/preferences?ref=v1.0.0\n",
+            vec!["which the tree does not hold"],
+        ),
+        (
+            "patches:\n  - path: ../../outside/secret.yaml\n",
+            vec!["(patches)", "leaves the tree"],
+        ),
+    ] {
+        let temp = tree_beside_outside(kustomization);
+        let out = citc(&["diff", "tree", "tree"], temp.path());
+        assert_refused(&out, &needles);
+        assert!(out.stdout.is_empty());
+        assert!(!stderr(&out).contains("citc-kustomize-"), "{}", stderr(&out));
+    }
+
+    // A symbolic link to the folder outside is not copied: the tree does
+    // not hold what it names.
+    #[cfg(unix)]
+    {
+        let temp = tree_beside_outside("resources:\n  - linked\n");
+        std::os::unix::fs::symlink(
+            temp.path().join("outside"),
+            temp.path().join("tree/sub/linked"),
+        )
+        .expect("symlink");
+        let out = citc(&["diff", "tree", "tree"], temp.path());
+        assert_refused(
+            &out,
+            &["`linked`", "names sub/linked, which the tree does not hold"],
+        );
+    }
+
+    // `citc import` builds trees with the same function, and refuses alike.
+    let temp = tree_beside_outside("resources:\n  - ../../outside\n");
+    let out = citc(&["import", "tree"], temp.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("leaves the tree"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    // A git revision's tree is checked the same way, from the repository's
+    // top.
+    let temp = tree_beside_outside("resources:\n  - ../../outside\n");
+    let root = temp.path().join("tree");
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", "."]);
+    git(&root, &["commit", "-qm", "one"]);
+    let out = citc(&["diff", "HEAD", "."], &root);
+    assert_refused(
+        &out,
+        &["revision ", "sub/kustomization.yaml:2", "leaves the tree"],
+    );
 }
 
 // ------------------------------------------------------------------ YAML limits

@@ -348,3 +348,63 @@ fn a_release_whose_version_is_not_a_number_round_trips() {
         "instancetype.kubevirt.io/common-instancetypes-version",
     );
 }
+
+/// Whether `kustomize build` or `kubectl kustomize` can run; prints why
+/// not (under CI=true its absence fails the test).
+fn kustomize_available() -> bool {
+    let on_path = |program: &str| {
+        std::env::var_os("PATH")
+            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+    };
+    if on_path("kustomize") || on_path("kubectl") {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("neither kustomize nor kubectl is on PATH, and CI=true");
+    }
+    eprintln!("skipping: neither kustomize nor kubectl is on PATH");
+    false
+}
+
+/// Upstream's repository as it is today (../shared/upstream/main, a
+/// kustomize tree, no catalog) imports into the catalog of the release it
+/// builds: built as main-7c1e305b was, it is that release byte for byte.
+/// The tree is built as generate.sh builds it (the same function as `citc
+/// diff` of a folder): five bundles, `---` first, the version label
+/// appended, CHECKSUMS.sha256.
+#[test]
+fn upstreams_kustomize_tree_imports_as_the_release_it_builds() {
+    let Some(release) = release_dir("main-7c1e305b") else {
+        return;
+    };
+    let tree = project().join("../shared/upstream/main");
+    if !tree.join("kustomization.yaml").is_file() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{} is missing, and CI=true", tree.display());
+        }
+        eprintln!("skipping: {} is absent", tree.display());
+        return;
+    }
+    if !kustomize_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (catalog, out, stderr) = import_and_build(&tree, "v1.6.0-90-g7c1e305b", dir.path());
+    assert!(!stderr.contains("warning:"), "{stderr}");
+    assert!(
+        stderr.contains("note: built the kustomize tree in ")
+            && stderr.contains(", as upstream's generate.sh builds it (5 bundles"),
+        "{stderr}"
+    );
+    assert_same_files(&release, &out);
+    assert_eq!(
+        std::fs::read_dir(&out).expect("read dir").count(),
+        7,
+        "six files and the build manifest"
+    );
+    let text = std::fs::read_to_string(&catalog).expect("read");
+    assert!(
+        text.starts_with("// Imported by `citc import` from the kustomize tree main.\n"),
+        "{text}"
+    );
+}

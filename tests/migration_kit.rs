@@ -199,46 +199,10 @@ fn readme_steps() -> Vec<String> {
         .collect()
 }
 
-/// `citc import . -o catalog.cit`, as the README says. Until `citc import`
-/// reads a kustomize tree (issue 20's diff/import work), the tree is built
-/// as upstream's generate.sh builds its all-bundle (`kubectl kustomize`),
-/// the bundle imported, and the release block that describes that one
-/// bare file taken out: the tree's release is upstream's, citc's defaults.
+/// `citc import . -o catalog.cit`, as the README says: citc builds the
+/// tree as upstream's generate.sh does and imports what it makes.
 fn import_tree(env: &Env, repo: &Path, line: &str) {
-    let out = env.bash(repo, line);
-    if out.status.success() {
-        return;
-    }
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("Kustomization"), "{line}: {}", show(&out));
-    eprintln!(
-        "note: this citc cannot import a kustomize tree yet; importing `kubectl kustomize .` instead"
-    );
-    let scratch = tempfile::tempdir().expect("temp dir");
-    let bundle = scratch.path().join("common-instancetypes-all-bundle.yaml");
-    let built = env.bash(
-        repo,
-        &format!(
-            "if command -v kustomize >/dev/null; then kustomize build .; else kubectl kustomize .; fi > '{}'",
-            bundle.display()
-        ),
-    );
-    assert_ok("kustomize build", &built);
-    let imported = env.bash(
-        repo,
-        &format!("citc import '{}' -o catalog.cit", bundle.display()),
-    );
-    assert_ok("citc import", &imported);
-    let catalog = std::fs::read_to_string(repo.join("catalog.cit")).expect("catalog.cit");
-    let start = catalog.find("\nrelease {\n").expect("a release block") + 1;
-    let end = start + catalog[start..].find("\n}\n").expect("its end") + 3;
-    let catalog = format!(
-        "{}{}",
-        &catalog[..start],
-        catalog[end..].trim_start_matches('\n')
-    );
-    std::fs::write(repo.join("catalog.cit"), catalog).expect("write");
-    assert_ok("citc fmt", &env.bash(repo, "citc fmt catalog.cit"));
+    assert_ok(line, &env.bash(repo, line));
 }
 
 /// Every file of `dir` but citc's manifest, by name.

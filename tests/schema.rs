@@ -189,6 +189,8 @@ fn stdlib_schema() -> Schema {
             ast,
             import_rank: 0,
             imports: Vec::new(),
+            is_std: true,
+            broken: Vec::new(),
         }],
         &mut diags,
     );

@@ -477,7 +477,7 @@ fn arithmetic_errors_have_their_codes() {
     let one = |expr: &str| {
         error_codes(&format!(
             "table s (size, cpu, memory) {{ a 2 1Gi }}\n\
-             series t {{ sizes s  spec.cpu.guest = 1  spec.memory.guest = {expr} }}"
+             series t {{ sizes s  spec.cpu.guest = cpu  spec.memory.guest = {expr} }}"
         ))
     };
     assert_eq!(one("memory * 2Gi"), ["E0123"]);

@@ -27,6 +27,23 @@ const HUMAN_CASES: &[&str] = &[
     "E0131_patch_after_remove",
     "E0107_overlay_redefines_base",
     "E0230_overlay_removes_what_fits",
+    "E0230_two_removes_leave_nothing",
+    "E0231_remove_leaves_replacement_dangling",
+    "E0206_unset_in_child_series",
+    "E0120_patch_when_unknown_size",
+    "E0131_pattern_suggests_nearest_names",
+    "E0131_label_value_in_another_case",
+    "many_syntax_errors_each_reported",
+    "E0001_plural_kind_in_patch",
+    "E0105_subtraction_without_spaces",
+    "E0229_max_sockets_below_guest",
+    "E0232_overcommit_forgotten_unit",
+    "E0233_max_guest_small_guest",
+    "W0131_secure_execution_without_architecture",
+    "W0102_reversed_ratio",
+    "W0102_std_table_rows_off",
+    "W0102_ratio_variant_except",
+    "W0102_inherited_ratio",
 ];
 
 fn ui_dir() -> PathBuf {

@@ -39,8 +39,16 @@ pub fn check_rules(schema: &Schema, catalog: &Catalog, diags: &mut Vec<Diagnosti
             );
         }
         match &rule.source {
-            DeriveSource::Field(path) | DeriveSource::Present(path) => {
-                if let Some(diag) = check_path(schema, *kind, path) {
+            DeriveSource::Field(path) => match check_path(schema, *kind, path) {
+                Err(diag) => diags.push(diag),
+                // `from` writes a value as text: a map or a list has none.
+                Ok(Some(ty @ (Ty::Object(_) | Ty::Map(_) | Ty::List(_)))) => {
+                    diags.push(from_a_structure(schema, path, &ty));
+                }
+                Ok(_) => {}
+            },
+            DeriveSource::Present(path) => {
+                if let Err(diag) = check_path(schema, *kind, path) {
                     diags.push(diag);
                 }
             }
@@ -78,18 +86,23 @@ pub fn check_rules(schema: &Schema, catalog: &Catalog, diags: &mut Vec<Diagnosti
     }
 }
 
-/// Walks `path` through the kind's schema; a diagnostic at the first
-/// segment that does not exist.
-fn check_path(schema: &Schema, kind: Kind, path: &Path) -> Option<Diagnostic> {
-    let root = schema.roots.get(&kind)?;
+/// Walks `path` through the kind's schema: the type of the field it names
+/// (`None` where the schema says nothing: metadata, a map's keys), or a
+/// diagnostic at the first segment that does not exist.
+fn check_path(schema: &Schema, kind: Kind, path: &Path) -> Result<Option<Ty>, Diagnostic> {
+    let Some(root) = schema.roots.get(&kind) else {
+        return Ok(None);
+    };
     let mut segments = path.segments.iter();
-    let first = segments.next()?;
+    let Some(first) = segments.next() else {
+        return Ok(None);
+    };
     if first.name == "metadata" {
         // Labels and annotations are free-form maps.
-        return None;
+        return Ok(None);
     }
     if first.name != "spec" {
-        return Some(
+        return Err(
             Diagnostic::new(
                 "E0122",
                 first.span,
@@ -103,7 +116,9 @@ fn check_path(schema: &Schema, kind: Kind, path: &Path) -> Option<Diagnostic> {
     for segment in segments {
         match ty {
             Ty::Object(name) => {
-                let object = schema.object(&name)?;
+                let Some(object) = schema.object(&name) else {
+                    return Ok(None);
+                };
                 match object.fields.get(&segment.name) {
                     Some(field) => ty = field.ty.clone(),
                     None => {
@@ -117,41 +132,75 @@ fn check_path(schema: &Schema, kind: Kind, path: &Path) -> Option<Diagnostic> {
                                 object.fields.keys().cloned().collect::<Vec<_>>().join(", ")
                             ),
                         };
-                        return Some(
-                            Diagnostic::new(
-                                "E0122",
-                                segment.span,
-                                format!(
-                                    "a derive rule reads `{}`, but `{name}` has no field `{}`",
-                                    path.dotted(),
-                                    segment.name
-                                ),
-                            )
-                            .label("no such field: this rule would never apply")
-                            .help(help),
-                        );
+                        return Err(Diagnostic::new(
+                            "E0122",
+                            segment.span,
+                            format!(
+                                "a derive rule reads `{}`, but `{name}` has no field `{}`",
+                                path.dotted(),
+                                segment.name
+                            ),
+                        )
+                        .label("no such field: this rule would never apply")
+                        .help(help));
                     }
                 }
             }
             // A map's keys are the author's; nothing more to check.
-            Ty::Map(_) => return None,
+            Ty::Map(_) => return Ok(None),
             other => {
-                return Some(
-                    Diagnostic::new(
-                        "E0122",
-                        segment.span,
-                        format!(
-                            "a derive rule reads `{}`, but the field before `{}` is {}",
-                            path.dotted(),
-                            segment.name,
-                            other.describe()
-                        ),
-                    )
-                    .label("nothing below this")
-                    .help("read the field itself, not a part of it"),
+                return Err(Diagnostic::new(
+                    "E0122",
+                    segment.span,
+                    format!(
+                        "a derive rule reads `{}`, but the field before `{}` is {}",
+                        path.dotted(),
+                        segment.name,
+                        other.describe()
+                    ),
                 )
+                .label("nothing below this")
+                .help("read the field itself, not a part of it"))
             }
         }
     }
-    None
+    Ok(Some(ty))
+}
+
+/// A `from` rule that names a map or a list: the label would never be
+/// written. The help names the scalar fields below, or `if`.
+fn from_a_structure(schema: &Schema, path: &Path, ty: &Ty) -> Diagnostic {
+    let dotted = path.dotted();
+    let scalars: Vec<String> = match ty {
+        Ty::Object(name) => schema
+            .object(name)
+            .map(|object| {
+                object
+                    .fields
+                    .iter()
+                    .filter(|(_, f)| !matches!(f.ty, Ty::Object(_) | Ty::Map(_) | Ty::List(_)))
+                    .map(|(field, _)| format!("`{dotted}.{field}`"))
+                    .take(4)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let read = if scalars.is_empty() {
+        String::new()
+    } else {
+        format!("read a value below it ({}), or ", scalars.join(", "))
+    };
+    Diagnostic::new(
+        "E0122",
+        path.span,
+        format!(
+            "a `from` rule writes a value as the label, but `{dotted}` is {}",
+            ty.describe()
+        ),
+    )
+    .label("no value to write: the label would never be set")
+    .help(format!(
+        "{read}write `if {dotted}` to label whether it is set (\"true\")"
+    ))
 }

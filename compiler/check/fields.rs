@@ -23,6 +23,7 @@ pub fn check_resource(schema: &Schema, resource: &Resource, diags: &mut Vec<Diag
             spec,
             &Ty::Object(root.clone()),
             &FieldPath::Root("spec"),
+            &resource.unsets,
             diags,
         ),
         None => {
@@ -182,6 +183,55 @@ pub enum FieldPath<'a> {
     Index(&'a FieldPath<'a>, usize),
 }
 
+impl FieldPath<'_> {
+    /// The keys from the root (a list index as `[i]`).
+    fn keys(&self) -> Vec<String> {
+        match self {
+            FieldPath::Root(root) => vec![root.to_string()],
+            FieldPath::Key(parent, key) => {
+                let mut keys = parent.keys();
+                keys.push(key.to_string());
+                keys
+            }
+            FieldPath::Index(parent, index) => {
+                let mut keys = parent.keys();
+                keys.push(format!("[{index}]"));
+                keys
+            }
+        }
+    }
+}
+
+/// E0206 at the `unset` that removed a required field (or a field below
+/// it, leaving it empty and so removed), with where it was set as a note:
+/// the author of the `unset` is the one to act.
+fn unset_removed(
+    path: &FieldPath,
+    field_name: &str,
+    set_at: crate::source::Span,
+    unsets: &Unsets,
+) -> Option<Diagnostic> {
+    let mut missing = path.keys();
+    missing.push(field_name.to_string());
+    let (keys, at) = unsets
+        .iter()
+        .rev()
+        .find(|(keys, _)| keys.starts_with(&missing))?;
+    Some(
+        Diagnostic::new(
+            "E0206",
+            *at,
+            format!("this `unset` leaves `{path}` without `{field_name}`, which it needs"),
+        )
+        .label(format!("removes `{}`", keys.join(".")))
+        .with_secondary(set_at, format!("`{path}` comes from here"))
+        .help(format!(
+            "`{}` is required: set it again after the `unset`, or remove the `unset`",
+            missing.join(".")
+        )),
+    )
+}
+
 impl std::fmt::Display for FieldPath<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -192,11 +242,15 @@ impl std::fmt::Display for FieldPath<'_> {
     }
 }
 
+/// The `unset`s that applied to a resource (see `Resource::unsets`).
+pub type Unsets = [(Vec<String>, crate::source::Span)];
+
 pub fn check_value(
     schema: &Schema,
     node: &Node,
     ty: &Ty,
     path: &FieldPath,
+    unsets: &Unsets,
     diags: &mut Vec<Diagnostic>,
 ) {
     match (ty, &node.value) {
@@ -219,7 +273,7 @@ pub fn check_value(
                                 .help(deprecation_help(&child_path.to_string())),
                             );
                         }
-                        check_value(schema, child, &field.ty, &child_path, diags);
+                        check_value(schema, child, &field.ty, &child_path, unsets, diags);
                     }
                     None => diags.push(unknown_field(
                         key,
@@ -232,6 +286,10 @@ pub fn check_value(
             }
             for (field_name, field) in &object.fields {
                 if field.required && !map.contains_key(field_name) {
+                    if let Some(diag) = unset_removed(path, field_name, node.span, unsets) {
+                        diags.push(diag);
+                        continue;
+                    }
                     diags.push(
                         Diagnostic::new(
                             "E0206",
@@ -249,12 +307,26 @@ pub fn check_value(
         }
         (Ty::Map(inner), Value::Map(map)) => {
             for (key, child) in map.iter() {
-                check_value(schema, child, inner, &FieldPath::Key(path, key), diags);
+                check_value(
+                    schema,
+                    child,
+                    inner,
+                    &FieldPath::Key(path, key),
+                    unsets,
+                    diags,
+                );
             }
         }
         (Ty::List(inner), Value::List(items)) => {
             for (i, item) in items.iter().enumerate() {
-                check_value(schema, item, inner, &FieldPath::Index(path, i), diags);
+                check_value(
+                    schema,
+                    item,
+                    inner,
+                    &FieldPath::Index(path, i),
+                    unsets,
+                    diags,
+                );
             }
         }
         (Ty::String { max_len }, Value::Str(s)) => {

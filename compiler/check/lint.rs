@@ -1,8 +1,8 @@
 //! Warnings for suspicious data: strings that look like a quoting accident,
-//! series sizes off their declared ratio, deprecated resources that name no
-//! replacement.
+//! memory without a unit, deprecated resources that name no replacement
+//! (sizes off their series' ratio are ratio.rs).
 
-use super::semantics::{int_at, quantity_at};
+use super::semantics::quantity_at;
 use crate::diagnostic::Diagnostic;
 use crate::resolve::{Catalog, Resource};
 use crate::value::Value;
@@ -12,7 +12,6 @@ pub const REPLACED_BY: &str = "instancetype.kubevirt.io/replaced-by";
 
 pub fn check_resource(resource: &Resource, diags: &mut Vec<Diagnostic>) {
     suspicious_strings(resource, diags);
-    series_ratio(resource, diags);
     tiny_memory(resource, diags);
 }
 
@@ -27,8 +26,12 @@ fn tiny_memory(resource: &Resource, diags: &mut Vec<Diagnostic>) {
         let Some(memory) = quantity_at(resource, path) else {
             continue;
         };
-        // Zero is an error of its own (E0221).
-        if memory.millis >= ONE_MI_MILLIS || memory.millis == 0 {
+        // Zero is an error of its own (E0221), and so is a request that
+        // overcommit takes under KubeVirt's minimum (E0232).
+        if memory.millis >= ONE_MI_MILLIS
+            || memory.millis == 0
+            || (path[1] == "memory" && super::vm::request_refused(resource))
+        {
             continue;
         }
         let Some(node) = super::semantics::field(resource, path) else {
@@ -91,55 +94,11 @@ fn suspicious_strings(resource: &Resource, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A series that declares `ratio C:M` has M GiB of memory for every C vCPUs.
-fn series_ratio(resource: &Resource, diags: &mut Vec<Diagnostic>) {
-    let Some(ratio) = resource.ratio else { return };
-    let (Some(cpu), Some(memory)) = (
-        int_at(resource, &["spec", "cpu", "guest"]),
-        quantity_at(resource, &["spec", "memory", "guest"]),
-    ) else {
-        return;
-    };
-    let expected_millis = i128::from(cpu) * i128::from(ratio.memory_gib) * 1000 * (1 << 30)
-        / i128::from(ratio.cpu.max(1));
-    if memory.millis != expected_millis {
-        let expected_gib = expected_millis as f64 / 1000.0 / f64::from(1u32 << 30);
-        // At the row's memory cell: the place to fix, the same for every
-        // series that shares the row (so one warning, not one per series).
-        let cell = super::semantics::field(resource, &["spec", "memory", "guest"])
-            .map_or(resource.span, |node| node.span);
-        // A row of a table in another file (the standard library) is not the
-        // author's to change: then the warning goes to the `ratio` line.
-        let (at, other, other_label) = if cell.file == ratio.span.file {
-            (cell, ratio.span, "ratio declared here")
-        } else {
-            (ratio.span, cell, "the row, in another file")
-        };
-        let size = resource
-            .attributes
-            .iter()
-            .find(|(name, _)| name == "size")
-            .map_or(resource.name.as_str(), |(_, size)| size.as_str());
-        diags.push(
-            Diagnostic::new(
-                "W0102",
-                at,
-                format!(
-                    "size `{size}` has {} for {cpu} vCPU, off the series' ratio {}:{}",
-                    memory.text, ratio.cpu, ratio.memory_gib
-                ),
-            )
-            .label(if at == cell { "this row's memory" } else { "a size of the table is off this ratio" })
-            .with_secondary(other, other_label)
-            .help(format!(
-                "the ratio asks for {expected_gib}Gi; fix the size table or the ratio, or leave the size out with `sizes … except {size}`"
-            )),
-        );
-    }
-}
-
-/// Deprecated resources should name what replaces them, and it must exist.
+/// Deprecated resources should name what replaces them, and it must exist;
+/// a replacement on a resource that is not deprecated says nothing to its
+/// users (consoles read it only beside the label).
 pub fn check_catalog(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    replaced_but_not_deprecated(catalog, diags);
     for resource in &catalog.resources {
         let Some(flag) = resource
             .tree
@@ -169,7 +128,33 @@ pub fn check_catalog(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
                     .resources
                     .iter()
                     .any(|r| r.kind == resource.kind && r.name == name);
-                if !exists {
+                let removed_by = catalog
+                    .removed
+                    .iter()
+                    .find(|(r, _)| r.kind == resource.kind && r.name == name)
+                    .map(|(_, by)| *by);
+                if let (false, Some(by)) = (exists, removed_by) {
+                    // The importer's `remove` made it dangle: blame it.
+                    let span = replacement.map_or(flag.span, |n| n.span);
+                    diags.push(
+                        Diagnostic::new(
+                            "E0231",
+                            by,
+                            format!(
+                                "this `remove` takes out `{name}`, which `{}` names as its replacement",
+                                resource.name
+                            ),
+                        )
+                        .label(format!("removes `{name}`"))
+                        .with_secondary(span, format!("`{}` is replaced by `{name}`", resource.name))
+                        .help(format!(
+                            "keep `{name}`, remove `{}` too, or patch it to name another: `patch {} {} {{ replacedBy = \"…\" }}`",
+                            resource.name,
+                            resource.kind.keyword(),
+                            resource.name
+                        )),
+                    );
+                } else if !exists {
                     let span = replacement.map_or(flag.span, |n| n.span);
                     diags.push(
                         Diagnostic::new(
@@ -189,5 +174,54 @@ pub fn check_catalog(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+/// W0123: `replacedBy` on resources that are not deprecated, one warning per
+/// place that sets it, naming the resources it reaches.
+fn replaced_but_not_deprecated(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    let mut by_place: Vec<(crate::source::Span, Vec<&str>)> = Vec::new();
+    for resource in &catalog.resources {
+        let Some(replacement) = resource
+            .tree
+            .get_path(&["metadata", "annotations", REPLACED_BY])
+        else {
+            continue;
+        };
+        let deprecated = resource
+            .tree
+            .get_path(&["metadata", "labels", DEPRECATED_LABEL])
+            .and_then(|n| n.value.as_text());
+        if deprecated.as_deref() == Some("true") {
+            continue;
+        }
+        match by_place
+            .iter_mut()
+            .find(|(span, _)| *span == replacement.span)
+        {
+            Some((_, names)) => {
+                if !names.contains(&resource.name.as_str()) {
+                    names.push(&resource.name);
+                }
+            }
+            None => by_place.push((replacement.span, vec![&resource.name])),
+        }
+    }
+    for (span, names) in by_place {
+        let who = crate::diagnostic::name_list(&names);
+        let (names_verb, is) = if names.len() == 1 {
+            ("names", "is")
+        } else {
+            ("name", "are")
+        };
+        diags.push(
+            Diagnostic::new(
+                "W0123",
+                span,
+                format!("{who} {names_verb} a replacement but {is} not deprecated"),
+            )
+            .label("a replacement without `deprecated = \"true\"`")
+            .help("deprecate it too (`use deprecated`, or `deprecated = \"true\"`), or remove `replacedBy`: consoles offer the replacement only for a deprecated resource"),
+        );
     }
 }

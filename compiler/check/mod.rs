@@ -6,9 +6,11 @@
 mod derive;
 mod fields;
 mod lint;
+mod ratio;
 mod requirements;
 mod schema;
 mod semantics;
+mod vm;
 
 pub use fields::{is_dns_subdomain, is_qualified_name, quantity_help};
 pub use schema::{Schema, Ty};
@@ -20,16 +22,27 @@ use crate::syntax::ast::{Allow, Block, Item, Statement};
 
 pub fn check(files: &[ParsedFile], catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     let schema = Schema::load(files, diags);
+    let mut per_resource = PerResource::default();
+    let mut local = Vec::new();
+    let mut vm_findings = Vec::new();
     for resource in &catalog.resources {
-        let first = diags.len();
-        fields::check_resource(&schema, resource, diags);
-        semantics::check_resource(resource, diags);
-        lint::check_resource(resource, diags);
-        check_version_label(resource, catalog, diags);
-        for diag in &mut diags[first..] {
-            point_at_use(diag, resource, catalog);
+        fields::check_resource(&schema, resource, &mut local);
+        semantics::check_resource(resource, &mut local);
+        lint::check_resource(resource, &mut local);
+        check_version_label(resource, catalog, &mut local);
+        for mut diag in local.drain(..) {
+            point_at_use(&mut diag, resource, catalog);
+            per_resource.add(diag, &resource.name);
+        }
+        let first = vm_findings.len();
+        vm::check_resource(resource, &mut vm_findings);
+        for finding in &mut vm_findings[first..] {
+            point_at_use(&mut finding.diag, resource, catalog);
         }
     }
+    per_resource.finish(diags);
+    vm::report(vm_findings, diags);
+    ratio::check(files, catalog, diags);
     requirements::check(catalog, diags);
     lint::check_catalog(catalog, diags);
     derive::check_rules(&schema, catalog, diags);
@@ -206,6 +219,46 @@ fn collect(block: &Block, out: &mut Vec<Allow>) {
             Statement::Allow(allow) => out.push(allow.clone()),
             Statement::When { body, .. } => collect(body, out),
             _ => {}
+        }
+    }
+}
+
+/// Diagnostics of the per-resource checks, one per fault: the same fault in
+/// several resources (a series' sizes, a matrix's rows, a mixin's users) is
+/// one diagnostic that names them, once, with a count.
+#[derive(Default)]
+struct PerResource<'a> {
+    diags: Vec<(Diagnostic, Vec<&'a str>)>,
+    index: crate::hash::HashMap<(crate::source::Span, &'static str, String), usize>,
+}
+
+impl<'a> PerResource<'a> {
+    fn add(&mut self, diag: Diagnostic, resource: &'a str) {
+        let key = (diag.span, diag.code, diag.message.clone());
+        match self.index.get(&key) {
+            Some(&at) => {
+                let names = &mut self.diags[at].1;
+                if !names.contains(&resource) {
+                    names.push(resource);
+                }
+            }
+            None => {
+                self.index.insert(key, self.diags.len());
+                self.diags.push((diag, vec![resource]));
+            }
+        }
+    }
+
+    fn finish(self, out: &mut Vec<Diagnostic>) {
+        for (mut diag, names) in self.diags {
+            if names.len() > 1 {
+                diag.message = format!(
+                    "{} — in {}",
+                    diag.message,
+                    crate::diagnostic::name_list(&names)
+                );
+            }
+            out.push(diag);
         }
     }
 }

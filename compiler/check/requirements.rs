@@ -6,6 +6,7 @@
 use super::semantics::{field, int_at, quantity_at, text_at};
 use crate::diagnostic::Diagnostic;
 use crate::resolve::{Catalog, Resource};
+use crate::source::Span;
 use crate::syntax::ast::Kind;
 use crate::value::Value;
 
@@ -92,29 +93,113 @@ impl Layout {
     }
 }
 
+fn offer(r: &Resource) -> Option<Offer<'_>> {
+    let memory = quantity_at(r, &["spec", "memory", "guest"])?;
+    Some(Offer {
+        name: &r.name,
+        cpu: int_at(r, &["spec", "cpu", "guest"])?,
+        memory_millis: memory.millis,
+        memory_text: memory.text,
+        dedicated: matches!(
+            field(r, &["spec", "cpu", "dedicatedCPUPlacement"]).map(|n| &n.value),
+            Some(Value::Bool(true))
+        ),
+        max_sockets: int_at(r, &["spec", "cpu", "maxSockets"]),
+    })
+}
+
+/// What a preference requires, and why an instance type falls short.
+struct Need {
+    cpu: i64,
+    memory: Option<crate::value::Quantity>,
+    layout: Layout,
+}
+
+impl Need {
+    fn of(pref: &Resource) -> Need {
+        Need {
+            cpu: int_at(pref, &["spec", "requirements", "cpu", "guest"]).unwrap_or(0),
+            memory: quantity_at(pref, &["spec", "requirements", "memory", "guest"]),
+            layout: Layout::of(pref),
+        }
+    }
+
+    fn memory_millis(&self) -> i128 {
+        self.memory.as_ref().map_or(0, |q| q.millis)
+    }
+
+    /// Why `offer` does not satisfy it (empty: it does), and how far off.
+    fn shortfall(&self, offer: &Offer) -> (Vec<String>, f64) {
+        let (cpu, memory_millis) = (self.cpu, self.memory_millis());
+        let mut reasons = Vec::new();
+        let mut distance = 0.0;
+        if offer.cpu < cpu {
+            reasons.push(format!("{} vCPU < {cpu}", offer.cpu));
+            distance += (cpu - offer.cpu) as f64 / cpu.max(1) as f64;
+        }
+        if offer.memory_millis < memory_millis {
+            reasons.push(format!(
+                "{} < {}",
+                offer.memory_text,
+                self.memory.as_ref().map_or("", |q| q.text.as_str())
+            ));
+            distance += (memory_millis - offer.memory_millis) as f64 / memory_millis.max(1) as f64;
+        }
+        if let Some(refusal) = self.layout.refusal(offer) {
+            reasons.push(refusal);
+            distance += 1.0;
+        }
+        (reasons, distance)
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "requires {} vCPU and {}{}",
+            self.cpu,
+            self.memory
+                .as_ref()
+                .map_or("no memory", |q| q.text.as_str()),
+            if self.layout.topology == "spread" {
+                format!(
+                    ", spread {} ratio {}",
+                    self.layout.across, self.layout.ratio
+                )
+            } else {
+                String::new()
+            }
+        )
+    }
+}
+
+/// A preference that no instance type satisfies, and where to report it.
+struct Unmet<'a> {
+    pref: &'a Resource,
+    /// The value no instance type reaches, else the requirements.
+    at: Span,
+    need: Need,
+    closest: Vec<String>,
+    /// The `remove`s that took out instance types that fit, in order, with
+    /// what each took that fit.
+    removes: Vec<(Span, Vec<&'a str>)>,
+}
+
 pub fn check(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     let offers: Vec<Offer> = catalog
         .resources
         .iter()
         .filter(|r| r.kind == Kind::Instancetype)
-        .filter_map(|r| {
-            let memory = quantity_at(r, &["spec", "memory", "guest"])?;
-            Some(Offer {
-                name: &r.name,
-                cpu: int_at(r, &["spec", "cpu", "guest"])?,
-                memory_millis: memory.millis,
-                memory_text: memory.text,
-                dedicated: matches!(
-                    field(r, &["spec", "cpu", "dedicatedCPUPlacement"]).map(|n| &n.value),
-                    Some(Value::Bool(true))
-                ),
-                max_sockets: int_at(r, &["spec", "cpu", "maxSockets"]),
-            })
-        })
+        .filter_map(offer)
         .collect();
     if offers.is_empty() {
         return;
     }
+    let removed: Vec<(Offer, Span)> = catalog
+        .removed
+        .iter()
+        .filter(|(r, _)| r.kind == Kind::Instancetype)
+        .filter_map(|(r, by)| Some((offer(r)?, *by)))
+        .collect();
+    let mut unmet: Vec<Unmet> = Vec::new();
     for pref in catalog
         .resources
         .iter()
@@ -123,32 +208,11 @@ pub fn check(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
         let Some(requirements) = field(pref, &["spec", "requirements"]) else {
             continue;
         };
-        let cpu = int_at(pref, &["spec", "requirements", "cpu", "guest"]).unwrap_or(0);
-        let memory = quantity_at(pref, &["spec", "requirements", "memory", "guest"]);
-        let memory_millis = memory.as_ref().map_or(0, |q| q.millis);
-        let layout = Layout::of(pref);
+        let need = Need::of(pref);
         let mut near: Vec<(f64, &Offer, Vec<String>)> = Vec::new();
         let mut satisfied = false;
         for offer in &offers {
-            let mut reasons = Vec::new();
-            let mut distance = 0.0;
-            if offer.cpu < cpu {
-                reasons.push(format!("{} vCPU < {cpu}", offer.cpu));
-                distance += (cpu - offer.cpu) as f64 / cpu.max(1) as f64;
-            }
-            if offer.memory_millis < memory_millis {
-                reasons.push(format!(
-                    "{} < {}",
-                    offer.memory_text,
-                    memory.as_ref().map_or("", |q| q.text.as_str())
-                ));
-                distance +=
-                    (memory_millis - offer.memory_millis) as f64 / memory_millis.max(1) as f64;
-            }
-            if let Some(refusal) = layout.refusal(offer) {
-                reasons.push(refusal);
-                distance += 1.0;
-            }
+            let (reasons, distance) = need.shortfall(offer);
             if reasons.is_empty() {
                 satisfied = true;
                 break;
@@ -159,58 +223,115 @@ pub fn check(catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
             continue;
         }
         near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.name.cmp(b.1.name)));
-        let closest: Vec<String> = near
+        let closest = near
             .iter()
             .take(3)
             .map(|(_, o, reasons)| format!("{} ({})", o.name, reasons.join(", ")))
             .collect();
         // Point at the value that no instance type reaches (a table cell
         // when it came from a row), else at the requirements as a whole.
-        let cpu_short = offers.iter().all(|o| o.cpu < cpu);
-        let memory_short = offers.iter().all(|o| o.memory_millis < memory_millis);
+        let cpu_short = offers.iter().all(|o| o.cpu < need.cpu);
+        let memory_short = offers
+            .iter()
+            .all(|o| o.memory_millis < need.memory_millis());
         let at = match (cpu_short, memory_short) {
             (true, _) => field(pref, &["spec", "requirements", "cpu", "guest"]),
             (false, true) => field(pref, &["spec", "requirements", "memory", "guest"]),
             _ => None,
         }
         .map_or(requirements.span, |node| node.span);
-        let mut diag = Diagnostic::new(
-            "E0230",
-            at,
-            format!(
-                "no instance type in the catalog satisfies the requirements of preference `{}`",
-                pref.name
-            ),
-        )
-        .label(format!(
-            "requires {cpu} vCPU and {}{}",
-            memory.as_ref().map_or("no memory", |q| q.text.as_str()),
-            if layout.topology == "spread" {
-                format!(", spread {} ratio {}", layout.across, layout.ratio)
-            } else {
-                String::new()
+        // The removes that took out what would have fit.
+        let mut removes: Vec<(Span, Vec<&str>)> = Vec::new();
+        for (offer, by) in &removed {
+            if !need.shortfall(offer).0.is_empty() {
+                continue;
             }
-        ))
-        .help(format!("closest: {}", closest.join("; ")));
-        if at != requirements.span {
-            diag = diag.with_secondary(pref.span, format!("required by `{}`", pref.name));
+            match removes.iter_mut().find(|(span, _)| span == by) {
+                Some((_, names)) => names.push(offer.name),
+                None => removes.push((*by, vec![offer.name])),
+            }
         }
-        // An overlay that removed instance types may have removed the ones
-        // that fit: show where, so the fault is found in the file that has it.
-        let removed: Vec<&(Kind, String, crate::source::Span)> = catalog
-            .removed
-            .iter()
-            .filter(|(kind, _, _)| *kind == Kind::Instancetype)
-            .collect();
-        if let Some((_, first, at)) = removed.first() {
-            let others = removed.len() - 1;
-            let more = if others > 0 {
-                format!(" and {others} more")
-            } else {
-                String::new()
-            };
-            diag = diag.with_secondary(*at, format!("`{first}`{more} removed here"));
+        unmet.push(Unmet {
+            pref,
+            at,
+            need,
+            closest,
+            removes,
+        });
+    }
+    report(unmet, diags);
+}
+
+/// One diagnostic per cause: the `remove`s that took out what fit (at the
+/// first of them, in the file that made the change), else the requirement
+/// that nothing reaches; each names every preference it leaves unmet.
+fn report(unmet: Vec<Unmet>, diags: &mut Vec<Diagnostic>) {
+    let mut groups: Vec<Vec<Unmet>> = Vec::new();
+    for item in unmet {
+        let same = |g: &Vec<Unmet>| {
+            g[0].at == item.at
+                && g[0]
+                    .removes
+                    .iter()
+                    .map(|r| r.0)
+                    .eq(item.removes.iter().map(|r| r.0))
+        };
+        match groups.iter_mut().find(|g| same(g)) {
+            Some(group) => group.push(item),
+            None => groups.push(vec![item]),
         }
+    }
+    for group in groups {
+        let first = &group[0];
+        let names: Vec<&str> = group.iter().map(|u| u.pref.name.as_str()).collect();
+        let who = crate::diagnostic::name_list(&names);
+        let preferences = if names.len() == 1 {
+            "preference"
+        } else {
+            "preferences"
+        };
+        let diag = match first.removes.as_slice() {
+            [] => {
+                let mut diag = Diagnostic::new(
+                    "E0230",
+                    first.at,
+                    format!("no instance type in the catalog satisfies the requirements of {preferences} {who}"),
+                )
+                .label(first.need.describe())
+                .help(format!("closest: {}", first.closest.join("; ")));
+                for u in &group {
+                    if u.at != u.pref.span {
+                        diag = diag
+                            .with_secondary(u.pref.span, format!("required by `{}`", u.pref.name));
+                    }
+                }
+                diag
+            }
+            [(by, fit), rest @ ..] => {
+                let fit_names = crate::diagnostic::name_list(fit);
+                let mut diag = Diagnostic::new(
+                    "E0230",
+                    *by,
+                    format!("after this `remove`, no instance type satisfies the requirements of {preferences} {who}"),
+                )
+                .label(format!("removes {fit_names}, which fit"))
+                .with_secondary(first.at, first.need.describe());
+                for (other, fit) in rest {
+                    diag = diag.with_secondary(
+                        *other,
+                        format!(
+                            "also removes {}, which fit",
+                            crate::diagnostic::name_list(fit)
+                        ),
+                    );
+                }
+                let kept = fit.first().copied().unwrap_or_default();
+                diag.help(format!(
+                    "keep an instance type that fits (`{kept}`), or remove the {preferences} too: `remove preference {}`",
+                    names.join(", ")
+                ))
+            }
+        };
         diags.push(diag);
     }
 }

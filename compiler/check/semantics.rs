@@ -69,10 +69,10 @@ fn check_instancetype(r: &Resource, diags: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 "E0220",
                 node.span,
-                "an instance type needs at least one vCPU",
+                "spec.cpu.guest = 0 asks for no vCPUs, and VMs get one",
             )
             .label("0 vCPUs")
-            .help("set spec.cpu.guest to 1 or more; KubeVirt accepts 0 but no VM can run with it"),
+            .help("KubeVirt admits 0 and runs a VM of this instance type with one vCPU (one socket of one core): write spec.cpu.guest = 1 to say what happens, or the vCPUs you meant"),
         );
     }
     let memory = quantity_at(r, &["spec", "memory", "guest"]);
@@ -82,10 +82,10 @@ fn check_instancetype(r: &Resource, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     "E0221",
                     node.span,
-                    "an instance type needs more than 0 memory",
+                    "spec.memory.guest is 0: a VM of this instance type gets no memory",
                 )
                 .label("no memory")
-                .help("set spec.memory.guest to a positive quantity such as 512Mi"),
+                .help("KubeVirt admits it (it checks no minimum unless memory is overcommitted), but a guest without memory cannot boot: set spec.memory.guest to a positive quantity such as 512Mi"),
             );
         }
     }
@@ -284,7 +284,10 @@ fn check_preference(r: &Resource, diags: &mut Vec<Diagnostic>) {
             field(r, &["spec", "firmware", "preferredEfi", "secureBoot"]).map(|n| &n.value),
             Some(Value::Bool(false))
         );
-        if secure_boot && !feature_on(r, &["spec", "features", "preferredSmm"]) {
+        // TDX keeps secure boot's keys in its firmware and needs no SMM
+        // (validateDomainSpec).
+        let tdx = field(r, &["spec", "preferredLaunchSecurity", "tdx"]).is_some();
+        if secure_boot && !tdx && !feature_on(r, &["spec", "features", "preferredSmm"]) {
             let span = field(r, &["spec", "firmware", "preferredEfi", "secureBoot"])
                 .map_or(efi.span, |n| n.span);
             diags.push(

@@ -7,6 +7,7 @@
 //! does, 2 errors (usage, a REF that resolves nowhere, unreadable input, a
 //! catalog with errors).
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,18 +18,27 @@ use super::build::git_describe;
 use super::{report, MessageFormat};
 use crate::diff::compare::{compare, Summary};
 use crate::diff::refs::{self, Held, Lookup, Source};
+use crate::diff::render::{Links, MarkdownOptions};
 use crate::diff::{read, render, Conventions, Error, Snapshot};
 use crate::resolve;
+use crate::source::SourceMap;
 use crate::source::{read_input, MAX_SOURCE_BYTES};
 
 /// Compare a previous release with the catalog, or two releases.
 ///
-/// A REF is, tried in order: a bundle file or folder; a git revision of the
-/// repository that holds the catalog (the catalog and its imports as of that
-/// revision are compiled; a revision without the catalog is read from the
-/// release bundles committed in it, else its kustomize tree is built with
-/// `kustomize build`, else `kubectl kustomize`, and an error names both
-/// when neither is on PATH); a release folder in the releases folder
+/// Two REFs need no catalog: in a clone of a repository from before citc,
+/// `citc diff v1.6.0 v1.7.0` and `citc diff v1.7.0 .` work as they are.
+///
+/// A REF is, tried in order: a bundle file or folder, or a folder holding
+/// a kustomize tree (a kustomization.yaml at its top: copied, checked that
+/// no kustomization names a path outside it or a remote one, and built as
+/// upstream's generate.sh builds the all-bundle, with `kustomize build`,
+/// else `kubectl kustomize`); a git revision of the repository that holds
+/// the catalog, else of the current folder's (the catalog and its imports
+/// as of that revision are compiled; a revision without the catalog is read
+/// from the release bundles committed in it, else its kustomize tree is
+/// built the same way, and an error names both tools when neither is on
+/// PATH); a release folder in the releases folder
 /// (--releases, else releases/ beside the catalog), whose bundles may carry
 /// upstream's `-<version>` suffix; a download from the catalog's
 /// `let release_url = "https://…/\${version}/…"`, cached in $CITC_CACHE_DIR,
@@ -42,13 +52,21 @@ use crate::source::{read_input, MAX_SOURCE_BYTES};
 /// deep, with bounded alias expansion.
 ///
 /// The common-instancetypes-version label is shown in the header, never
-/// counted as a change.
+/// counted as a change. Each side is named by its version: a tag's name, a
+/// revision's `git describe --tags`, a tree folder's `git describe --tags
+/// --dirty`, a bundle's version label; else by what was given.
+///
+/// The markdown format is release notes: counted in instance types and
+/// preferences (each one thing in both its kinds), with each preference's
+/// display name and each instance type's size, breaking changes first.
+/// Compared with the catalog compiled now, it cites the line that sets
+/// each new value, as a link with --link-base (or in GitHub Actions).
 ///
 /// A change made in the same way to 3 or more resources is shown once in
-/// text, markdown and unified, with the resources it touches, and names of
-/// one prefix added or removed together (rt1.*) are one item; json lists
-/// every resource and every change, and adds `grouped_changes`. Counts and
-/// --fail-on do not depend on this.
+/// text, markdown and unified, with the resources it touches; in text and
+/// unified, names of one prefix added or removed together (rt1.*) are one
+/// item. json lists every resource and every change, and adds
+/// `grouped_changes`. Counts and --fail-on do not depend on this.
 ///
 /// Exit codes: 0 no change that meets --fail-on, 1 one does, 2 errors
 /// (usage, a REF found nowhere or unreadable, refused input, a failed
@@ -62,9 +80,10 @@ pub struct DiffArgs {
     #[arg(value_name = "REF2")]
     reference2: Option<String>,
     /// The catalog: compiled when there is no REF2; its repository, its
-    /// releases/ folder and its release URL serve to find REFs.
-    #[arg(long, value_name = "FILE", default_value = "catalog.cit")]
-    catalog: PathBuf,
+    /// releases/ folder and its release URL serve to find REFs. With two
+    /// REFs it may be absent [default: catalog.cit].
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
     /// The folder of releases, one folder of bundles per release name.
     #[arg(long, value_name = "DIR")]
     releases: Option<PathBuf>,
@@ -85,6 +104,13 @@ pub struct DiffArgs {
     /// warning); without it, downloads are https only.
     #[arg(long)]
     allow_http: bool,
+    /// Markdown: the URL of the repository's files at this version
+    /// (https://github.com/OWNER/REPO/blob/REVISION); a citation such as
+    /// catalog.cit:395 becomes a link to URL/PATH#L395, PATH from the
+    /// repository's top [default in GitHub Actions:
+    /// $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA].
+    #[arg(long, value_name = "URL")]
+    link_base: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -97,7 +123,8 @@ enum Format {
     Unified,
     /// from, to, summary, resources and grouped_changes, for CI.
     Json,
-    /// Release notes, breaking changes first.
+    /// Release notes: counts of instance types and preferences, breaking
+    /// changes first, display names and sizes, links to the catalog.
     Markdown,
 }
 
@@ -146,13 +173,25 @@ pub fn run(args: DiffArgs) -> ExitCode {
 }
 
 fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
+    let default_catalog = PathBuf::from("catalog.cit");
+    let catalog = args.catalog.as_ref().unwrap_or(&default_catalog);
+    // A catalog named on the command line must be there; the default one
+    // may be absent when two REFs are compared (a repository before citc).
+    if args.catalog.is_some() && !catalog.is_file() {
+        return Err(
+            Error::new(format!("there is no catalog {}", catalog.display()))
+                .with_help("check the path given to --catalog, or leave it out to compare two REFs")
+                .into(),
+        );
+    }
+    let links = link_base(args)?;
     // The catalog's release settings say how its own builds are named and
     // stamped, so that a folder it built can be read and compared.
     // Compared with the catalog compiled now, text and markdown cite the
     // line that sets each new value: only then is provenance recorded.
     let cite = args.reference2.is_none() && matches!(args.format, Format::Text | Format::Markdown);
-    let mut analysis = args.catalog.is_file().then(|| {
-        let root = resolve::Root::Path(&args.catalog);
+    let mut analysis = catalog.is_file().then(|| {
+        let root = resolve::Root::Path(catalog);
         if cite {
             crate::analyze_traced(root)
         } else {
@@ -166,7 +205,7 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
         _ => Conventions::default(),
     };
     let lookup = Lookup {
-        catalog: &args.catalog,
+        catalog,
         releases: args.releases.as_deref(),
         cache: refs::default_cache_dir(),
         allow_http: args.allow_http,
@@ -177,21 +216,35 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
     let new = match (&args.reference2, analysis.as_mut()) {
         (Some(reference), _) => load(reference, &lookup, &conventions, args.message_format)?,
         (None, None) => {
+            let here = catalog
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let help = if crate::kustomize::is_tree(here) {
+                format!(
+                    "give a second REF: `citc diff {} {}` compares with the kustomize tree here; \
+                     or pass --catalog FILE",
+                    args.reference,
+                    here.display()
+                )
+            } else {
+                "pass --catalog FILE, or give a second REF".to_string()
+            };
             return Err(Error::new(format!(
                 "there is no catalog {} to compare `{}` with",
-                args.catalog.display(),
+                catalog.display(),
                 args.reference
             ))
-            .with_help("pass --catalog FILE, or give a second REF")
+            .with_help(help)
             .into());
         }
         (None, Some(analysis)) => {
             let version = args
                 .version
                 .clone()
-                .or_else(|| git_describe(&args.catalog))
+                .or_else(|| git_describe(catalog))
                 .unwrap_or_else(|| analysis.catalog.release.default_version.clone());
-            let label = args.catalog.display().to_string();
+            let label = catalog.display().to_string();
             cited_version = Some(version.clone());
             snapshot(
                 analysis,
@@ -203,19 +256,96 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
         }
     };
     let mut report = compare(&old, &new);
+    let mut markdown_links = None;
     if let (Some(analysis), Some(version), true) = (&analysis, cited_version, cite) {
         crate::provenance::cite(&mut report, &analysis.catalog, &analysis.sources, &version);
+        markdown_links = links.map(|base| repository_links(&base, catalog, &analysis.sources));
     }
     let color = super::color::stdout();
     let text = match args.format {
         Format::Text => render::text(&report, color),
         Format::Unified => render::unified(&report, color),
         Format::Json => render::json(&report),
-        Format::Markdown => render::markdown(&report),
+        Format::Markdown => render::markdown(
+            &report,
+            MarkdownOptions {
+                links: markdown_links.as_ref(),
+            },
+        ),
     };
     // A closed pipe (`citc diff … | head`) is not an error worth a panic.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(report.summary())
+}
+
+/// The base URL citations link to: --link-base, else GitHub Actions'
+/// repository at the commit being built; `None` outside Actions.
+fn link_base(args: &DiffArgs) -> Result<Option<String>, Failure> {
+    if let Some(base) = &args.link_base {
+        let scheme = base
+            .split_once("://")
+            .is_some_and(|(scheme, rest)| matches!(scheme, "https" | "http") && !rest.is_empty());
+        if !scheme {
+            return Err(Error::new(format!("--link-base {base:?} is not an http(s) URL"))
+                .with_help("give the URL of the repository's files at this version, such as https://github.com/OWNER/REPO/blob/v1.8.0")
+                .into());
+        }
+        return Ok(Some(base.clone()));
+    }
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Ok(
+        match (
+            var("GITHUB_SERVER_URL"),
+            var("GITHUB_REPOSITORY"),
+            var("GITHUB_SHA"),
+        ) {
+            (Some(server), Some(repository), Some(sha)) => Some(format!(
+                "{}/{repository}/blob/{sha}",
+                server.trim_end_matches('/')
+            )),
+            _ => None,
+        },
+    )
+}
+
+/// Where each file of the catalog is in its repository (from the top of
+/// the git repository that holds the catalog, else from the catalog's
+/// folder); the standard library is citc's, not the repository's.
+fn repository_links(base: &str, catalog: &std::path::Path, sources: &SourceMap) -> Links {
+    let dir = catalog
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let top = std::process::Command::new("git")
+        .args(["rev-parse", "--show-toplevel"])
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .map(|top| PathBuf::from(top.trim_end_matches(['\n', '\r'])))
+        .unwrap_or_else(|| dir.to_path_buf());
+    let top = top.canonicalize().unwrap_or(top);
+    let mut files = HashMap::new();
+    for path in sources.paths() {
+        let Some(id) = sources.find_path(path) else {
+            continue;
+        };
+        let Ok(real) = path.canonicalize() else {
+            continue;
+        };
+        let Ok(relative) = real.strip_prefix(&top) else {
+            continue;
+        };
+        let relative: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        files.insert(sources.get(id).name.clone(), relative.join("/"));
+    }
+    Links::new(base, files)
 }
 
 /// Resolves a REF and reads or compiles what it names.
@@ -234,6 +364,20 @@ fn load(
     }
     Ok(match resolved.source {
         Source::Bundles(path) => read::read_path_with(&path, reference, conventions)?,
+        Source::Tree(generated) => {
+            let origin = format!("`{}` of {reference}", generated.tool);
+            let all = generated.bundles.first().map_or("", |b| b.text.as_str());
+            let mut snapshot = Snapshot::with_conventions(
+                reference,
+                read::parse_bundle(all, &origin)?,
+                conventions,
+            );
+            // What generate.sh would stamp: the folder's git description.
+            if snapshot.version.is_none() {
+                snapshot.version = generated.version;
+            }
+            snapshot
+        }
         Source::Downloaded { url, text } => {
             Snapshot::with_conventions(reference, read::parse_bundle(&text, &url)?, conventions)
         }

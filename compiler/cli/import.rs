@@ -12,6 +12,15 @@ use crate::import::{import, Options};
 /// or single files of VirtualMachine(Cluster)Instancetype and
 /// VirtualMachine(Cluster)Preference objects, in any mix.
 ///
+/// A folder holding a kustomize tree (a kustomization.yaml at its top, as
+/// upstream's repository) is built first as upstream's generate.sh builds
+/// it — `kustomize build`, else `kubectl kustomize`, of the top and of each
+/// VirtualMachine…s folder, every resource stamped with `git describe
+/// --tags` (else `noversion`) — and the release it makes is imported: in
+/// upstream's repository, `citc import . -o catalog.cit`. The tree is
+/// copied first, and a kustomization that names a path outside it or a
+/// remote one is refused.
+///
 /// The catalog groups instance types into series with size tables (std/sizes
 /// where the rows match) and variants, arranges preferences in an inheritance
 /// tree with std/components mixins, leaves derived labels to the derive rules
@@ -22,11 +31,12 @@ use crate::import::{import, Options};
 ///
 /// Import compiles what it wrote and compares it with the input; any
 /// difference is a warning. Exit codes: 0 written; 2 an input is missing,
-/// unreadable or not instance types and preferences, or the output cannot be
-/// written.
+/// unreadable or not instance types and preferences, a tree cannot be
+/// built, or the output cannot be written.
 #[derive(Args)]
 pub struct ImportArgs {
-    /// Bundle files, folders of YAML files (read with their sub-folders), or both.
+    /// Bundle files, folders of YAML files (read with their sub-folders),
+    /// folders holding a kustomize tree, or a mix.
     #[arg(required = true, value_name = "SOURCE")]
     sources: Vec<PathBuf>,
     /// The catalog to write (`-`, the default, is stdout). An existing file is
@@ -56,6 +66,9 @@ pub fn run(args: ImportArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    for note in &imported.notes {
+        eprintln!("note: {note}");
+    }
     for warning in &imported.warnings {
         eprintln!("warning: {warning}");
     }

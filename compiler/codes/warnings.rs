@@ -152,4 +152,52 @@ is empty. It does no harm, but it no longer says anything true about the catalog
 Mistake:\n\n    import \"upstream/catalog.cit\"\n    patch preference fedora { spec.devices.preferredDiskBus = \"virtio\" }  // upstream's value already\n\n\
 Fix: remove the patch.\n",
     },
+    CodeInfo {
+        code: "W0120",
+        severity: W,
+        title: "table column that nothing reads",
+        explanation: "No statement, mixin, name or `when` reads this column of a table that the \
+catalog uses, so every row gives the same resources: a `variants` table whose page size nothing \
+reads makes the same spec under two names. (The first column of a `sizes` or `variants` table \
+names the resources, and counts as read.)\n\nMistake:\n\n    table my_variants (suffix, pagesize) { \"\"  2Mi\n                                           \"1gi\"  1Gi }\n    series m1 { variants my_variants  use sized  sizes memory_sizes }\n\n\
+Fix: read it (`spec.memory.hugepages.pageSize = pagesize`), or remove the column.\n",
+    },
+    CodeInfo {
+        code: "W0121",
+        severity: W,
+        title: "constant that nothing reads",
+        explanation: "A `let` (global or in a block) that no value, name or `when` reads: a \
+leftover, or a name misspelt where it was meant to be used. `release_url` is read by `citc diff` \
+and never reported.\n\nMistake:\n\n    let headroom = 512Mi\n    series t1 { spec.memory.guest = cpu * 2Gi }\n\n\
+Fix: use it, or remove it.\n",
+    },
+    CodeInfo {
+        code: "W0122",
+        severity: W,
+        title: "table that nothing uses",
+        explanation: "A table of the catalog that no `sizes`, `variants` or `for` names: its rows \
+make nothing.\n\nFix: name it where it was meant (`sizes my_sizes`, `for my_table`), or remove \
+it. Tables of the standard library are not reported.\n",
+    },
+    CodeInfo {
+        code: "W0123",
+        severity: W,
+        title: "replacement on a resource that is not deprecated",
+        explanation: "`replacedBy` names the resource to use instead of a deprecated one; on a \
+resource without `deprecated = \"true\"` consoles ignore it, and it says something untrue.\n\n\
+Mistake:\n\n    preference rhel.8 { replacedBy = \"rhel.9\" }\n\n\
+Fix:\n\n    preference rhel.8 { use deprecated  replacedBy = \"rhel.9\" }\n",
+    },
+    CodeInfo {
+        code: "W0130",
+        severity: W,
+        title: "machine type outside KubeVirt's defaults",
+        explanation: "A VM that chooses no machine type gets the preference's preferredMachineType, and KubeVirt refuses it unless it matches the cluster's emulatedMachines (validateEmulatedMachine); KubeVirt's defaults are q35* and pc-q35* on amd64, virt* on arm64, s390-ccw-virtio* on s390x. A cluster can list others, so this is a warning.\n\nMistake:\n\n    preference legacy { spec.machine.preferredMachineType = \"pc-i440fx-rhel7.6.0\" }\n\nFix:\n\n    preference legacy { spec.machine.preferredMachineType = \"pc-q35-rhel9.6.0\" }\n\nor, for a cluster configured for it: `allow W0130 \"our clusters emulate i440fx\"`.\n",
+    },
+    CodeInfo {
+        code: "W0131",
+        severity: W,
+        title: "refused on amd64, and the preference names no architecture",
+        explanation: "A VM that uses a preference naming no architecture (no preferredArchitecture, no requirements.architecture) gets the cluster's default, amd64 on most clusters, and there KubeVirt refuses what the preference sets: launch security other than exactly one of sev, snp and tdx with the firmware they need (E0238), or a custom logical block size other than 512 on the sata bus amd64 disks get (E0236). On a cluster whose default is s390x or arm64 it may be right, so this is a warning; naming the architecture makes it an error, or makes it go away.\n\nMistake:\n\n    preference secure { use launch-security }   // IBM Secure Execution, `{}`\n\nFix:\n\n    preference secure { use launch-security  spec.preferredArchitecture = \"s390x\" }\n",
+    },
 ];

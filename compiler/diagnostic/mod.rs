@@ -95,6 +95,23 @@ impl Diagnostic {
 /// wrong can make thousands, and the first few say it all.
 const MAX_SAME_PLACE: usize = 3;
 
+/// Names for a message about several resources, each once: "`a`", "`a`
+/// and `b`", "`a`, `b`, `c` and 4 more (7 resources)".
+pub fn name_list(names: &[&str]) -> String {
+    const SHOWN: usize = 3;
+    let quoted: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    match names.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n if n <= SHOWN => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+        n => format!(
+            "{} and {} more ({n} resources)",
+            quoted.join(", "),
+            n - SHOWN
+        ),
+    }
+}
+
 /// Sorts diagnostics by file, then position, then code, drops exact repeats,
 /// and folds long runs of one code at one place into a count.
 pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {

@@ -28,7 +28,7 @@ use crate::syntax::ast::{Expr, Item, TextPart};
 use crate::syntax::parse_file;
 
 /// The name of the top-level constant that holds the release URL template.
-pub const RELEASE_URL_CONSTANT: &str = "release_url";
+pub use crate::release::RELEASE_URL_CONSTANT;
 /// The placeholder in the template that is replaced by the REF.
 pub const VERSION_PLACEHOLDER: &str = "${version}";
 /// The largest bundle citc downloads: upstream's all-bundle is about 300 KB.

@@ -213,6 +213,12 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl From<crate::kustomize::Error> for Error {
+    fn from(err: crate::kustomize::Error) -> Error {
+        Error::new(err.message).with_help(err.help)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

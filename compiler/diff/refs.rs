@@ -1,7 +1,10 @@
 //! Refs: what a REF on the command line names. Tried in this order:
 //!
-//! 1. an existing file or folder of bundles;
-//! 2. a git revision of the repository that holds the catalog: the catalog
+//! 1. an existing file or folder of bundles, or a folder holding a
+//!    kustomize tree (a `kustomization.yaml` at its top), built as
+//!    upstream's generate.sh builds it (see [`crate::kustomize`]);
+//! 2. a git revision of the repository that holds the catalog (or, without
+//!    a catalog, of the repository of the current folder): the catalog
 //!    and the files it imports, as of that revision, are written into a
 //!    temporary folder to be compiled there (the work tree is not touched).
 //!    A revision from before citc, without the catalog, is read from the
@@ -38,6 +41,7 @@ pub use super::download::{
     default_cache_dir, release_url_template, RELEASE_URL_CONSTANT, VERSION_PLACEHOLDER,
 };
 use super::{Conventions, Error};
+use crate::kustomize;
 use crate::source::FileId;
 use crate::syntax::ast::Item;
 use crate::syntax::parse_file;
@@ -61,6 +65,8 @@ pub struct Lookup<'a> {
 pub enum Source {
     /// A bundle file or a folder of bundles.
     Bundles(PathBuf),
+    /// A folder holding a kustomize tree, built (the all-bundle only).
+    Tree(kustomize::Generated),
     /// The catalog as of a git revision.
     Revision(Revision),
     /// A git revision without the catalog: the release bundles committed
@@ -75,7 +81,8 @@ pub enum Source {
 pub struct Revision {
     /// The full commit id.
     pub commit: String,
-    /// `git describe --tags --always` of the commit: the version to build with.
+    /// The tag's name when REF is a tag, else `git describe --tags --always`
+    /// of the commit: the version to build with.
     pub version: String,
     /// The temporary folder: the repository's top, as of the revision.
     pub root: PathBuf,
@@ -87,8 +94,9 @@ pub struct Revision {
 
 /// A release held by a git revision that has no catalog.
 pub struct RevisionRelease {
-    /// `git describe --tags --always` of the commit: the version that
-    /// upstream's generate.sh stamps on what it builds.
+    /// The tag's name when REF is a tag, else `git describe --tags --always`
+    /// of the commit: the version that upstream's generate.sh stamps on
+    /// what it builds.
     pub version: String,
     pub held: Held,
 }
@@ -118,6 +126,30 @@ pub fn resolve(reference: &str, lookup: &Lookup) -> Result<Resolved, Error> {
     let mut tried = Vec::new();
 
     let path = Path::new(reference);
+    if kustomize::is_tree(path) {
+        let generated = kustomize::generate(path, kustomize::Bundles::All)?;
+        let mut messages = Vec::new();
+        if !generated.links.is_empty() {
+            messages.push(format!(
+                "note: {reference}: symbolic links are not followed: {}",
+                generated.links.join(", ")
+            ));
+        }
+        let how = format!(
+            "a kustomize tree, built with `{}`{}",
+            generated.tool,
+            generated
+                .version
+                .as_ref()
+                .map(|v| format!(", as version {v} (git describe)"))
+                .unwrap_or_default()
+        );
+        return Ok(Resolved {
+            source: Source::Tree(generated),
+            how: Some(how),
+            messages,
+        });
+    }
     if path.exists() {
         return Ok(Resolved {
             source: Source::Bundles(path.to_path_buf()),
@@ -159,7 +191,8 @@ pub fn resolve(reference: &str, lookup: &Lookup) -> Result<Resolved, Error> {
             .join("\n")
     ))
     .with_help(
-        "give a bundle file or folder, a git revision of the catalog's repository \
+        "give a bundle file or folder, a folder holding a kustomize tree, \
+         a git revision of the catalog's repository \
          (with the catalog, committed release bundles or a kustomize tree), \
          a release folder name (--releases DIR), or declare `let release_url` in the catalog",
     ))
@@ -199,14 +232,11 @@ fn git_line(dir: &Path, args: &[&str]) -> Option<String> {
 }
 
 fn git_revision(reference: &str, lookup: &Lookup) -> Result<Resolved, Miss> {
+    // Without a catalog (a clone of a repository from before citc), the
+    // repository of the catalog's folder all the same: the current folder
+    // by default.
     let catalog = lookup.catalog;
     let not_here = |why: String| Miss::NotHere(why);
-    if !catalog.is_file() {
-        return Err(not_here(format!(
-            "there is no catalog {} whose repository to look in",
-            catalog.display()
-        )));
-    }
     if reference.starts_with('-') || reference.is_empty() {
         return Err(not_here("not a revision name".to_string()));
     }
@@ -214,7 +244,11 @@ fn git_revision(reference: &str, lookup: &Lookup) -> Result<Resolved, Miss> {
     let Some(top) = git_line(dir, &["rev-parse", "--show-toplevel"]) else {
         return Err(not_here(format!(
             "{} is not in a git repository",
-            catalog.display()
+            if catalog.is_file() {
+                catalog.display()
+            } else {
+                dir.display()
+            }
         )));
     };
     let Some(commit) = git_line(
@@ -236,8 +270,10 @@ fn git_revision(reference: &str, lookup: &Lookup) -> Result<Resolved, Miss> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let relative = format!("{prefix}{file_name}");
-    let version = git_line(dir, &["describe", "--tags", "--always", &commit])
-        .unwrap_or_else(|| short(&commit).to_string());
+    let version = tag_name(dir, reference).unwrap_or_else(|| {
+        git_line(dir, &["describe", "--tags", "--always", &commit])
+            .unwrap_or_else(|| short(&commit).to_string())
+    });
     if tree_entry(Path::new(&top), &commit, &relative).is_none() {
         // Before citc: a release committed as bundles or as a kustomize tree.
         let held = migration::find(Path::new(&top), &commit, &relative, lookup.conventions)?;
@@ -296,6 +332,22 @@ fn git_revision(reference: &str, lookup: &Lookup) -> Result<Resolved, Miss> {
         how,
         messages: Vec::new(),
     })
+}
+
+/// `reference` itself when it names a tag (the release's own name, even
+/// when another tag points at the same commit) and is a valid label value.
+fn tag_name(dir: &Path, reference: &str) -> Option<String> {
+    git_line(
+        dir,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("refs/tags/{reference}"),
+        ],
+    )?;
+    crate::release::validate_version(reference).ok()?;
+    Some(reference.to_string())
 }
 
 /// The mode and object id of `path` in the tree of `commit`; `None` when

@@ -2,7 +2,9 @@
 //! catalog (`citc import`).
 //!
 //! One file per pass, each a rewrite of [`model::Catalog`]:
-//! - [`read`]: bundles, folders and files → resources (diff's YAML reader);
+//! - [`read`]: bundles, folders and files → resources (diff's YAML
+//!   reader); a folder holding a kustomize tree is built first, as
+//!   generate.sh builds it ([`crate::kustomize`]);
 //! - [`release`]: the bundle names and the version label → `release { … }`;
 //! - [`literal`]: one definition per resource, every field written out;
 //! - [`labels`]: derived labels left to std/kubevirt's rules (or own rules);
@@ -45,6 +47,8 @@ pub struct Imported {
     pub warnings: Vec<String>,
     /// The version the input carries (build with `--version` it).
     pub version: Option<String>,
+    /// How the sources were read, for the user (a kustomize tree built).
+    pub notes: Vec<String>,
     pub instance_types: usize,
     pub preferences: usize,
 }
@@ -94,6 +98,7 @@ pub fn import(sources: &[PathBuf], options: Options) -> Result<Imported, Error> 
         text,
         warnings,
         version,
+        notes: input.notes.clone(),
         instance_types: count("Instancetype"),
         preferences: count("Preference"),
     })
@@ -136,9 +141,20 @@ fn header(sources: &[PathBuf]) -> String {
     let names: Vec<String> = sources
         .iter()
         .map(|s| {
-            s.file_name()
+            // `.` is named by the folder it is.
+            let name = s
+                .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| s.display().to_string())
+                .or_else(|| {
+                    let real = s.canonicalize().ok()?;
+                    Some(real.file_name()?.to_string_lossy().into_owned())
+                })
+                .unwrap_or_else(|| s.display().to_string());
+            if crate::kustomize::is_tree(s) {
+                format!("the kustomize tree {name}")
+            } else {
+                name
+            }
         })
         .collect();
     format!(

@@ -4,12 +4,23 @@
 //!
 //! Parsing is diff's ([`crate::diff::read::parse_bundle`]): saphyr, with its
 //! limits, so any tool's indentation reads the same.
+//!
+//! A folder holding a kustomize tree (a `kustomization.yaml` at its top) is
+//! built as upstream's generate.sh builds it ([`crate::kustomize::generate`],
+//! the same build `citc diff` makes of such a folder): the all-bundle and
+//! the per-kind bundles, each starting with `---`, every resource stamped
+//! with the version label as generate.sh's yq step appends it, and the
+//! checksum file. So importing a tree gives the catalog that importing the
+//! release it builds gives.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::diff::read::{parse_bundle, MAX_BUNDLE_BYTES};
 use crate::diff::{Error, Resource};
+use crate::emit::yaml::Yaml;
+use crate::kustomize;
+use crate::release::{UPSTREAM_DEFAULT_VERSION, UPSTREAM_VERSION_LABEL};
 use crate::source::read_input;
 
 /// A YAML file that was read.
@@ -30,6 +41,9 @@ pub struct Input {
     pub files: Vec<File>,
     /// Checksum files beside the bundles (`CHECKSUMS.sha256`, `*.sha256`).
     pub checksums: Vec<String>,
+    /// What the user should know about how the sources were read (a tree
+    /// built, and with which tool).
+    pub notes: Vec<String>,
     /// Where each (kind, name) is in `resources`.
     index: HashMap<(String, String), usize>,
 }
@@ -49,7 +63,9 @@ pub fn read_sources(sources: &[PathBuf]) -> Result<Input, Error> {
             ))
             .with_help("name release bundles, YAML files or folders that hold them")
         })?;
-        if metadata.is_dir() {
+        if metadata.is_dir() && kustomize::is_tree(source) {
+            read_tree(source, &mut input)?;
+        } else if metadata.is_dir() {
             let mut files = Vec::new();
             walk(source, &mut files, &mut input.checksums)?;
             if files.is_empty() {
@@ -71,6 +87,55 @@ pub fn read_sources(sources: &[PathBuf]) -> Result<Input, Error> {
             .with_help("name release bundles, or YAML files of VirtualMachine(Cluster)Instancetype and VirtualMachine(Cluster)Preference objects"));
     }
     Ok(input)
+}
+
+/// A kustomize tree, built as generate.sh builds it.
+fn read_tree(folder: &Path, input: &mut Input) -> Result<(), Error> {
+    let generated = kustomize::generate(folder, kustomize::Bundles::Every)?;
+    // generate.sh: `git describe --tags`, else `noversion`.
+    let version = generated
+        .version
+        .clone()
+        .unwrap_or_else(|| UPSTREAM_DEFAULT_VERSION.to_string());
+    input.notes.push(format!(
+        "built the kustomize tree in {} with `{}`, as upstream's generate.sh builds it ({} bundles, version {version})",
+        folder.display(),
+        generated.tool,
+        generated.bundles.len()
+    ));
+    if !generated.links.is_empty() {
+        input.notes.push(format!(
+            "{}: symbolic links are not followed: {}",
+            folder.display(),
+            generated.links.join(", ")
+        ));
+    }
+    for bundle in &generated.bundles {
+        let origin = format!("`{}` of {}", generated.tool, folder.display());
+        let mut resources = parse_bundle(&bundle.text, &origin)?;
+        for resource in &mut resources {
+            stamp(&mut resource.body, UPSTREAM_VERSION_LABEL, &version);
+        }
+        add_file(input, bundle.name.clone(), true, resources, &origin)?;
+    }
+    input.checksums.push(generated.checksums);
+    Ok(())
+}
+
+/// What generate.sh's yq step does: the label appended to the resource's
+/// labels (the map made, last in metadata, when there is none).
+fn stamp(body: &mut Yaml, key: &str, value: &str) {
+    let Yaml::Map(top) = body else { return };
+    let Some((_, Yaml::Map(metadata))) = top.iter_mut().find(|(k, _)| k == "metadata") else {
+        return;
+    };
+    if !metadata.iter().any(|(k, _)| k == "labels") {
+        metadata.push(("labels".to_string(), Yaml::Map(Vec::new())));
+    }
+    if let Some((_, Yaml::Map(labels))) = metadata.iter_mut().find(|(k, _)| k == "labels") {
+        labels.retain(|(k, _)| k != key);
+        labels.push((key.to_string(), Yaml::Str(value.to_string())));
+    }
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, checksums: &mut Vec<String>) -> Result<(), Error> {
@@ -117,13 +182,26 @@ fn read_file(path: &Path, input: &mut Input) -> Result<(), Error> {
         Err(err) if err.message == format!("{shown} holds no documents") => Vec::new(),
         Err(err) => return Err(err),
     };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or(shown.clone());
+    let document_start = text.trim_start_matches('\u{feff}').starts_with("---");
+    add_file(input, name, document_start, resources, &shown)
+}
+
+/// Records a file read and the resources it holds.
+fn add_file(
+    input: &mut Input,
+    name: String,
+    document_start: bool,
+    resources: Vec<Resource>,
+    shown: &str,
+) -> Result<(), Error> {
     input.files.push(File {
-        name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or(shown.clone()),
+        name,
         kinds: resources.iter().map(|r| r.kind.clone()).collect(),
-        document_start: text.trim_start_matches('\u{feff}').starts_with("---"),
+        document_start,
     });
     for resource in resources {
         let key = (resource.kind.clone(), resource.name.clone());

@@ -70,6 +70,7 @@ impl<'a> Resolver<'a, '_> {
                     attributes: instance.attributes.clone(),
                     ratio: instance.ratio,
                     uses: self.use_sites.get(&key).cloned().unwrap_or_default(),
+                    unsets: self.unset_sites.get(&key).cloned().unwrap_or_default(),
                     // Only patches read the row again.
                     row: if self.symbols.overlays.is_empty() {
                         Rc::default()
@@ -142,6 +143,7 @@ impl<'a> Resolver<'a, '_> {
             std::mem::take(&mut tracer.context)
         });
         let outer_uses = std::mem::take(&mut self.level_uses);
+        let outer_unsets = std::mem::take(&mut self.level_unsets);
         let globals = Rc::clone(&self.symbols.globals);
         let env = Env {
             row: instance.row.clone(),
@@ -182,6 +184,9 @@ impl<'a> Resolver<'a, '_> {
                             if let Some(sites) = self.use_sites.get(&parent_key) {
                                 self.level_uses.splice(0..0, sites.iter().cloned());
                             }
+                            if let Some(sites) = self.unset_sites.get(&parent_key) {
+                                self.level_unsets.splice(0..0, sites.iter().cloned());
+                            }
                             tree
                         }
                         _ => {
@@ -220,6 +225,8 @@ impl<'a> Resolver<'a, '_> {
         }
         let sites = std::mem::replace(&mut self.level_uses, outer_uses);
         self.use_sites.insert(memo_key.clone(), Rc::new(sites));
+        let unsets = std::mem::replace(&mut self.level_unsets, outer_unsets);
+        self.unset_sites.insert(memo_key.clone(), Rc::new(unsets));
         self.memo.insert(memo_key, result.clone());
         result
     }
@@ -627,6 +634,8 @@ impl<'a> Resolver<'a, '_> {
                         let alias = written_alias(path, &keys);
                         tracer.record(&keys, None, trace::Action::Unset, path.span, alias);
                     }
+                    self.level_unsets
+                        .push((keys.iter().map(|k| k.to_string()).collect(), path.span));
                     unset_path(tree, &keys, path)
                 }
                 Step::Assign(_, op, value, scope) => {

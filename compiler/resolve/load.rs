@@ -58,6 +58,11 @@ pub struct ParsedFile {
     /// the import path without `.cit`: `components` for `std/components`),
     /// by which `module::name` reaches it.
     pub imports: Vec<(String, FileId)>,
+    /// A module of the standard library (embedded, not read from disk).
+    pub is_std: bool,
+    /// The names defined by items that did not parse (the file has syntax
+    /// errors, and holds the items that parsed).
+    pub broken: Vec<String>,
 }
 
 /// Where the root file comes from.
@@ -121,13 +126,16 @@ pub fn load_with(
         root_id,
     ];
     while let Some(id) = queue.pop() {
-        let parsed = match parse(id, sources) {
-            Ok(file) => file,
-            Err(diag) => {
-                diags.push(diag);
-                continue;
-            }
-        };
+        let syntax::Recovered {
+            file: parsed,
+            errors,
+            broken,
+        } = parse(id, sources);
+        let failed = !errors.is_empty();
+        diags.extend(errors);
+        if failed && parsed.items.is_empty() {
+            continue;
+        }
         let base_dir = sources
             .get(id)
             .path
@@ -157,6 +165,8 @@ pub fn load_with(
             ast: parsed,
             import_rank: 0,
             imports: modules,
+            is_std: sources.get(id).path.is_none(),
+            broken,
         });
     }
     report_import_cycles(&imports, sources, diags);
@@ -220,7 +230,7 @@ fn imports_first_order(root: FileId, imports: &[(FileId, FileId, Span)]) -> Hash
 
 /// Parses one loaded file; an embedded std module was parsed when the
 /// binary was built, and is only decoded.
-fn parse(id: FileId, sources: &SourceMap) -> Result<ast::File, Diagnostic> {
+fn parse(id: FileId, sources: &SourceMap) -> syntax::Recovered {
     let file = sources.get(id);
     let prepared = match &file.path {
         None => file
@@ -231,8 +241,12 @@ fn parse(id: FileId, sources: &SourceMap) -> Result<ast::File, Diagnostic> {
         Some(_) => None,
     };
     match prepared {
-        Some(ast) => Ok(ast),
-        None => syntax::parse_file(id, &file.text),
+        Some(ast) => syntax::Recovered {
+            file: ast,
+            errors: Vec::new(),
+            broken: Vec::new(),
+        },
+        None => syntax::parse_file_recovering(id, &file.text),
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod arith;
 mod derived;
+mod effects;
 mod evaluate;
 mod expand;
 mod hints;
@@ -58,7 +59,15 @@ pub struct Resource {
     /// The table row (or matrix combination) that made the resource, for
     /// the `patch`es that apply to it; empty when the catalog has none.
     pub row: Rc<Row>,
+    /// Every `unset` that applied to the resource (its ancestors' first), as
+    /// (the field path it removed, the `unset`'s path): the checker blames
+    /// a required field that is missing on the `unset` that removed it.
+    pub unsets: Unsets,
 }
+
+/// The `unset`s that applied to a resource: (the field path removed, the
+/// `unset`'s path).
+pub type Unsets = Rc<Vec<(Vec<String>, Span)>>;
 
 /// A mixin as the checker needs it: where its body is, and what it uses.
 #[derive(Debug, Clone)]
@@ -83,7 +92,7 @@ pub struct Catalog {
     pub release: Release,
     /// Resources that a `remove` took out, with the `remove` that did, in
     /// order: the checker names them when what is left falls short.
-    pub removed: Vec<(Kind, String, Span)>,
+    pub removed: Vec<(Resource, Span)>,
     /// Where every field of every resource came from; only when asked for
     /// (see [`resolve_traced`]).
     pub provenance: Option<Provenance>,
@@ -183,6 +192,8 @@ fn resolve_with(files: &[ParsedFile], diags: &mut Vec<Diagnostic>, traced: bool)
         in_progress: IndexSet::default(),
         level_uses: Vec::new(),
         use_sites: HashMap::default(),
+        level_unsets: Vec::new(),
+        unset_sites: HashMap::default(),
         static_mixins: HashMap::default(),
         static_flags: HashMap::default(),
         trace: None,
@@ -197,6 +208,11 @@ fn resolve_with(files: &[ParsedFile], diags: &mut Vec<Diagnostic>, traced: bool)
     let resources = resolver.evaluate(&instances);
     let (resources, removed) = resolver.apply_overlays(resources);
     let release = resolver.release(files.first().map(|f| f.id));
+    // Only for a catalog that resolves: an error usually stops what would
+    // have read them.
+    if !resolver.diags.iter().any(Diagnostic::is_error) {
+        resolver.check_effects(files);
+    }
     let mixins = resolver
         .symbols
         .mixins
@@ -239,6 +255,9 @@ struct Resolver<'a, 'd> {
     in_progress: IndexSet<String>,
     /// The `use`s of the instance being resolved, level by level.
     level_uses: Vec<(String, Span)>,
+    /// The `unset`s of the instance being resolved (see [`Resource::unsets`]).
+    level_unsets: Vec<(Vec<String>, Span)>,
+    unset_sites: HashMap<String, Unsets>,
     /// Each resolved instance's `use`s, its ancestors' included, by name.
     use_sites: HashMap<String, Rc<Vec<(String, Span)>>>,
     /// Trees of mixins that read no variable, by name and kind: evaluated

@@ -21,7 +21,7 @@ impl<'a> Resolver<'a, '_> {
     pub(super) fn apply_overlays(
         &mut self,
         mut resources: Vec<Resource>,
-    ) -> (Vec<Resource>, Vec<(Kind, String, Span)>) {
+    ) -> (Vec<Resource>, Vec<(Resource, Span)>) {
         let mut removed = Removed::default();
         let mut removed_in_order = Vec::new();
         for overlay in self.symbols.overlays.clone() {
@@ -33,13 +33,15 @@ impl<'a> Resolver<'a, '_> {
                         keep[index] = false;
                         let resource = &resources[index];
                         removed.insert((resource.kind, resource.name.clone()), def.span);
-                        removed_in_order.push((resource.kind, resource.name.clone(), def.span));
+                        removed_in_order.push((resource.clone(), def.span));
                     }
                     let mut keep = keep.into_iter();
                     resources.retain(|_| keep.next().unwrap_or(true));
                 }
                 Overlay::Patch(def) => {
                     let selected = self.select(&def.selection, &resources, &removed);
+                    let chosen: Vec<&Resource> = selected.iter().map(|&i| &resources[i]).collect();
+                    self.check_patch_whens(def, &chosen);
                     let mut changed = false;
                     for &index in &selected {
                         changed |= self.patch(&mut resources[index], def);
@@ -325,11 +327,10 @@ impl<'a> Resolver<'a, '_> {
                         "the catalog has no {what} for a pattern to match: `patch` and `remove` change resources defined here or in an imported catalog"
                     )),
                     None => {
-                        let mut sample: Vec<&str> = names().take(4).collect();
-                        sample.sort_unstable();
+                        let nearest = crate::suggest::nearest_to_pattern(pattern, names(), 4);
                         diag.help(format!(
-                            "`*` matches any run of characters, and the pattern must match the whole name (resource names look like {})",
-                            sample.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                            "`*` matches any run of characters, and the pattern must match the whole name; the nearest names: {}",
+                            nearest.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
                         ))
                     }
                 }
@@ -348,13 +349,30 @@ impl<'a> Resolver<'a, '_> {
                     .as_ref()
                     .map(|v| format!(" with the value {:?}", describe(v)))
                     .unwrap_or_default();
-                Diagnostic::new(
+                let diag = Diagnostic::new(
                     "E0131",
                     span,
-                    format!("no {what} has the label `{}`{wanted}", label.unwrap_or(&key.name)),
+                    format!(
+                        "no {what} has the label `{}`{wanted}",
+                        label.unwrap_or(&key.name)
+                    ),
                 )
-                .label("matches nothing")
-                .help("labels are matched as the resource will be written (hand-written and derived); check the key and the value")
+                .label("matches nothing");
+                // The values the label has, for a value written in another case.
+                let rules = &self.symbols.derive_rules;
+                let values: Vec<String> = match label {
+                    Some(label) => resources
+                        .iter()
+                        .filter(|r| kind.is_none_or(|k| k == r.kind))
+                        .filter_map(|r| label_of(r, label, rules))
+                        .collect(),
+                    None => Vec::new(),
+                };
+                let written = value.as_ref().map(describe).unwrap_or_default();
+                match crate::suggest::closest_value(&written, values.iter().map(String::as_str)) {
+                    Some(best) if value.is_some() => diag.help(format!("did you mean `{best}`?")),
+                    _ => diag.help("labels are matched as the resource will be written (hand-written and derived); check the key and the value"),
+                }
             }
         }
     }

@@ -275,7 +275,15 @@ pub fn unknown_variable(name: &str, span: Span, env: &Env) -> Diagnostic {
         "false" | "no" | "off" => Some("false"),
         _ => None,
     };
+    // `memory-1Gi`: a subtraction written without spaces is one name.
+    let subtraction = name.match_indices('-').find_map(|(at, _)| {
+        let (left, right) = (&name[..at], &name[at + 1..]);
+        let operand = right.starts_with(|c: char| c.is_ascii_digit()) || names.contains(&right);
+        (names.contains(&left) && operand)
+            .then(|| format!("names may contain `-`, so `{name}` is one name: write spaces around the operator, `{left} - {right}`"))
+    });
     let help = match crate::suggest::closest(name, names.iter().copied()) {
+        _ if subtraction.is_some() => subtraction.unwrap_or_default(),
         // `True`, `yes`: a boolean written as YAML or Python would.
         _ if boolean.is_some() => format!(
             "booleans are written `true` and `false`: did you mean `{}`?",

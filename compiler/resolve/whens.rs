@@ -2,14 +2,15 @@
 //! compares a column with a value no row has would silently never (or
 //! always) apply, so every compared value must be one of the column's
 //! values, and of its type. Checked once per definition, series and used
-//! mixin, before expansion, whatever the rows turn out to be.
+//! mixin, before expansion, whatever the rows turn out to be; and once per
+//! `patch`, against the rows of the resources it selects.
 
 use crate::hash::HashSet;
 
 use super::*;
 
-/// The values each column of a definition's tables can take, and the table
-/// that has the column.
+/// The values each column of a definition's tables can take, and where they
+/// come from ("row of `general_sizes`", "resource this patch selects").
 type Domains = HashMap<String, (String, Vec<Node>)>;
 
 impl<'a> Resolver<'a, '_> {
@@ -71,11 +72,28 @@ impl<'a> Resolver<'a, '_> {
             for (column, value) in row {
                 domains
                     .entry(column.clone())
-                    .or_insert_with(|| (table.def.name.name.clone(), Vec::new()))
+                    .or_insert_with(|| (format!("row of `{}`", table.def.name.name), Vec::new()))
                     .1
                     .push(value.clone());
             }
         }
+    }
+
+    /// A patch's `when`s, against the rows of the resources it selects: a
+    /// value none of them has (a misspelt size) would leave them all
+    /// unchanged.
+    pub(super) fn check_patch_whens(&mut self, def: &'a PatchDef, selected: &[&Resource]) {
+        let mut domains = Domains::default();
+        for resource in selected {
+            for (column, value) in resource.row.iter() {
+                domains
+                    .entry(column.clone())
+                    .or_insert_with(|| ("resource this patch selects".to_string(), Vec::new()))
+                    .1
+                    .push(value.clone());
+            }
+        }
+        self.check_block_whens(&def.body, &domains);
     }
 
     /// Walks a block, its `when` bodies and the mixins it uses (each once),
@@ -113,7 +131,7 @@ impl<'a> Resolver<'a, '_> {
         }
     }
 
-    fn check_when_value(&mut self, column: &Ident, table: &str, domain: &[Node], value: &Expr) {
+    fn check_when_value(&mut self, column: &Ident, source: &str, domain: &[Node], value: &Expr) {
         let env = Env {
             row: Vec::new(),
             globals: &self.symbols.globals,
@@ -158,17 +176,21 @@ impl<'a> Resolver<'a, '_> {
                 "E0120",
                 value.span(),
                 format!(
-                    "no row of `{table}` has `{}` = `{text}`: this `when` never applies to it",
+                    "no {source} has `{}` = `{text}`: this `when` never applies to it",
                     column.name
                 ),
             )
-            .label("matches no row")
+            .label(if source.starts_with("row") {
+                "matches no row"
+            } else {
+                "matches none of them"
+            })
         } else {
             Diagnostic::new(
                 "E0121",
                 value.span(),
                 format!(
-                    "`{}` is compared with {class}, but its values in `{table}` are {}",
+                    "`{}` is compared with {class}, but its values in every {source} are {}",
                     column.name,
                     classes
                         .iter()

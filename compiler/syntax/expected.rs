@@ -79,7 +79,7 @@ fn rule_name(rule: Rule) -> &'static str {
         | Rule::release_item
         | Rule::patch_item
         | Rule::remove_item
-        | Rule::file => "a top-level item (import, let, alias, mixin, table, series, instancetype, preference, derive, release, patch, remove)",
+        | Rule::file => "a top-level item (`mixin`, `preference`, `patch`, …)",
         Rule::use_stmt
         | Rule::sizes_stmt
         | Rule::variants_stmt

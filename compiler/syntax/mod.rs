@@ -7,4 +7,4 @@ mod parser;
 mod recovery;
 mod tokens;
 
-pub use parser::parse_file;
+pub use parser::{parse_file, parse_file_recovering, Recovered};

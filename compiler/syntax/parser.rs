@@ -100,6 +100,8 @@ struct Part {
     errors: Vec<Diagnostic>,
     /// A syntax error, which stops the file.
     fatal: Option<Diagnostic>,
+    /// Where the item that failed starts.
+    failed_at: Option<usize>,
     /// Whether the part ended where the next part starts (an item starts
     /// exactly at `stop`): the next part's items follow.
     ended_at_stop: bool,
@@ -118,6 +120,7 @@ fn read_items(file: FileId, text: &str, start: usize, mut stop: Option<usize>) -
     let mut items = Vec::new();
     let mut ended_at_stop = false;
     let mut fatal = None;
+    let mut failed_at = None;
     // Item by item: pest's token queue for a whole 250,000-line catalog
     // would take more memory than everything else the build holds.
     let mut pos = start;
@@ -125,7 +128,8 @@ fn read_items(file: FileId, text: &str, start: usize, mut stop: Option<usize>) -
         let pairs = match CitParser::parse(Rule::next_item, &text[pos..]) {
             Ok(pairs) => pairs,
             Err(_) => {
-                fatal = Some(whole_file_syntax_error(file, text, pos));
+                fatal = Some(syntax_error_from(file, text, pos));
+                failed_at = Some(pos);
                 break;
             }
         };
@@ -154,8 +158,86 @@ fn read_items(file: FileId, text: &str, start: usize, mut stop: Option<usize>) -
         items,
         errors: ctx.errors,
         fatal,
+        failed_at,
         ended_at_stop,
     }
+}
+
+/// Every syntax error of a file, and the items that parsed: after an error,
+/// reading goes on at the next line that starts an item at the left margin
+/// (`mixin`, `preference`, …), so one broken item does not hide the rest.
+/// Also the names of the items that did not parse, so that uses of them are
+/// not reported again as unknown.
+pub fn parse_file_recovering(file: FileId, text: &str) -> Recovered {
+    let first = match parse_file(file, text) {
+        Ok(parsed) => {
+            return Recovered {
+                file: parsed,
+                errors: Vec::new(),
+                broken: Vec::new(),
+            }
+        }
+        Err(diag) => diag,
+    };
+    if first.code != "E0001" {
+        // Too deep, or not text a parser should go on with.
+        return Recovered {
+            file: File { items: Vec::new() },
+            errors: vec![first],
+            broken: Vec::new(),
+        };
+    }
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    let mut broken = Vec::new();
+    let mut pos = 0;
+    loop {
+        let mut part = read_items(file, text, pos, None);
+        items.append(&mut part.items);
+        errors.append(&mut part.errors);
+        let (Some(fatal), Some(failed_at)) = (part.fatal, part.failed_at) else {
+            break;
+        };
+        broken.extend(super::recovery::item_name(&text[failed_at..]));
+        let after = (fatal.span.end as usize).max(failed_at + 1);
+        errors.push(fatal);
+        match super::recovery::next_item_start(text, after) {
+            Some(next) => pos = next,
+            None => break,
+        }
+    }
+    Recovered {
+        file: File { items },
+        errors,
+        broken,
+    }
+}
+
+/// What [`parse_file_recovering`] read of a file.
+pub struct Recovered {
+    /// The items that parsed.
+    pub file: File,
+    /// Every syntax error (and other errors of reading).
+    pub errors: Vec<Diagnostic>,
+    /// The names defined by items that did not parse.
+    pub broken: Vec<String>,
+}
+
+/// The syntax error of the item at `from`, as the grammar's `file` rule
+/// reports it from there (what came before parsed, and is blanked out so
+/// that positions stay the file's): what was expected where it stops.
+fn syntax_error_from(file: FileId, text: &str, from: usize) -> Diagnostic {
+    if from == 0 {
+        return whole_file_syntax_error(file, text, 0);
+    }
+    // Every byte before `from` a space (newlines kept, so lines stay
+    // lines): the same length, and valid UTF-8.
+    let masked: String = text[..from]
+        .bytes()
+        .map(|b| if b == b'\n' { '\n' } else { ' ' })
+        .chain(text[from..].chars())
+        .collect();
+    whole_file_syntax_error(file, &masked, from)
 }
 
 /// A syntax error as the grammar's `file` rule reports it: with what was

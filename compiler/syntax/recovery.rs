@@ -368,6 +368,15 @@ impl Ctx<'_> {
         if let Some(d) = self.trailing_comma(cur, prev, prev2) {
             return Some(d);
         }
+        if let Some(d) = cur.and_then(|c| self.comma_between_statements(c, prev?)) {
+            return Some(d);
+        }
+        if let Some(d) = cur.and_then(|c| self.plural_kind(c, prev?)) {
+            return Some(d);
+        }
+        if let Some(d) = cur.and_then(|c| self.expression_in_cell(c)) {
+            return Some(d);
+        }
         if let Some(d) = cur.and_then(|c| self.top_level_word(c, cur_index?)) {
             return Some(d);
         }
@@ -563,6 +572,91 @@ impl Ctx<'_> {
     }
 
     /// `use a, b,` and the other comma lists that take no trailing comma.
+    /// `x = 1,` followed by another statement: commas separate list
+    /// elements, never statements.
+    fn comma_between_statements(&self, cur: Token, prev: Token) -> Option<Diagnostic> {
+        if !self.is(cur, ",") || prev.kind == Kind::Punct && !self.is(prev, "}") {
+            return None;
+        }
+        if !self.expects(&[Rule::path, Rule::key_word, Rule::bin_op, Rule::arith_tail]) {
+            return None;
+        }
+        Some(
+            Diagnostic::new(
+                "E0001",
+                self.tok_span(cur),
+                "statements are not separated by commas",
+            )
+            .label("remove this comma")
+            .help("write one statement per line, or several on one line two spaces apart: `a = 1  b = 2`"),
+        )
+    }
+
+    /// `patch instancetypes u1 { … }`: a kind written in the plural (or
+    /// misspelt) where `patch` and `remove` take one.
+    fn plural_kind(&self, cur: Token, prev: Token) -> Option<Diagnostic> {
+        if prev.kind != Kind::Word || cur.line != prev.line {
+            return None;
+        }
+        let word = self.str_of(prev);
+        let kind = closest_keyword(word, &["instancetype", "preference"]).or_else(|| {
+            ["instancetype", "preference"]
+                .into_iter()
+                .find(|k| word.eq_ignore_ascii_case(k) && word != *k)
+        })?;
+        let head = self
+            .code()
+            .filter(|(_, t)| t.end <= prev.start && t.line == prev.line)
+            .map(|(_, t)| self.str_of(t))
+            .next()?;
+        if !matches!(head, "patch" | "remove") {
+            return None;
+        }
+        Some(
+            Diagnostic::new(
+                "E0001",
+                self.tok_span(prev),
+                format!("`{word}` is not a kind: `{head}` takes `instancetype` or `preference`"),
+            )
+            .label(format!("write `{kind}`"))
+            .help(format!(
+                "a kind is written in the singular, and selects every resource of it that the targets match: `{head} {kind} …`"
+            )),
+        )
+    }
+
+    /// `small  1  1Gi * 2` in a table: cells are literals.
+    fn expression_in_cell(&self, cur: Token) -> Option<Diagnostic> {
+        if !matches!(self.str_of(cur), "*" | "/" | "+" | "-" | "(") {
+            return None;
+        }
+        // The innermost `{` still open at pest's stop, and the word that
+        // starts its line.
+        let mut open: Vec<usize> = Vec::new();
+        for (i, t) in self.code().filter(|(_, t)| t.end <= cur.start) {
+            match self.str_of(t) {
+                "{" => open.push(i),
+                "}" => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        let head = self.tokens[self.opener_head(*open.last()?)];
+        if self.str_of(head) != "table" {
+            return None;
+        }
+        Some(
+            Diagnostic::new(
+                "E0001",
+                self.tok_span(cur),
+                "a table cell is a literal value, not an expression",
+            )
+            .label("arithmetic is not allowed in a cell")
+            .help("write the value itself (`2Gi`), or compute it where the column is read: `spec.memory.guest = memory * 2`"),
+        )
+    }
+
     fn trailing_comma(
         &self,
         cur: Option<Token>,
@@ -765,4 +859,54 @@ for a constant write `let {word} = …`"
             .help(format!("write `use {}`", names.join(", "))),
         )
     }
+}
+
+/// Where the next top-level item starts at or after `from`: a line that
+/// begins with an item keyword at the left margin.
+pub fn next_item_start(text: &str, from: usize) -> Option<usize> {
+    let mut at = from.min(text.len());
+    // From the start of the next line.
+    at += text[at..].find('\n')? + 1;
+    while at < text.len() {
+        let line = &text[at..];
+        let word: &str = line
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        if ITEM_KEYWORDS.contains(&word) {
+            return Some(at);
+        }
+        at += line.find('\n')? + 1;
+    }
+    None
+}
+
+/// The name an item defines, from its first line (`mixin dedicated-cpu {`,
+/// `abstract preference "rhel.${v}" : …`), if it names one.
+pub fn item_name(item: &str) -> Option<String> {
+    let line = item
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//"))?;
+    let mut words = line.split_whitespace();
+    let mut keyword = words.next()?;
+    if keyword == "abstract" {
+        keyword = words.next()?;
+    }
+    if !matches!(
+        keyword,
+        "let" | "alias" | "mixin" | "table" | "series" | "instancetype" | "preference"
+    ) {
+        return None;
+    }
+    let mut name = words.next()?;
+    if matches!(name, "instancetype" | "preference") && keyword == "alias" {
+        name = words.next()?;
+    }
+    let name = name
+        .split(['{', '(', '=', ':'])
+        .next()
+        .unwrap_or(name)
+        .trim_matches('"');
+    (!name.is_empty()).then(|| name.to_string())
 }

@@ -8,11 +8,13 @@
 //!    temporary folder and read as any folder of bundles.
 //! 2. **A kustomize tree** (every upstream tag since): a `kustomization.yaml`
 //!    whose build is the all-bundle. It is copied out of git and built as
-//!    upstream's scripts/generate.sh builds the all-bundle: `kustomize build
-//!    DIR`, else `kubectl kustomize DIR`. generate.sh then puts `---` first
-//!    and stamps every resource with `git describe --tags`; diff takes that
-//!    label out of every resource anyway, so the description becomes the
-//!    snapshot's version instead.
+//!    upstream's scripts/generate.sh builds the all-bundle, by
+//!    [`crate::kustomize::build`] (which first refuses a kustomization that
+//!    names a path outside the repository, or a remote one): `kustomize
+//!    build DIR`, else `kubectl kustomize DIR`. generate.sh then puts `---`
+//!    first and stamps every resource with `git describe --tags`; diff takes
+//!    that label out of every resource anyway, so the description becomes
+//!    the snapshot's version instead.
 //!
 //! Both are looked for in the catalog's folder of the revision first, then
 //! at the repository's top; bundles in any other folder are found too
@@ -26,6 +28,7 @@ use std::process::{Command, Stdio};
 
 use super::{git, short, Miss};
 use crate::diff::{read, Conventions, Error};
+use crate::kustomize::{self, KUSTOMIZATION_NAMES};
 
 /// The most bytes copied out of a revision for one REF: as much as one
 /// bundle file may hold.
@@ -33,10 +36,6 @@ const MAX_EXTRACTED_BYTES: u64 = read::MAX_BUNDLE_BYTES;
 /// The most files copied out of a revision for one REF (upstream's tree has
 /// about 400).
 const MAX_EXTRACTED_FILES: usize = 100_000;
-
-/// The file that makes a folder a kustomize tree (upstream's name; kustomize
-/// also reads these two).
-const KUSTOMIZATION_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// A release that a revision without a catalog holds.
 pub enum Found {
@@ -150,32 +149,30 @@ pub fn find(
     let temp = temp_dir().map_err(Miss::Broken)?;
     write_files(top, commit, &everything, "", temp.path()).map_err(Miss::Broken)?;
     let tree = temp.path().join(folder);
-    let (tool, output) = kustomize_build(&tree).map_err(|why| match why {
-        BuildFailure::NoTool => Miss::Broken(
-            Error::new(format!(
+    let shown_tree = format!("revision {rev}");
+    let built = kustomize::build(temp.path(), &tree, &shown_tree).map_err(|why| match why {
+        kustomize::Failure::Refused(err) => Miss::Broken(err.into()),
+        kustomize::Failure::NoTool => Miss::Broken(
+            kustomize::no_tool(&format!(
                 "the revision {rev} has no {catalog} and no release bundles; it holds a \
-                 kustomize tree ({}kustomization.yaml), but neither `kustomize` nor `kubectl` \
-                 is on PATH to build it",
+                 kustomize tree ({}kustomization.yaml)",
                 if folder.is_empty() {
                     String::new()
                 } else {
                     format!("{folder}/")
                 }
             ))
-            .with_help(
-                "install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/) \
-                 or kubectl, or give the release's bundles: a folder, or a name in --releases DIR",
-            ),
+            .into(),
         ),
-        BuildFailure::Failed { tool, message } => broken(format!(
+        kustomize::Failure::Failed { tool, message } => broken(format!(
             "`{tool}` could not build the kustomize tree of revision {rev} ({}): {message}",
             shown(folder)
         )),
     })?;
     Ok(Found::Built(Built {
-        text: output,
+        text: built.text,
         folder: shown(folder),
-        tool,
+        tool: built.tool,
     }))
 }
 
@@ -347,74 +344,6 @@ fn write_files(
     let _ = child.kill();
     let _ = child.wait();
     result
-}
-
-enum BuildFailure {
-    /// Neither kustomize nor kubectl could be started.
-    NoTool,
-    Failed {
-        tool: &'static str,
-        message: String,
-    },
-}
-
-/// `kustomize build DIR`, else `kubectl kustomize DIR` (the tool that is
-/// on PATH first, in that order, as upstream's generate.sh needs
-/// kustomize): the tool's name and its output.
-fn kustomize_build(dir: &Path) -> Result<(&'static str, String), BuildFailure> {
-    let tools: [(&'static str, &str, &str); 2] = [
-        ("kustomize build", "kustomize", "build"),
-        ("kubectl kustomize", "kubectl", "kustomize"),
-    ];
-    for (name, program, subcommand) in tools {
-        let output = match Command::new(program)
-            .arg(subcommand)
-            .arg(dir)
-            .stdin(Stdio::null())
-            .output()
-        {
-            Ok(output) => output,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(err) => {
-                return Err(BuildFailure::Failed {
-                    tool: name,
-                    message: format!(
-                        "cannot run {program}: {}",
-                        crate::source::plain_io_error(&err)
-                    ),
-                })
-            }
-        };
-        if !output.status.success() {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let message: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-            let mut message = message.join("; ");
-            if message.len() > 2000 {
-                let mut cut = 2000;
-                while !message.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                message.truncate(cut);
-                message.push('…');
-            }
-            return Err(BuildFailure::Failed {
-                tool: name,
-                message: if message.is_empty() {
-                    format!("it exited with {}", output.status)
-                } else {
-                    message
-                },
-            });
-        }
-        return match String::from_utf8(output.stdout) {
-            Ok(text) => Ok((name, text)),
-            Err(_) => Err(BuildFailure::Failed {
-                tool: name,
-                message: "its output is not UTF-8".to_string(),
-            }),
-        };
-    }
-    Err(BuildFailure::NoTool)
 }
 
 #[cfg(test)]

@@ -10,11 +10,12 @@
 
 mod json;
 mod markdown;
+mod resources;
 mod text;
 mod unified;
 
 pub use json::json;
-pub use markdown::markdown;
+pub use markdown::{markdown, Links, Options as MarkdownOptions};
 pub use text::text;
 pub use unified::{canonical, unified};
 
