@@ -191,6 +191,7 @@ fn stdlib_schema() -> Schema {
             imports: Vec::new(),
             is_std: true,
             broken: Vec::new(),
+            complete: true,
         }],
         &mut diags,
     );

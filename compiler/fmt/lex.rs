@@ -106,6 +106,14 @@ fn term_end(text: &str, start: usize) -> usize {
                 .unwrap_or(text.len() - pos)
         };
         let rest = &text[pos..];
+        // `module::name` is one name (grammar/cit.pest: reference, variable).
+        let qualified = pos > start
+            && rest.starts_with("::")
+            && rest[2..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+        if qualified {
+            pos += 2;
+            continue;
+        }
         let dotted_string =
             text[..pos].ends_with('.') && rest.starts_with('"') && !rest.starts_with("\"\"\"");
         if !(dotted_string || rest.starts_with('.')) {
@@ -133,6 +141,17 @@ fn string_end(text: &str, start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_module_name_is_one_term() {
+        let tokens = lex("use components::efi, rng\nx = m::c * 2");
+        let terms: Vec<&str> = tokens
+            .iter()
+            .filter(|t| t.kind == Kind::Term)
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(terms, ["use", "components::efi", "rng", "x", "m::c", "2"]);
+    }
 
     fn texts(source: &str) -> Vec<(Kind, &str, usize)> {
         lex(source)

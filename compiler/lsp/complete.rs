@@ -49,7 +49,10 @@ pub fn completion(
         .snapshot_for(&path, true)
         .or_else(|| workspace.snapshot_for(&path, false))?;
     let context = Context::new(&text, offset);
-    let items = context.items(&snapshot, file, offset);
+    // Scopes come from the analysed text, which the text being typed has
+    // moved on from: the cursor, in the analysed text.
+    let analysed = analysed_offset(&snapshot.analysis.sources.get(file).text, &text, offset);
+    let items = context.items(&snapshot, file, analysed);
     Some(CompletionResponse::Array(items))
 }
 
@@ -170,11 +173,19 @@ impl<'a> Context<'a> {
                 .collect();
         }
         if first == "use" {
-            return names(
+            // In a series, an instance type or a preference: the mixins
+            // whose fields that kind has.
+            let kinds = self.kinds();
+            let mut fit = Fit::new(snapshot);
+            let mut out = names(
                 snapshot,
                 |k| matches!(k, Key::Mixin(_)),
                 CompletionItemKind::MODULE,
             );
+            if let [kind] = kinds.as_slice() {
+                out.retain(|item| fit.mixin(&item.label, *kind));
+            }
+            return out;
         }
         if matches!(last, "sizes" | "variants" | "for" | "*") && !before.contains("except") {
             return names(
@@ -183,7 +194,7 @@ impl<'a> Context<'a> {
                 CompletionItemKind::STRUCT,
             );
         }
-        if let Some(keys) = self.row_keys(snapshot, &words) {
+        if let Some(keys) = self.row_keys(snapshot, &words, file, offset) {
             return keys;
         }
         if last == ":" || (last.ends_with(':') && words.len() >= 2 && self.depth == 0) {
@@ -325,7 +336,13 @@ impl<'a> Context<'a> {
 
     /// Row keys after `except` (of the table in that position) and values
     /// of the column after `when COLUMN ==` or `in (`.
-    fn row_keys(&self, snapshot: &Snapshot, words: &[&str]) -> Option<Vec<CompletionItem>> {
+    fn row_keys(
+        &self,
+        snapshot: &Snapshot,
+        words: &[&str],
+        file: crate::source::FileId,
+        offset: usize,
+    ) -> Option<Vec<CompletionItem>> {
         let before = self.before();
         if words.first() == Some(&"when")
             && words.len() >= 3
@@ -333,7 +350,23 @@ impl<'a> Context<'a> {
         {
             let column = words[1];
             let mut values: Vec<String> = Vec::new();
+            // The tables of the row in scope (a series' sizes and variants,
+            // a matrix's tables); elsewhere (a mixin, a patch) any table.
+            let in_scope: Option<Vec<String>> = innermost_scope(snapshot, file, offset as u32)
+                .map(|columns| {
+                    columns
+                        .iter()
+                        .filter(|(_, c)| c == column)
+                        .map(|(t, _)| t.clone())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|tables| !tables.is_empty());
             for def in tables(snapshot) {
+                if let Some(wanted) = &in_scope {
+                    if !wanted.iter().any(|key| table_key_is(snapshot, key, def)) {
+                        continue;
+                    }
+                }
                 if let Some(at) = def.columns.iter().position(|c| c.name == column) {
                     for row in &def.rows {
                         if let Some(cell) = row.cells.get(at).and_then(cell_text) {
@@ -459,7 +492,7 @@ fn variables(snapshot: &Snapshot, file: crate::source::FileId, offset: u32) -> V
         .filter(|(s, _)| inside(*s))
         .min_by_key(|(s, _)| s.end - s.start)
     {
-        for column in columns {
+        for (_, column) in columns {
             add(column.clone(), "column");
         }
         for occurrence in &snapshot.index.occurrences {
@@ -498,11 +531,13 @@ fn names(
             continue;
         }
         let name = match &occurrence.key {
-            Key::Mixin(n)
-            | Key::Table(n)
-            | Key::Series(n)
-            | Key::Resource(_, n)
-            | Key::Alias(n) => n.clone(),
+            // A mixin or table as written (its key differs when another
+            // file defines the same name).
+            Key::Mixin(_) | Key::Table(_) => {
+                let text = &snapshot.analysis.sources.get(occurrence.span.file).text;
+                text[occurrence.span.start as usize..occurrence.span.end as usize].to_string()
+            }
+            Key::Series(n) | Key::Resource(_, n) | Key::Alias(n) => n.clone(),
             _ => continue,
         };
         if out.iter().any(|i| i.label == name) {
@@ -524,5 +559,195 @@ fn item(label: &str, kind: CompletionItemKind, detail: Option<&str>) -> Completi
         kind: Some(kind),
         detail: detail.map(str::to_string),
         ..CompletionItem::default()
+    }
+}
+
+/// The (table, column) pairs of the innermost series or definition body
+/// around an offset.
+fn innermost_scope(
+    snapshot: &Snapshot,
+    file: crate::source::FileId,
+    offset: u32,
+) -> Option<&Vec<(String, String)>> {
+    snapshot
+        .index
+        .scopes
+        .iter()
+        .filter(|(s, _)| s.file == file && s.start <= offset && offset <= s.end)
+        .min_by_key(|(s, _)| s.end - s.start)
+        .map(|(_, columns)| columns)
+}
+
+/// Whether a table definition is the one an index key names.
+fn table_key_is(snapshot: &Snapshot, key: &str, def: &crate::syntax::ast::TableDef) -> bool {
+    snapshot
+        .index
+        .definitions(&Key::Table(key.to_string()))
+        .any(|o| o.span == def.name.span)
+}
+
+/// Which kinds a mixin's fields belong to: every field it sets (through
+/// the mixins it uses too) must be a field of the kind.
+struct Fit<'a> {
+    snapshot: &'a Snapshot,
+    seen: std::collections::HashMap<(String, Kind), bool>,
+}
+
+impl<'a> Fit<'a> {
+    fn new(snapshot: &'a Snapshot) -> Fit<'a> {
+        Fit {
+            snapshot,
+            seen: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Whether the mixin written `name` (as completion lists it) fits `kind`.
+    fn mixin(&mut self, name: &str, kind: Kind) -> bool {
+        let definitions: Vec<crate::source::Span> = self
+            .snapshot
+            .index
+            .occurrences
+            .iter()
+            .filter(|o| o.is_definition && matches!(o.key, Key::Mixin(_)))
+            .filter(|o| {
+                let text = &self.snapshot.analysis.sources.get(o.span.file).text;
+                &text[o.span.start as usize..o.span.end as usize] == name
+            })
+            .map(|o| o.span)
+            .collect();
+        definitions.iter().any(|span| self.mixin_at(*span, kind))
+    }
+
+    /// The mixin defined at a name span.
+    fn mixin_at(&mut self, span: crate::source::Span, kind: Kind) -> bool {
+        let id = (format!("{:?}:{}", span.file, span.start), kind);
+        if let Some(known) = self.seen.get(&id) {
+            return *known;
+        }
+        // A cycle (an error of its own) fits, so that it does not recurse.
+        self.seen.insert(id.clone(), true);
+        let snapshot = self.snapshot;
+        let body = snapshot.analysis.files.iter().find_map(|f| {
+            f.ast.items.iter().find_map(|item| match item {
+                Item::Mixin(def) if def.name.span == span => Some(&def.body),
+                _ => None,
+            })
+        });
+        let fits = body.is_none_or(|body| self.block(body, kind, &[]));
+        self.seen.insert(id, fits);
+        fits
+    }
+
+    fn block(&mut self, block: &crate::syntax::ast::Block, kind: Kind, prefix: &[String]) -> bool {
+        use crate::syntax::ast::Statement;
+        for statement in &block.statements {
+            let fits = match statement {
+                Statement::Use(names) => names.iter().all(|name| {
+                    let used: Vec<crate::source::Span> = self
+                        .snapshot
+                        .index
+                        .at(name.span.file, name.span.start)
+                        .and_then(|o| self.snapshot.index.definitions(&o.key).next())
+                        .map(|d| d.span)
+                        .into_iter()
+                        .collect();
+                    used.iter().all(|span| self.mixin_at(*span, kind))
+                }),
+                Statement::When { body, .. } => self.block(body, kind, prefix),
+                Statement::Assign { path, value, .. } => {
+                    let written: Vec<String> =
+                        path.segments.iter().map(|s| s.name.clone()).collect();
+                    let full = if prefix.is_empty() {
+                        match strict_alias(self.snapshot, &written[0], kind) {
+                            Some(Some(target)) => target
+                                .into_iter()
+                                .chain(written[1..].iter().cloned())
+                                .collect(),
+                            Some(None) => return false,
+                            None => written,
+                        }
+                    } else {
+                        prefix.iter().cloned().chain(written).collect()
+                    };
+                    let path: Vec<&str> = full.iter().map(String::as_str).collect();
+                    let schema = self.snapshot.schema();
+                    field_type(self.snapshot, schema, kind, &path).is_some()
+                        && match value {
+                            Expr::Map(inner) => self.block(inner, kind, &full),
+                            _ => true,
+                        }
+                }
+                _ => true,
+            };
+            if !fits {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// An alias for a kind: `Some(Some(target))`, `Some(None)` when the name
+/// is an alias of the other kind only, `None` when it is no alias.
+fn strict_alias(snapshot: &Snapshot, name: &str, kind: Kind) -> Option<Option<Vec<String>>> {
+    let mut any = false;
+    for file in &snapshot.analysis.files {
+        for item in &file.ast.items {
+            if let Item::Alias(def) = item {
+                if def.name.name == name {
+                    any = true;
+                    if def.kind.is_none_or(|k| k == kind) {
+                        let target = def.target.segments.iter().map(|s| s.name.clone()).collect();
+                        return Some(Some(target));
+                    }
+                }
+            }
+        }
+    }
+    any.then_some(None)
+}
+
+/// Where an offset of the current text falls in an older version of it:
+/// the same place before the edited region, shifted after it, the start
+/// of the region inside it.
+fn analysed_offset(old: &str, new: &str, offset: usize) -> usize {
+    let prefix = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let room = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if offset <= prefix {
+        offset
+    } else if offset >= new.len() - suffix {
+        offset + old.len() - new.len()
+    } else {
+        prefix
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::analysed_offset;
+
+    #[test]
+    fn offsets_follow_an_edit() {
+        let old = "series s {\n  use a\n}\n";
+        let new = "series s {\n  use a\n  when size == \n}\n";
+        let at = new.find("== ").unwrap_or_default() + 3;
+        // Inside the typed text: where it was typed, before the `}`.
+        assert_eq!(
+            analysed_offset(old, new, at),
+            old.find('}').unwrap_or_default()
+        );
+        assert_eq!(analysed_offset(old, new, 3), 3);
+        assert_eq!(analysed_offset(old, new, new.len()), old.len());
     }
 }

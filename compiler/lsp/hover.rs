@@ -6,12 +6,13 @@ use std::collections::HashSet;
 use lsp_types::*;
 
 use super::index::{FieldSite, Key, Owner};
+use super::select;
 use super::workspace::{Snapshot, Workspace};
 use super::{span_range, target};
 use crate::check::{Schema, Ty};
 use crate::resolve::Resource;
 use crate::source::Span;
-use crate::syntax::ast::{Item, Kind};
+use crate::syntax::ast::{Item, Kind, Target};
 use crate::value::{Node, Quantity, Value};
 
 /// Longest resolved YAML shown, in lines.
@@ -36,6 +37,7 @@ pub fn hover(workspace: &mut Workspace, params: HoverParams) -> Option<Hover> {
     let markdown = code_hover(word)
         .or_else(|| quantity_hover(word))
         .or_else(|| resource_hover(snapshot, target.file, target.offset))
+        .or_else(|| target_hover(snapshot, target.file, target.offset))
         .or_else(|| field_hover(snapshot, target.file, target.offset))
         .or_else(|| name_hover(snapshot, target.file, target.offset))?;
     Some(Hover {
@@ -147,31 +149,96 @@ fn resource_hover(snapshot: &Snapshot, file: crate::source::FileId, offset: u32)
         ));
         out.push_str(&format!("`{}`:\n", resource.name));
     }
-    match snapshot.documents.get(first).and_then(Option::as_ref) {
-        Some(yaml) => {
-            let mut text = String::new();
-            crate::emit::yaml::write_document(&mut text, yaml);
-            out.push_str("```yaml\n");
-            let lines: Vec<&str> = text.lines().collect();
-            for line in lines.iter().take(MAX_YAML_LINES) {
-                out.push_str(line);
-                out.push('\n');
-            }
-            if lines.len() > MAX_YAML_LINES {
-                out.push_str(&format!(
-                    "# … {} more lines\n",
-                    lines.len() - MAX_YAML_LINES
-                ));
-            }
-            out.push_str("```");
-        }
-        None => out.push_str("(not built: the resource has errors)"),
-    }
+    out.push_str(&resource_yaml(snapshot, first));
     Some(out)
 }
 
-/// On a field path: its type in the schema, its doc comment, and its final
-/// value in each resource the assignment reaches.
+/// The YAML `citc build` writes for a resource (the cluster-wide kind).
+fn resource_yaml(snapshot: &Snapshot, index: usize) -> String {
+    let Some(yaml) = snapshot.documents.get(index).and_then(Option::as_ref) else {
+        return "(not built: the resource has errors)".into();
+    };
+    let mut text = String::new();
+    crate::emit::yaml::write_document(&mut text, yaml);
+    let mut out = String::from("```yaml\n");
+    let lines: Vec<&str> = text.lines().collect();
+    for line in lines.iter().take(MAX_YAML_LINES) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    if lines.len() > MAX_YAML_LINES {
+        out.push_str(&format!(
+            "# … {} more lines\n",
+            lines.len() - MAX_YAML_LINES
+        ));
+    }
+    out.push_str("```");
+    out
+}
+
+/// Most resources listed for a target that selects many.
+const MAX_SELECTED: usize = 30;
+
+/// On a target of a `patch` or `remove`: what it selects (one resource by
+/// name: its YAML as built).
+fn target_hover(snapshot: &Snapshot, file: crate::source::FileId, offset: u32) -> Option<String> {
+    let site = select::target_at(&snapshot.index, file, offset)?;
+    let selected = select::selected(snapshot, site);
+    let sources = &snapshot.analysis.sources;
+    let place = |span: Span| {
+        let (line, _) = sources.line_col(span.file, span.start);
+        format!("{}:{line}", sources.get(span.file).name)
+    };
+    let what = |s: &select::Selected| match s.kind {
+        Kind::Instancetype => "instance type",
+        Kind::Preference => "preference",
+    };
+    let verb = if site.remove { "removes" } else { "patches" };
+    if let (Target::Name(..), [one]) = (&site.target, selected.as_slice()) {
+        let mut out = format!(
+            "{verb} {} `{}`, defined at {}",
+            what(one),
+            one.name,
+            place(one.defined)
+        );
+        match (one.built, one.removed_at) {
+            (Some(i), _) => {
+                out.push_str("\n\nas built (after every overlay):\n");
+                out.push_str(&resource_yaml(snapshot, i));
+            }
+            (None, Some(at)) if !site.remove => {
+                out.push_str(&format!("\n\n(removed at {})", place(at)))
+            }
+            _ => {}
+        }
+        return Some(out);
+    }
+    if selected.is_empty() {
+        return Some(format!("{verb} nothing: no resource matches (E0131)"));
+    }
+    let mut out = format!("{verb} {} resource(s):\n", selected.len());
+    for one in selected.iter().take(MAX_SELECTED) {
+        let defined = place(one.defined);
+        let removed = match one.removed_at {
+            Some(at) if !site.remove => format!(", removed at {}", place(at)),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "- {} `{}`{defined}{removed}\n",
+            what(one),
+            one.name
+        ));
+    }
+    if selected.len() > MAX_SELECTED {
+        out.push_str(&format!("- and {} more\n", selected.len() - MAX_SELECTED));
+    }
+    Some(out.trim_end().to_string())
+}
+
+/// On a field path: its type in the schema, KubeVirt's description of
+/// it, the doc comment of its declaration, and its final value in each
+/// resource the assignment reaches. Plain paragraphs and lists, no
+/// tables: Neovim and Emacs show Markdown tables as raw pipes.
 fn field_hover(snapshot: &Snapshot, file: crate::source::FileId, offset: u32) -> Option<String> {
     let (site, segment) = snapshot.index.field_at(file, offset)?;
     let path: Vec<&str> = site.segments[..=segment]
@@ -185,14 +252,23 @@ fn field_hover(snapshot: &Snapshot, file: crate::source::FileId, offset: u32) ->
         None => vec![Kind::Instancetype, Kind::Preference],
     };
     let mut out = format!("field `{dotted}`");
+    let typed: Vec<(Kind, Ty)> = kinds
+        .iter()
+        .filter_map(|k| Some((*k, field_type(snapshot, schema, *k, &path)?.0)))
+        .collect();
+    // A mixin's field that both kinds have alike.
+    let both = typed.len() == 2 && typed[0].1 == typed[1].1;
     for kind in &kinds {
         if let Some((ty, doc)) = field_type(snapshot, schema, *kind, &path) {
-            out.push_str(&format!(
-                "\n\n{} {}: `{}`",
-                kind.keyword(),
-                dotted,
-                type_text(&ty)
-            ));
+            let whose = if both {
+                "instance types and preferences"
+            } else {
+                kind_plural(*kind)
+            };
+            out.push_str(&format!(": `{}` ({whose})", type_text(&ty)));
+            if let Some(description) = super::apidoc::description(*kind, &path) {
+                out.push_str(&format!("\n\n{description} (KubeVirt)"));
+            }
             if let Some(doc) = doc {
                 out.push_str(&format!("\n\n{doc}"));
             }
@@ -201,35 +277,40 @@ fn field_hover(snapshot: &Snapshot, file: crate::source::FileId, offset: u32) ->
     }
     let resources = reached(snapshot, site);
     if !resources.is_empty() {
-        out.push_str("\n\n| resource | value | |\n|---|---|---|\n");
+        out.push_str("\n\nWhat the build writes:\n");
         for resource in resources.iter().take(MAX_RESOURCES) {
-            let node = resource.tree.get_path(&path);
-            let (value, note) = match node {
-                None => ("(unset)".to_string(), "removed later".to_string()),
-                Some(node) => (show(node), origin_note(snapshot, site, node)),
+            let line = match resource.tree.get_path(&path) {
+                None => "(unset) — removed later".to_string(),
+                Some(node) => format!("{} — {}", show(node), origin_note(snapshot, site, node)),
             };
-            out.push_str(&format!("| {} | {} | {} |\n", resource.name, value, note));
+            out.push_str(&format!("- `{}`: {line}\n", resource.name));
         }
         if resources.len() > MAX_RESOURCES {
-            out.push_str(&format!("\nand {} more\n", resources.len() - MAX_RESOURCES));
+            out.push_str(&format!("- and {} more\n", resources.len() - MAX_RESOURCES));
         }
     }
-    Some(out)
+    Some(out.trim_end().to_string())
+}
+
+fn kind_plural(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Instancetype => "instance types",
+        Kind::Preference => "preferences",
+    }
 }
 
 fn show(node: &Node) -> String {
     match &node.value {
         Value::Map(map) if map.is_empty() => "`{}`".into(),
-        Value::Map(_) => "a map".into(),
+        Value::Map(map) => format!("a map of {}", map.len()),
         Value::List(items) => format!("a list of {}", items.len()),
-        Value::Str(s) => format!("`{s:?}`").replace('\n', "\\n").replace('|', "\\|"),
+        Value::Str(s) => format!("`{s:?}`").replace('\n', "\\n"),
         other => format!("`{}`", other.as_text().unwrap_or_default()),
     }
 }
 
-/// Whether the value is this assignment's: it is overridden when another
-/// assignment wrote it; a value from elsewhere that no assignment wrote
-/// came through a variable of this one (a table cell).
+/// Whose value the resource ends up with: this assignment's, another's
+/// that replaced or overrode it, or (a map) this one's merged with others.
 fn origin_note(snapshot: &Snapshot, site: &FieldSite, node: &Node) -> String {
     let inside =
         |outer: Span, s: Span| s.file == outer.file && outer.start <= s.start && s.end <= outer.end;
@@ -238,6 +319,41 @@ fn origin_note(snapshot: &Snapshot, site: &FieldSite, node: &Node) -> String {
         let (line, _) = sources.line_col(span.file, span.start);
         format!("{}:{line}", sources.get(span.file).name)
     };
+    if let Value::Map(map) = &node.value {
+        if !map.is_empty() {
+            // A map merges key by key: who wrote its keys.
+            let mut leaves = Vec::new();
+            leaf_spans(node, &mut leaves);
+            let mut writers: Vec<Span> = Vec::new();
+            for leaf in leaves {
+                let writer = snapshot
+                    .index
+                    .fields
+                    .iter()
+                    .filter(|f| inside(f.statement, leaf))
+                    .min_by_key(|f| f.statement.end - f.statement.start);
+                if let Some(writer) = writer {
+                    let statement = outermost(snapshot, writer.statement);
+                    if !writers.contains(&statement) {
+                        writers.push(statement);
+                    }
+                }
+            }
+            let mine = outermost(snapshot, site.statement);
+            if writers.contains(&mine) {
+                let others: Vec<String> = writers
+                    .iter()
+                    .filter(|w| **w != mine)
+                    .map(|w| place(*w))
+                    .collect();
+                return if others.is_empty() {
+                    "set here".into()
+                } else {
+                    format!("merged with {}", others.join(", "))
+                };
+            }
+        }
+    }
     if inside(site.statement, node.span) {
         return "set here".into();
     }
@@ -247,9 +363,37 @@ fn origin_note(snapshot: &Snapshot, site: &FieldSite, node: &Node) -> String {
         .iter()
         .find(|other| other.statement != site.statement && inside(other.statement, node.span));
     match other {
+        Some(other) if other.replace => format!("replaced at {}", place(other.statement)),
         Some(other) => format!("overridden at {}", place(other.statement)),
         None => format!("set here (from {})", place(node.span)),
     }
+}
+
+/// The spans of a value's scalars (and empty maps), where they were written.
+fn leaf_spans(node: &Node, out: &mut Vec<Span>) {
+    match &node.value {
+        Value::Map(map) if !map.is_empty() => {
+            for (_, child) in map.iter() {
+                leaf_spans(child, out);
+            }
+        }
+        _ => out.push(node.span),
+    }
+}
+
+/// The outermost assignment that holds a statement (`spec.annotations { a
+/// = "1" }` for its `a = "1"`).
+fn outermost(snapshot: &Snapshot, statement: Span) -> Span {
+    snapshot
+        .index
+        .fields
+        .iter()
+        .map(|f| f.statement)
+        .filter(|s| {
+            s.file == statement.file && s.start <= statement.start && statement.end <= s.end
+        })
+        .max_by_key(|s| s.end - s.start)
+        .unwrap_or(statement)
 }
 
 /// The resources an assignment's item reaches.

@@ -83,6 +83,21 @@ pub struct FieldSite {
     /// The whole statement.
     pub statement: Span,
     pub owner: Owner,
+    /// Written with `:=` (replaces the subtree) rather than `=` (merges).
+    pub replace: bool,
+}
+
+/// A target of a `patch` or `remove` (what it selects is [`super::select`]'s).
+#[derive(Debug, Clone)]
+pub struct TargetSite {
+    pub target: Target,
+    /// The target as written.
+    pub span: Span,
+    /// The selection's kind (`None`: both).
+    pub kind: Option<Kind>,
+    /// The whole `patch` or `remove` item.
+    pub overlay: Span,
+    pub remove: bool,
 }
 
 /// The item an assignment belongs to.
@@ -120,8 +135,10 @@ pub struct Index {
     pub series_parents: HashMap<String, String>,
     pub definition_parents: HashMap<(Kind, String), String>,
     /// The body of each series and definition with the variables of its
-    /// row (for completion).
-    pub scopes: Vec<(Span, Vec<String>)>,
+    /// row, as (table, column) (for completion).
+    pub scopes: Vec<(Span, Vec<(String, String)>)>,
+    /// Every target of a `patch` or `remove`.
+    pub targets: Vec<TargetSite>,
 }
 
 impl Index {
@@ -330,10 +347,9 @@ impl Builder {
                         columns: self.series_columns(&def.name.name),
                         ..Scope::default()
                     };
-                    self.index.scopes.push((
-                        def.body.span,
-                        scope.columns.iter().map(|(_, c)| c.clone()).collect(),
-                    ));
+                    self.index
+                        .scopes
+                        .push((def.body.span, scope.columns.clone()));
                     let owner = Owner::Series(def.name.name.clone());
                     self.block(&def.body, &mut scope, &[], &owner, Some(Kind::Instancetype));
                 }
@@ -348,10 +364,9 @@ impl Builder {
                             }
                         }
                     }
-                    self.index.scopes.push((
-                        def.body.span,
-                        scope.columns.iter().map(|(_, c)| c.clone()).collect(),
-                    ));
+                    self.index
+                        .scopes
+                        .push((def.body.span, scope.columns.clone()));
                     self.text(&def.name, &mut scope);
                     if let Some(parent) = &def.parent {
                         match parent.as_literal() {
@@ -377,7 +392,7 @@ impl Builder {
                     }
                 }
                 Item::Patch(def) => {
-                    self.selection(&def.selection);
+                    self.selection(&def.selection, def.span, false);
                     let owner = Owner::Patch(def.selection.kind);
                     let mut scope = Scope {
                         any_column: true,
@@ -385,14 +400,21 @@ impl Builder {
                     };
                     self.block(&def.body, &mut scope, &[], &owner, def.selection.kind);
                 }
-                Item::Remove(def) => self.selection(&def.selection),
+                Item::Remove(def) => self.selection(&def.selection, def.span, true),
                 Item::Schema(_) | Item::Allow(_) | Item::Release(_) => {}
             }
         }
     }
 
-    fn selection(&mut self, selection: &Selection) {
+    fn selection(&mut self, selection: &Selection, overlay: Span, remove: bool) {
         for target in &selection.targets {
+            self.index.targets.push(TargetSite {
+                target: target.clone(),
+                span: target.span(),
+                kind: selection.kind,
+                overlay,
+                remove,
+            });
             match target {
                 Target::Name(name, span) => {
                     for kind in [Kind::Instancetype, Kind::Preference] {
@@ -464,7 +486,7 @@ impl Builder {
                     self.variable(variable, scope);
                     self.block(body, scope, prefix, owner, kind);
                 }
-                Statement::Assign { path, value, .. } => {
+                Statement::Assign { path, value, op } => {
                     let mut segments = prefix.to_vec();
                     if prefix.is_empty() {
                         segments.extend(self.expand_alias(path, kind));
@@ -476,6 +498,7 @@ impl Builder {
                         segments: segments.clone(),
                         statement: path.span.to(value.span()),
                         owner: owner.clone(),
+                        replace: matches!(op, AssignOp::Replace),
                     });
                     match value {
                         Expr::Map(inner) => self.block(inner, scope, &segments, owner, kind),

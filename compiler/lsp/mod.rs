@@ -14,6 +14,7 @@
 // its inner cell never changes, and `WorkspaceEdit` needs it as a map key.
 #![allow(clippy::mutable_key_type)]
 
+mod apidoc;
 mod complete;
 pub mod convert;
 mod edit;
@@ -21,6 +22,8 @@ mod hover;
 pub mod index;
 mod navigate;
 mod outline;
+mod select;
+mod semantic;
 pub mod workspace;
 
 use std::collections::{HashMap, HashSet};
@@ -103,6 +106,14 @@ pub fn capabilities() -> ServerCapabilities {
             ..CodeActionOptions::default()
         })),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: semantic::legend(),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                range: None,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            },
+        )),
         ..ServerCapabilities::default()
     }
 }
@@ -380,12 +391,19 @@ fn dispatch(workspace: &mut Workspace, request: Request) -> Answer {
         req::FoldingRangeRequest::METHOD => to_value(outline::folding(workspace, params(request)?)),
         req::Formatting::METHOD => to_value(edit::formatting(workspace, params(request)?)),
         req::CodeActionRequest::METHOD => to_value(edit::code_actions(workspace, params(request)?)),
+        req::SemanticTokensFullRequest::METHOD => {
+            to_value(semantic::full(workspace, params(request)?))
+        }
         method => Err(Failure {
             code: ErrorCode::MethodNotFound,
             message: format!("citc lsp does not handle `{method}`"),
         }),
     }
 }
+
+/// Warnings that something is never read (resolve/effects.rs): a column,
+/// a constant, a table.
+const UNREAD: &[&str] = &["W0120", "W0121", "W0122"];
 
 /// Every open document's diagnostics, from every analysis that loads it.
 fn diagnostics_by_uri(workspace: &mut Workspace) -> HashMap<Uri, Vec<Diagnostic>> {
@@ -403,7 +421,11 @@ fn diagnostics_by_uri(workspace: &mut Workspace) -> HashMap<Uri, Vec<Diagnostic>
             .iter()
             .any(|(other, s)| other != root && s.loaded.contains(root));
         for diag in &snapshot.diagnostics {
-            if imported && diag.code == crate::check::EMPTY_CATALOG {
+            // Nor that nothing in it reads a column, constant or table:
+            // the importer's analysis, which loads it, says whether the
+            // catalog does.
+            if imported && (diag.code == crate::check::EMPTY_CATALOG || UNREAD.contains(&diag.code))
+            {
                 continue;
             }
             let Some(uri) = workspace.uri_of(snapshot, diag.span.file) else {
@@ -459,6 +481,9 @@ fn to_lsp_diagnostic(
             crate::diagnostic::Severity::Warning => DiagnosticSeverity::WARNING,
         }),
         code: Some(NumberOrString::String(diag.code.to_string())),
+        code_description: workspace
+            .explanation(diag.code)
+            .map(|href| CodeDescription { href }),
         source: Some("citc".into()),
         message,
         related_information: (!related.is_empty()).then_some(related),

@@ -9,7 +9,7 @@ use lsp_types::*;
 
 use super::index::{Key, Occurrence};
 use super::workspace::{Snapshot, Workspace};
-use super::{span_range, target, Failure};
+use super::{select, span_range, target, Failure, Target};
 use crate::source::Span;
 
 fn location(workspace: &mut Workspace, snapshot: &Snapshot, span: Span) -> Option<Location> {
@@ -30,11 +30,14 @@ pub fn definition(
         position.position,
         true,
     )?;
-    let occurrence = target
+    let Some(occurrence) = target
         .snapshot
         .index
-        .at(target.file, target.offset)?
-        .clone();
+        .at(target.file, target.offset)
+        .cloned()
+    else {
+        return target_definition(workspace, &target);
+    };
     let locations: Vec<Location> = target
         .snapshot
         .index
@@ -43,6 +46,31 @@ pub fn definition(
         .collect::<Vec<_>>()
         .into_iter()
         .filter_map(|span| location(workspace, &target.snapshot, span))
+        .collect();
+    match locations.len() {
+        0 => None,
+        1 => locations
+            .into_iter()
+            .next()
+            .map(GotoDefinitionResponse::Scalar),
+        _ => Some(GotoDefinitionResponse::Array(locations)),
+    }
+}
+
+/// On a target of a `patch` or `remove` (a pattern, a name that a series
+/// or a matrix made, a label): where each resource it selects is defined.
+fn target_definition(workspace: &mut Workspace, target: &Target) -> Option<GotoDefinitionResponse> {
+    let snapshot = &target.snapshot;
+    let site = select::target_at(&snapshot.index, target.file, target.offset)?;
+    let mut spans: Vec<Span> = Vec::new();
+    for selected in select::selected(snapshot, site) {
+        if !spans.contains(&selected.defined) {
+            spans.push(selected.defined);
+        }
+    }
+    let locations: Vec<Location> = spans
+        .into_iter()
+        .filter_map(|span| location(workspace, snapshot, span))
         .collect();
     match locations.len() {
         0 => None,

@@ -38,7 +38,8 @@ pub struct Snapshot {
     pub documents: Vec<Option<Yaml>>,
     /// The paths of the files it loaded (on disk or open).
     pub loaded: HashSet<PathBuf>,
-    /// Whether the root parsed: a root that does not keeps its last good
+    /// Whether the root parsed whole: a root with a syntax error (whose
+    /// analysis holds only the items that parsed) keeps its last good
     /// snapshot for navigation (see [`Workspace::snapshot_for`]).
     pub parsed: bool,
     /// The API schema, read on first use (hover and completion).
@@ -49,7 +50,12 @@ impl Snapshot {
     fn new(root: &Path, unsaved: &HashMap<PathBuf, String>) -> Snapshot {
         let mut analysis = crate::analyze_with(resolve::Root::Path(root), unsaved);
         let mut diagnostics = std::mem::take(&mut analysis.diagnostics);
-        let stamp = Stamp::new(&analysis.catalog.release, "noversion");
+        // What `citc build` writes without `--version` and without a git
+        // tag: the release's default version.
+        let stamp = Stamp::new(
+            &analysis.catalog.release,
+            &analysis.catalog.release.default_version,
+        );
         let documents = analysis
             .catalog
             .resources
@@ -66,7 +72,10 @@ impl Snapshot {
         diagnostic::sort_diagnostics(&mut diagnostics);
         let index = Index::build(&analysis.files);
         let loaded = analysis.sources.paths().map(Path::to_path_buf).collect();
-        let parsed = analysis.files.first().is_some_and(|f| f.id == FileId(0));
+        let parsed = analysis
+            .files
+            .first()
+            .is_some_and(|f| f.id == FileId(0) && f.complete);
         Snapshot {
             analysis,
             index,
@@ -107,6 +116,8 @@ pub struct Workspace {
     std_dir: Option<PathBuf>,
     /// Where a cache folder may be made; `None` when the environment gives none.
     cache_home: Option<PathBuf>,
+    /// The explanation page written for each code (`codeDescription`).
+    explained: HashMap<String, Option<Uri>>,
 }
 
 impl Workspace {
@@ -237,6 +248,57 @@ impl Workspace {
             Some(path) => Some(path_to_uri(path)),
             None => Some(path_to_uri(&self.std_dir()?.join(&source.name))),
         }
+    }
+
+    /// A page with `citc explain CODE`'s text, for a diagnostic's
+    /// `codeDescription` (clients open it from the code): written on first
+    /// use beside the std copies, `$XDG_CACHE_HOME/citc/explain-<hash>/CODE.md`.
+    pub fn explanation(&mut self, code: &str) -> Option<Uri> {
+        if let Some(known) = self.explained.get(code) {
+            return known.clone();
+        }
+        let uri = self.write_explanation(code);
+        self.explained.insert(code.to_string(), uri.clone());
+        uri
+    }
+
+    fn write_explanation(&self, code: &str) -> Option<Uri> {
+        use sha2::{Digest, Sha256};
+        let info = crate::codes::lookup(code)?;
+        let page = format!(
+            "# {}: {}\n\n{} ({}). This is what `citc explain {}` prints:\n\n{}\n",
+            info.code,
+            info.title,
+            info.code,
+            info.severity.as_str(),
+            info.code,
+            info.explanation.trim_end()
+        );
+        let mut hash = Sha256::new();
+        for known in crate::codes::all() {
+            hash.update(known.code.as_bytes());
+            hash.update(known.title.as_bytes());
+            hash.update(known.explanation.as_bytes());
+        }
+        let short: String = hash
+            .finalize()
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let dir = self
+            .cache_home
+            .as_ref()?
+            .join("citc")
+            .join(format!("explain-{short}"));
+        let path = dir.join(format!("{}.md", info.code));
+        if std::fs::read_to_string(&path).is_ok_and(|existing| existing == page) {
+            return Some(path_to_uri(&path));
+        }
+        std::fs::create_dir_all(&dir).ok()?;
+        let _ = std::fs::remove_file(&path);
+        std::fs::write(&path, page).ok()?;
+        Some(path_to_uri(&path))
     }
 
     /// The folder of the standard library's read-only copies, written on

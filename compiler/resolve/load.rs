@@ -63,6 +63,8 @@ pub struct ParsedFile {
     /// The names defined by items that did not parse (the file has syntax
     /// errors, and holds the items that parsed).
     pub broken: Vec<String>,
+    /// Whether the whole file parsed (no syntax errors).
+    pub complete: bool,
 }
 
 /// Where the root file comes from.
@@ -167,6 +169,7 @@ pub fn load_with(
             imports: modules,
             is_std: sources.get(id).path.is_none(),
             broken,
+            complete: !failed,
         });
     }
     report_import_cycles(&imports, sources, diags);

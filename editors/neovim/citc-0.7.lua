@@ -7,6 +7,15 @@
 local clients = {} -- root folder → client id
 
 local function root_of(file)
+  -- The standard library's read-only copies (go to definition opens them
+  -- in citc's cache folder) go to a running client, not a new one.
+  if file:find('/citc/std%-%x+/std/[^/]+%.cit$') then
+    for root, id in pairs(clients) do
+      if vim.lsp.get_client_by_id(id) then
+        return root
+      end
+    end
+  end
   local dir = vim.fn.fnamemodify(file, ':p:h')
   local git = vim.fn.finddir('.git', dir .. ';')
   if git ~= '' then

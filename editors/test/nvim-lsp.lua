@@ -47,7 +47,15 @@ vim.g.citc_path = citc
 local config = os.getenv('CITC_NVIM_CONFIG') or 'citc-0.7.lua'
 local v = vim.version()
 out(string.format('# nvim %d.%d.%d, editors/neovim/%s, %s', v.major, v.minor, v.patch, config, citc))
-dofile(repo .. '/editors/neovim/' .. config)
+if config == 'lsp/citc.lua' then
+  -- Neovim 0.11: the configuration is found on 'runtimepath' (lsp/citc.lua);
+  -- only the binary under test is set.
+  vim.opt.runtimepath:prepend(repo .. '/editors/neovim')
+  vim.lsp.config('citc', { cmd = { citc, 'lsp' } })
+  vim.lsp.enable('citc')
+else
+  dofile(repo .. '/editors/neovim/' .. config)
+end
 
 -- Count what the server publishes, and keep the server's log messages.
 local publishes = 0
@@ -65,8 +73,19 @@ vim.cmd('edit ' .. vim.fn.fnameescape(catalog))
 local buf = vim.api.nvim_get_current_buf()
 check(vim.bo[buf].filetype == 'cit', 'catalog.cit has the filetype cit', vim.bo[buf].filetype)
 
+-- The citc clients (of a buffer): vim.lsp.get_clients from 0.10 on.
+local function clients(bufnr)
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ bufnr = bufnr, name = 'citc' })
+  end
+  local list = {}
+  for _, c in pairs(bufnr and vim.lsp.buf_get_clients(bufnr) or vim.lsp.get_active_clients()) do
+    if c.name == 'citc' then table.insert(list, c) end
+  end
+  return list
+end
 local function client()
-  return vim.lsp.buf_get_clients(buf)[1]
+  return clients(buf)[1]
 end
 if not vim.wait(timeout, function()
   local c = client()
@@ -192,6 +211,89 @@ result, err = request('textDocument/definition', sl, sc + #'use ' + 1)
 loc = result and (result[1] or result)
 local target = loc and (loc.uri or loc.targetUri) or ''
 check(target:find('kubevirt%.cit$') ~= nil, 'definition of `sized` is in the std/kubevirt copy', err or vim.inspect(result))
+
+-- The copy opens in the same server: no second citc lsp.
+local first = client()
+if target ~= '' then
+  vim.cmd('edit ' .. vim.fn.fnameescape(vim.uri_to_fname(target)))
+  local std_buf = vim.api.nvim_get_current_buf()
+  vim.wait(timeout, function() return #clients(std_buf) > 0 end, 20)
+  local attached = clients(std_buf)[1]
+  check(attached ~= nil and attached.id == first.id, 'the std copy is served by the same client',
+    attached and ('client ' .. attached.id .. ' vs ' .. first.id) or 'no client')
+  check(#clients(nil) == 1, 'one citc client in all', #clients(nil))
+  check(vim.bo[std_buf].readonly, 'the std copy is read-only')
+  vim.cmd('buffer ' .. buf)
+end
+
+-- Semantic tokens (Neovim 0.9 and later request them by itself): the
+-- mixin of a `use` is a function, from the server (get_at_pos reads the
+-- tokens the client received; headless Neovim draws no highlights).
+if vim.lsp.semantic_tokens and vim.lsp.semantic_tokens.get_at_pos then
+  local sl2, sc2 = find('use common-series, dedicated-cpu')
+  sc2 = sc2 + #'use common-series, ' + 2
+  local kinds = {}
+  vim.wait(timeout, function()
+    kinds = {}
+    for _, t in ipairs(vim.lsp.semantic_tokens.get_at_pos(buf, sl2, sc2) or {}) do
+      table.insert(kinds, t.type)
+    end
+    return #kinds > 0
+  end, 50)
+  check(vim.tbl_contains(kinds, 'function'), 'semantic tokens: `dedicated-cpu` in a use is a function', vim.inspect(kinds))
+else
+  out('# semantic tokens not checked: this Neovim has no vim.lsp.semantic_tokens (0.9 and later)')
+end
+
+-- Completion after `use `: the mixins.
+local ul, uc = find('use common-series, dedicated-cpu')
+result, err = request('textDocument/completion', ul, uc + #'use ')
+local items = result and (result.items or result) or {}
+local labels = {}
+for _, item in ipairs(items) do labels[item.label] = true end
+check(labels['dedicated-cpu'] and labels['common-series'], 'completion after `use` offers the mixins', err or #items)
+
+-- Rename a mixin: the edit changes its definition and every use.
+local rl, rc = find('mixin dedicated-cpu')
+local params = {
+  textDocument = { uri = vim.uri_from_bufnr(buf) },
+  position = { line = rl, character = rc + #'mixin ' + 1 },
+  newName = 'pinned-cpu',
+}
+local before_rename = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+local responses = vim.lsp.buf_request_sync(buf, 'textDocument/rename', params, timeout) or {}
+local edit
+for _, r in pairs(responses) do edit = r.result end
+local uses = 0
+for _, l in ipairs(before_rename) do
+  local code = l:gsub('//.*', '')
+  for _ in code:gmatch('dedicated%-cpu[^%w_-]') do uses = uses + 1 end
+  if code:match('dedicated%-cpu$') then uses = uses + 1 end
+end
+if check(edit ~= nil, 'rename answers a workspace edit') then
+  vim.lsp.util.apply_workspace_edit(edit, 'utf-16')
+  local text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+  local _, renamed = text:gsub('pinned%-cpu', '')
+  check(renamed == uses and uses > 1, string.format('rename changes the mixin and its %d uses', uses - 1), renamed)
+end
+vim.api.nvim_buf_set_lines(buf, 0, -1, false, before_rename)
+
+-- Formatting: indentation removed from a few lines comes back.
+local fl = find('series cx1 {')
+local messy = vim.api.nvim_buf_get_lines(buf, fl + 1, fl + 5, false)
+local stripped = {}
+for i, l in ipairs(messy) do stripped[i] = l:gsub('^%s+', '') end
+vim.api.nvim_buf_set_lines(buf, fl + 1, fl + 5, false, stripped)
+responses = vim.lsp.buf_request_sync(buf, 'textDocument/formatting',
+  { textDocument = { uri = vim.uri_from_bufnr(buf) }, options = { tabSize = 2, insertSpaces = true } }, timeout) or {}
+local edits
+for _, r in pairs(responses) do edits = r.result end
+if check(edits ~= nil and #edits > 0, 'formatting answers edits') then
+  vim.lsp.util.apply_text_edits(edits, buf, 'utf-16')
+  local now = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+  check(now == table.concat(before_rename, '\n'), 'formatting gives back citc fmt\'s layout')
+end
+vim.api.nvim_buf_set_lines(buf, 0, -1, false, before_rename)
 
 end
 

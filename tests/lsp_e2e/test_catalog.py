@@ -108,7 +108,8 @@ async def test_hover(client, text):
 
     # A mixin in a `use`: its definition and doc comment.
     h = await hover(USE_LINE, len("use common-series, ") + 2)
-    assert "mixin dedicated-cpu {" in h and "catalog.cit:24" in h
+    line = text[: text.index("mixin dedicated-cpu {")].count("\n") + 1
+    assert "mixin dedicated-cpu {" in h and f"catalog.cit:{line}" in h
     # A std mixin: its definition in std/kubevirt.
     h = await hover("use sized", 5)
     assert "mixin sized {" in h and "std/kubevirt" in h
@@ -245,9 +246,14 @@ async def test_completion(client, text):
         items = result.items if isinstance(result, types.CompletionList) else result or []
         return {i.label: i for i in items}
 
-    # Mixins in scope after `use`: the catalog's and std's.
+    # Mixins in scope after `use` in a series: the catalog's and std's that
+    # set instance-type fields, not the preference-only ones (efi, tpm).
     items = await labels(find(text, USE_LINE, offset=len("use ")))
-    assert {"common-series", "dedicated-cpu", "low-latency", "sized", "efi", "tpm"} <= set(items)
+    assert {"common-series", "dedicated-cpu", "low-latency", "sized"} <= set(items)
+    assert not {"efi", "tpm"} & set(items), sorted(items)
+    # In a preference: the preference mixins, not `sized`.
+    items = await labels(find(text, "  use efi\n  displayName = \"Linux EFI Guest\"", offset=len("  use ")))
+    assert {"efi", "tpm"} <= set(items) and "sized" not in items, sorted(items)
     # Field paths from the schema, on an empty line of a preference.
     at = find(text, "preference linux.efi : linux {", offset=len("preference linux.efi : linux {"))
     change(client, uri, 2, (at.line, at.character), (at.line, at.character), "\n  spec.devices.")

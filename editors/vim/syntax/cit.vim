@@ -43,7 +43,7 @@ syn region citTextBlock start=+"""+ end=+"""+ contains=citTextEscapeError,citTex
 
 " ----------------------------------------------------------------- values
 syn match citWord contained "[[:alnum:]_.-]\+"
-syn match citVariable contained "\%([[:alnum:]_.-]\)\@1<!\h[[:alnum:]_-]*"
+syn match citVariable contained "\%([[:alnum:]_.-]\)\@1<!\%(\h[[:alnum:]_-]*::\)\=\h[[:alnum:]_-]*" contains=citModule,citModuleSep
 " `4GB`, `1.5.Gi`: starts like a number, is none.
 syn match citBadNumber contained "\%([[:alnum:]_.-]\)\@1<!-\=\d[[:alnum:]_.-]*"
 syn match citInteger contained "\%([[:alnum:]_.-]\)\@1<!-\=\d\+\%([[:alnum:]_.-]\)\@!"
@@ -63,6 +63,11 @@ syn region citBlock matchgroup=citBrace start="{" end="}" contains=@citStatement
 
 syn cluster citValue contains=citTextBlock,citString,citStringUnterminated,citBadNumber,citInteger,citFloat,citQuantity,citBoolean,citBlock,citList,citVariable
 syn cluster citCell contains=citString,citStringUnterminated,citWord,citInteger,citFloat,citQuantity,citBoolean
+
+" `module::name`: a mixin, table or constant of an imported module (the
+" references above contain it).
+syn match citModule contained "\h[[:alnum:]_-]*\ze::"
+syn match citModuleSep contained "::"
 
 " ------------------------------------------------------------------ paths
 let s:seg = '\%(\h[[:alnum:]_-]*\|"\%([^"\\]\|\\.\)*"\)'
@@ -110,7 +115,7 @@ syn region citParentString contained start=+"+ skip=+\\\\\|\\"+ end=+"+ contains
 syn match citHeaderComment contained "//.*$" contains=citTodo,@Spell nextgroup=citFor,citHeaderComment skipwhite skipnl
 " for T1 * T2 except (k1, k2), (k3, k4)
 syn keyword citFor contained for nextgroup=citForTable skipwhite skipnl
-syn match citForTable contained "\h[[:alnum:]_-]*" nextgroup=citProduct,citForExcept skipwhite skipnl
+syn match citForTable contained "\%(\h[[:alnum:]_-]*::\)\=\h[[:alnum:]_-]*" contains=citModule,citModuleSep nextgroup=citProduct,citForExcept skipwhite skipnl
 syn match citProduct contained "\*" nextgroup=citForTable skipwhite skipnl
 syn keyword citForExcept contained except nextgroup=citTuple skipwhite skipnl
 syn region citTuple contained matchgroup=citParen start="(" end=")" contains=@citCell,citComma,citComment,citInvalidChar nextgroup=citTupleComma skipwhite skipnl
@@ -172,14 +177,14 @@ syn match citSelComment contained "//.*$" contains=citTodo,@Spell nextgroup=@cit
 " Statement keywords are matches so that `use = 1` stays a field.
 let s:notpath = '\%(\s*\%([.=]\|:=\|{\)\)\@!'
 exe 'syn match citUse contained "\<use\>' . s:notpath . '" nextgroup=citMixinRef skipwhite skipnl'
-syn match citMixinRef contained "\h[[:alnum:]_-]*" nextgroup=citUseComma skipwhite skipnl
+syn match citMixinRef contained "\%(\h[[:alnum:]_-]*::\)\=\h[[:alnum:]_-]*" contains=citModule,citModuleSep nextgroup=citUseComma skipwhite skipnl
 syn match citUseComma contained "," nextgroup=citMixinRef skipwhite skipnl
 
 exe 'syn match citSizes contained "\<sizes\>' . s:notpath . '" nextgroup=citSizesTable skipwhite skipnl'
-syn match citSizesTable contained "\h[[:alnum:]_-]*" nextgroup=citExceptList skipwhite skipnl
+syn match citSizesTable contained "\%(\h[[:alnum:]_-]*::\)\=\h[[:alnum:]_-]*" contains=citModule,citModuleSep nextgroup=citExceptList skipwhite skipnl
 syn region citExceptList contained matchgroup=citControl start="\<except\>\_s*" end=+\%([[:alnum:]_."-]\)\@1<=\%(\s*,\)\@!+ end="\ze}" contains=@citCell,citComma,citComment
 exe 'syn match citVariants contained "\<variants\>' . s:notpath . '" nextgroup=citVariantsTable skipwhite skipnl'
-syn match citVariantsTable contained "\h[[:alnum:]_-]*"
+syn match citVariantsTable contained "\%(\h[[:alnum:]_-]*::\)\=\h[[:alnum:]_-]*" contains=citModule,citModuleSep
 
 exe 'syn match citRatio contained "\<ratio\>' . s:notpath . '" nextgroup=citRatioValue,citRatioError skipwhite'
 syn match citRatioError contained "[^[:space:]}]\+"
@@ -218,6 +223,8 @@ hi def link citInterpDelim        Delimiter
 hi def link citInterpVar          PreProc
 hi def link citWord               Constant
 hi def link citVariable           PreProc
+hi def link citModule             Include
+hi def link citModuleSep          Delimiter
 hi def link citInteger            Number
 hi def link citFloat              Float
 hi def link citQuantity           Number

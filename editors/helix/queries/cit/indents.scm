@@ -1,0 +1,16 @@
+; Indentation in Helix: 2 spaces inside every brace, bracket and parenthesis
+; pair, as `citc fmt` writes it.
+[
+  (block)
+  (map)
+  (list)
+  (table_body)
+  (derive_item)
+  (type_item)
+] @indent
+
+[
+  "}"
+  "]"
+  ")"
+] @outdent
