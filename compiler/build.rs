@@ -25,6 +25,9 @@ mod suggest;
 #[path = "syntax/mod.rs"]
 mod syntax;
 
+#[path = "build_version.rs"]
+mod build_version;
+
 /// What the parser needs of `crate::diagnostic`: here a syntax error only
 /// has to be shown in the build's failure.
 mod diagnostic {
@@ -73,6 +76,7 @@ fn main() {
     println!("cargo::rerun-if-changed=compiler/syntax");
     println!("cargo::rerun-if-changed=compiler/source.rs");
     println!("cargo::rerun-if-changed=compiler/suggest.rs");
+    build_version::emit();
 
     // The `citc` binary is linked as a fixed-address executable on Linux: a
     // position-independent one has the loader apply its relocations at

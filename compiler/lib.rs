@@ -36,6 +36,7 @@ pub mod source;
 pub mod suggest;
 pub mod syntax;
 pub mod value;
+pub mod version;
 
 use diagnostic::Diagnostic;
 use lower::Document;

@@ -1,7 +1,5 @@
 //! The `citc` binary: parse arguments, run the command, exit with its code.
 
-use clap::Parser;
-
 /// A compilation allocates many small maps and strings and frees them
 /// together; mimalloc does that at a fraction of glibc's cost (measured in
 /// the language server, where half the time of an edit went to malloc/free).
@@ -9,5 +7,5 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    citc::cli::run(citc::cli::Cli::parse())
+    citc::cli::main()
 }

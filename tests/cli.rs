@@ -54,11 +54,18 @@ fn check_exit_codes() {
         "catalog.cit:1:16: error[E0103]: unknown parent `missing`\n"
     );
 
-    let out = citc(&["check"], bad.path());
+    // Without an argument, check reads catalog.cit, like every command.
+    let out = citc(&["check", "--message-format", "short"], bad.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "catalog.cit:1:16: error[E0103]: unknown parent `missing`\n"
+    );
+    let out = citc(&["check", "--deny", "everything"], bad.path());
     assert_eq!(
         out.status.code(),
         Some(2),
-        "missing argument is a usage error"
+        "a bad argument is a usage error"
     );
     let out = citc(&["frobnicate"], bad.path());
     assert_eq!(out.status.code(), Some(2));

@@ -21,17 +21,9 @@ fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The v1.7.0 release folder, or `None` outside CI when it is absent.
+/// The v1.7.0 release folder, carried in tests/golden/releases.
 fn v1_7_0() -> Option<PathBuf> {
-    let dir = project().join("../shared/upstream/releases/v1.7.0");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{} is missing, and CI=true", dir.display());
-    }
-    eprintln!("skipping: {} is absent (CI is not set)", dir.display());
-    None
+    Some(project().join("tests/golden/releases/v1.7.0"))
 }
 
 /// Runs citc with at most 1 GiB of address space, so that input that would

@@ -1,30 +1,93 @@
 //! The output contract: `citc build catalog.cit` writes the six files that
 //! upstream's scripts/generate.sh writes at main, and the frozen catalog of
 //! the last release, `tests/golden/v1.7.0.cit`, those of release v1.7.0,
-//! byte for byte.
+//! byte for byte. Upstream's files are carried in tests/golden/releases
+//! (see its README), so any clone checks this; when ../shared is beside the
+//! project, the copies are checked against it too.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use sha2::Digest as _;
 
 fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The upstream release folder, or `None` (with the reason printed) when it
-/// is absent outside CI. Under CI=true a missing folder fails the test.
+/// The upstream release folder carried in tests/golden/releases.
 pub fn release_dir(tag: &str) -> Option<PathBuf> {
+    let dir = project().join("tests/golden/releases").join(tag);
+    assert!(
+        dir.is_dir(),
+        "{} is missing: the carried release data is part of the project",
+        dir.display()
+    );
+    Some(dir)
+}
+
+/// The same release in ../shared, or `None` (with the reason printed) when
+/// it is absent outside CI. Under CI=true a missing folder fails the test.
+fn shared_release_dir(tag: &str) -> Option<PathBuf> {
     let dir = project().join("../shared/upstream/releases").join(tag);
     if dir.is_dir() {
         return Some(dir);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!(
-            "{} is missing, and CI=true: the golden test cannot be skipped",
+            "{} is missing, and CI=true: the carried copy cannot be checked",
             dir.display()
         );
     }
     eprintln!("skipping: {} is absent (CI is not set)", dir.display());
     None
+}
+
+/// The names of the files in a folder, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The copies in tests/golden/releases are upstream's files, byte for byte:
+/// their checksums hold, and they equal ../shared's when it is there.
+#[test]
+fn carried_release_data_is_upstreams() {
+    for tag in ["v1.7.0", "main-7c1e305b"] {
+        let carried = release_dir(tag).expect("carried");
+        // Each bundle matches the CHECKSUMS.sha256 it came with.
+        let sums = std::fs::read_to_string(carried.join("CHECKSUMS.sha256")).expect("checksums");
+        let mut listed = vec!["CHECKSUMS.sha256".to_string()];
+        for line in sums.lines() {
+            let (sum, name) = line.split_once("  ").expect("sha256sum line");
+            let bytes = std::fs::read(carried.join(name)).expect("bundle");
+            let digest = sha2::Sha256::digest(&bytes);
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(hex, sum, "{tag}/{name}: checksum");
+            listed.push(name.to_string());
+        }
+        listed.sort();
+        assert_eq!(file_names(&carried), listed, "{tag}: files");
+        let Some(shared) = shared_release_dir(tag) else {
+            continue;
+        };
+        assert_eq!(file_names(&carried), file_names(&shared), "{tag}: files");
+        for name in file_names(&shared) {
+            let a = std::fs::read(carried.join(&name)).expect("read");
+            let b = std::fs::read(shared.join(&name)).expect("read");
+            assert!(
+                a == b,
+                "{tag}/{name} differs from ../shared's: {}",
+                first_difference(&b, &a)
+            );
+        }
+    }
+    let license = std::fs::read_to_string(project().join("tests/golden/releases/LICENSE"))
+        .expect("upstream's LICENSE is carried with its data");
+    assert!(license.contains("Apache License") && license.contains("The KubeVirt Authors"));
 }
 
 fn first_difference(expected: &[u8], actual: &[u8]) -> String {
@@ -49,7 +112,7 @@ fn first_difference(expected: &[u8], actual: &[u8]) -> String {
 }
 
 /// Builds `catalog` with `--version version` and compares the output with
-/// the release folder `tag` of ../shared/upstream/releases, file by file;
+/// the release folder `tag` of tests/golden/releases, file by file;
 /// `documents` is the all-bundle's document count.
 fn assert_builds_release(catalog: &str, version: &str, tag: &str, documents: usize) {
     let Some(expected_dir) = release_dir(tag) else {

@@ -20,9 +20,14 @@ fn citc(args: &[&str]) -> Output {
         .expect("run citc")
 }
 
-/// The upstream release folder, or `None` (with the reason printed) when it
-/// is absent outside CI, as in tests/golden.rs.
+/// The upstream release folder: carried in tests/golden/releases (v1.7.0),
+/// else in ../shared, or `None` (with the reason printed) when it is absent
+/// outside CI, as in tests/golden.rs.
 fn release_dir(tag: &str) -> Option<PathBuf> {
+    let carried = project().join("tests/golden/releases").join(tag);
+    if carried.is_dir() {
+        return Some(carried);
+    }
     let dir = project().join("../shared/upstream/releases").join(tag);
     if dir.is_dir() {
         return Some(dir);

@@ -500,7 +500,7 @@ fn exit_code_with_closed(stream: &str, args: &str, dir: &Path) -> Option<i32> {
 fn exit_codes_come_from_the_diagnostics_not_from_printing() {
     let dir = project_with("preference p : missing { }\n");
     for stream in ["stdout", "stderr"] {
-        for format in ["human", "short", "json", "github"] {
+        for format in ["human", "short", "json", "github", "sarif", "junit"] {
             for command in ["check", "build"] {
                 let args = format!("{command} catalog.cit --message-format {format}");
                 assert_eq!(
@@ -537,7 +537,7 @@ fn exit_code_table() {
     std::fs::write(dir.path().join("_build/CHECKSUMS.sha256"), "stale").expect("w");
     assert_eq!(code(&["build", "catalog.cit", "--check"]), Some(1));
     // 2: usage errors and I/O failures.
-    assert_eq!(code(&["check"]), Some(2));
+    assert_eq!(code(&["check", "--message-format", "xml"]), Some(2));
     assert_eq!(code(&["check", "missing.cit"]), Some(2));
     assert_eq!(code(&["build", "missing.cit"]), Some(2));
     std::fs::write(

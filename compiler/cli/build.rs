@@ -39,6 +39,7 @@ use crate::{analyze, resolve};
 #[derive(Args)]
 pub struct BuildArgs {
     /// The catalog to compile.
+    #[arg(default_value = "catalog.cit")]
     catalog: PathBuf,
     /// Output folder; `-` writes the all-bundle to stdout instead.
     #[arg(short, long, default_value = "_build")]

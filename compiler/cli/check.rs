@@ -13,10 +13,12 @@ use crate::{diagnose, resolve};
 ///
 /// Exit codes: 0 clean (warnings allowed unless --deny warnings); 1 errors
 /// (or warnings with --deny warnings); 2 usage errors and unreadable files.
-/// JSON and GitHub formats go to stdout; human and short to stderr.
+/// JSON, GitHub, SARIF and JUnit formats go to stdout; human and short to
+/// stderr.
 #[derive(Args)]
 pub struct CheckArgs {
     /// The catalog to check.
+    #[arg(default_value = "catalog.cit")]
     catalog: PathBuf,
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
@@ -51,10 +53,11 @@ fn outcome(args: &CheckArgs, analysis: &mut crate::Analysis) -> ExitCode {
             .diagnostics
             .retain(|d| d.code != crate::check::EMPTY_CATALOG);
     }
-    super::report(
+    super::report_denying(
         &analysis.sources,
         &analysis.diagnostics,
         args.message_format,
+        args.deny.contains(&Deny::Warnings),
     );
     if let Some(code) = super::diagnostics_exit_code(&analysis.diagnostics) {
         return code;

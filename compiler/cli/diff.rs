@@ -8,7 +8,7 @@
 //! catalog with errors).
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -261,7 +261,7 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
         crate::provenance::cite(&mut report, &analysis.catalog, &analysis.sources, &version);
         markdown_links = links.map(|base| repository_links(&base, catalog, &analysis.sources));
     }
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = super::color::stdout();
     let text = match args.format {
         Format::Text => render::text(&report, color),
         Format::Unified => render::unified(&report, color),

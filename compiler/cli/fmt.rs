@@ -15,7 +15,9 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::MessageFormat;
-use crate::diagnostic::{render_github, render_human, render_json, render_short, Diagnostic};
+use crate::diagnostic::{
+    render_github, render_human, render_json, render_junit, render_sarif, render_short, Diagnostic,
+};
 use crate::fmt::format_source;
 use crate::source::{decode_text, plain_io_error, read_input_bytes, SourceMap, MAX_SOURCE_BYTES};
 
@@ -28,17 +30,28 @@ use crate::source::{decode_text, plain_io_error, read_input_bytes, SourceMap, MA
 /// byte-order mark is dropped. Nothing is written to a file that has a
 /// syntax error, that is read-only, or that is not a regular file.
 ///
+/// `citc fmt -` reads the text from stdin and writes it formatted to stdout
+/// (how editors' format-on-save tools call a formatter); on a syntax error
+/// it writes nothing to stdout and exits 1.
+///
+/// With --check nothing is written: the files that are not formatted are
+/// listed (and, with --diff, shown as a unified diff of what would change).
+///
 /// Exit codes: 0 all files are formatted (with --check: already formatted);
 /// 1 a file has a syntax error, or with --check a file is not formatted;
 /// 2 usage error, or a file cannot be read or written (missing, not a
 /// regular file, too large, not UTF-8, read-only, write failed).
 #[derive(Args)]
 pub struct FmtArgs {
-    /// Files to format [default: catalog.cit in the current directory].
+    /// Files to format; `-` reads stdin and writes stdout.
+    #[arg(default_value = "catalog.cit")]
     files: Vec<PathBuf>,
     /// Write nothing: list the files that are not formatted, exit 1 if any.
     #[arg(long)]
     check: bool,
+    /// With --check: show what would change, as a unified diff on stdout.
+    #[arg(long, requires = "check")]
+    diff: bool,
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
 }
@@ -48,18 +61,129 @@ const NOT_FORMATTED: u8 = 1;
 /// Exit code: a file cannot be read or written.
 const IO_FAILURE: u8 = 2;
 
+/// What to do with a file whose layout differs.
+#[derive(Clone, Copy)]
+struct Mode {
+    check: bool,
+    diff: bool,
+    message_format: MessageFormat,
+}
+
 pub fn run(args: FmtArgs) -> ExitCode {
-    let files = if args.files.is_empty() {
-        vec![PathBuf::from("catalog.cit")]
-    } else {
-        args.files
+    let mode = Mode {
+        check: args.check,
+        diff: args.diff,
+        message_format: args.message_format,
     };
-    let worst = files
+    if args.files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        return ExitCode::from(fail(&Failure {
+            message: "`-` (stdin) is given more than once".to_string(),
+            help: "stdin can be read once: give `-` once".to_string(),
+        }));
+    }
+    let worst = args
+        .files
         .iter()
-        .map(|path| format_file(path, args.check, args.message_format))
+        .map(|path| {
+            if path.as_os_str() == "-" {
+                format_stdin(mode)
+            } else {
+                format_file(path, mode)
+            }
+        })
         .max()
         .unwrap_or(0);
     ExitCode::from(worst)
+}
+
+/// `citc fmt -`: stdin to stdout. With --check, stdout gets the name and
+/// (with --diff) the diff instead of the text.
+fn format_stdin(mode: Mode) -> u8 {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read = std::io::stdin()
+        .lock()
+        .take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes);
+    if let Err(err) = read {
+        return fail(&Failure {
+            message: format!("cannot read stdin: {}", plain_io_error(&err)),
+            help: "pipe the .cit text into `citc fmt -`".to_string(),
+        });
+    }
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return fail(&Failure {
+            message: format!("stdin is larger than {} MiB", MAX_SOURCE_BYTES >> 20),
+            help: "a .cit file is text of a few kilobytes; check what is piped in".to_string(),
+        });
+    }
+    let Ok(original) = String::from_utf8(bytes) else {
+        return fail(&Failure {
+            message: "stdin is not UTF-8 text".to_string(),
+            help: "a .cit file is UTF-8 text; convert it (iconv -t UTF-8)".to_string(),
+        });
+    };
+    let name = "<stdin>";
+    let text = original.strip_prefix('\u{feff}').unwrap_or(&original);
+    let mut sources = SourceMap::default();
+    let file = sources.add(name.to_string(), None, text.to_string());
+    let formatted = match format_source(file, text) {
+        Ok(formatted) => formatted,
+        Err(diag) => {
+            report(&sources, &diag, mode.message_format);
+            return NOT_FORMATTED;
+        }
+    };
+    if !mode.check {
+        let mut out = std::io::stdout().lock();
+        let written = out
+            .write_all(formatted.as_bytes())
+            .and_then(|()| out.flush());
+        return match written {
+            Ok(()) => 0,
+            // A reader that closed the pipe: nothing to report, as elsewhere.
+            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => 0,
+            Err(err) => fail(&Failure {
+                message: format!("cannot write stdout: {}", plain_io_error(&err)),
+                help: "check where stdout goes".to_string(),
+            }),
+        };
+    }
+    if formatted == original {
+        return 0;
+    }
+    say(name);
+    if mode.diff {
+        show_diff(name, &original, &formatted);
+    }
+    NOT_FORMATTED
+}
+
+/// A unified diff of a file's text and its formatted text, on stdout.
+fn show_diff(name: &str, original: &str, formatted: &str) {
+    let diff = similar::TextDiff::from_lines(original, formatted);
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(name, &format!("{name} (formatted)"))
+        .to_string();
+    let colored = super::color::stdout();
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let style = match line.as_bytes().first() {
+            _ if !colored => anstyle::Style::new(),
+            Some(b'+') if !line.starts_with("+++") => anstyle::AnsiColor::Green.on_default(),
+            Some(b'-') if !line.starts_with("---") => anstyle::AnsiColor::Red.on_default(),
+            Some(b'@') => anstyle::AnsiColor::Cyan.on_default(),
+            _ => anstyle::Style::new().bold(),
+        };
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        out.push_str(&format!("{style}{body}{style:#}\n"));
+        if !line.ends_with('\n') {
+            out.push_str("\\ No newline at end of file\n");
+        }
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }
 
 /// Why a file was not read or written, and what to do about it.
@@ -69,7 +193,7 @@ struct Failure {
 }
 
 /// Formats one file; returns its exit code.
-fn format_file(path: &Path, check: bool, message_format: MessageFormat) -> u8 {
+fn format_file(path: &Path, mode: Mode) -> u8 {
     // Taken before reading, so a change made after it is seen at write time.
     let before = fs::metadata(path);
     let original = match read_text(path) {
@@ -86,7 +210,7 @@ fn format_file(path: &Path, check: bool, message_format: MessageFormat) -> u8 {
     let formatted = match format_source(file, text) {
         Ok(formatted) => formatted,
         Err(diag) => {
-            report(&sources, &diag, message_format);
+            report(&sources, &diag, mode.message_format);
             return NOT_FORMATTED;
         }
     };
@@ -94,8 +218,11 @@ fn format_file(path: &Path, check: bool, message_format: MessageFormat) -> u8 {
     if formatted == original {
         return 0;
     }
-    if check {
+    if mode.check {
         say(&path.display().to_string());
+        if mode.diff {
+            show_diff(&path.display().to_string(), &original, &formatted);
+        }
         return NOT_FORMATTED;
     }
     let written = before
@@ -328,8 +455,7 @@ fn say(line: &str) {
 
 /// Prints a syntax error in the chosen format, ignoring closed outputs.
 fn report(sources: &SourceMap, diag: &Diagnostic, format: MessageFormat) {
-    use std::io::IsTerminal;
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = super::color::stderr();
     let on_stderr = |text: String| {
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     };
@@ -344,5 +470,7 @@ fn report(sources: &SourceMap, diag: &Diagnostic, format: MessageFormat) {
         MessageFormat::Short => on_stderr(format!("{}\n", render_short(sources, diag))),
         MessageFormat::Json => say(&render_json(sources, diag)),
         MessageFormat::Github => say(&render_github(sources, diag)),
+        MessageFormat::Sarif => say(&render_sarif(sources, std::slice::from_ref(diag))),
+        MessageFormat::Junit => say(&render_junit(sources, std::slice::from_ref(diag), false)),
     }
 }

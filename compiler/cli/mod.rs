@@ -23,34 +23,45 @@ macro_rules! eprint {
 
 mod build;
 mod check;
+pub mod color;
+mod completions;
 mod diff;
 mod doc;
+mod examples;
 mod explain;
 mod fmt;
 mod import;
 mod lsp;
 mod show;
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::{render_github, render_human, render_json, render_short, Diagnostic};
+use crate::diagnostic::{
+    render_github_grouped, render_human, render_json, render_junit, render_sarif, render_short,
+    Diagnostic,
+};
 use crate::source::SourceMap;
 
 #[derive(Parser)]
 #[command(
     name = "citc",
-    version,
+    version = crate::version::LONG,
     about = "Compiler for the .cit catalog language: KubeVirt instance types and preferences",
     long_about = "citc compiles a .cit catalog of KubeVirt instance types and preferences into the \
-release bundles that kubevirt/common-instancetypes publishes, byte for byte.\n\n\
+release bundles that kubevirt/common-instancetypes publishes, byte for byte. Every command that \
+reads a catalog reads catalog.cit in the current directory unless told another.\n\n\
 Exit codes: 0 success; 1 the catalog has errors, or a check (--check, --fail-on, --deny) \
 failed; 2 usage errors and I/O failures (a missing or unreadable file, an output folder refused \
 or not writable)."
 )]
 pub struct Cli {
+    /// When to colour the output: `auto` colours a terminal unless NO_COLOR
+    /// is set and not empty; FORCE_COLOR or CLICOLOR_FORCE (not empty, not
+    /// 0) colour any output, a CI log too.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = color::When::Auto)]
+    color: color::When,
     #[command(subcommand)]
     command: Command,
 }
@@ -66,9 +77,31 @@ enum Command {
     Show(show::ShowArgs),
     Lsp(lsp::LspArgs),
     Import(import::ImportArgs),
+    Completions(completions::CompletionsArgs),
+    Man(completions::ManArgs),
+}
+
+/// The clap command of `citc`, with each subcommand's examples at the end
+/// of its help (compiler/cli/examples.rs).
+pub fn command() -> clap::Command {
+    examples::add(Cli::command())
+}
+
+/// The whole command line: colour from the arguments and the environment
+/// (before parsing, so that `--help` is coloured as asked too), then the
+/// command.
+pub fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    color::init(color::from_args(&args));
+    let matches = command().get_matches_from(args);
+    match Cli::from_arg_matches(&matches) {
+        Ok(cli) => run(cli),
+        Err(err) => err.exit(),
+    }
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    color::init(Some(cli.color));
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
@@ -79,6 +112,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Show(args) => show::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Import(args) => import::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => completions::run_man(args),
     }
 }
 
@@ -126,18 +161,49 @@ pub enum MessageFormat {
     Short,
     /// One JSON object per line: code, severity, message, file, line, column, end, help, labels.
     Json,
-    /// GitHub Actions annotations (::error file=…,line=…,col=…::message).
+    /// GitHub Actions annotations (::error file=…,line=…,col=…::message) on
+    /// stdout, files named from the repository's root (GITHUB_WORKSPACE) or
+    /// the current directory; one annotation per root cause, the same
+    /// mistake reached again (through every row of a table) listed in it.
     Github,
+    /// One SARIF 2.1.0 log on stdout, for GitHub code scanning
+    /// (github/codeql-action/upload-sarif) and other SARIF viewers.
+    Sarif,
+    /// One JUnit XML report on stdout, for CI systems that show test
+    /// reports (GitLab, Jenkins, Prow): a test case per file, failed by
+    /// its errors (and warnings, with --deny warnings).
+    Junit,
 }
 
+/// Prints diagnostics in `format`; warnings count as failures in the JUnit
+/// report only when `warnings_fail` (`--deny warnings`).
 pub fn report(sources: &SourceMap, diagnostics: &[Diagnostic], format: MessageFormat) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for diag in diagnostics {
-        match format {
-            MessageFormat::Human => eprint!("{}", render_human(sources, diag, color)),
-            MessageFormat::Short => eprintln!("{}", render_short(sources, diag)),
-            MessageFormat::Json => print_line(&render_json(sources, diag)),
-            MessageFormat::Github => print_line(&render_github(sources, diag)),
+    report_denying(sources, diagnostics, format, false);
+}
+
+pub fn report_denying(
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    format: MessageFormat,
+    warnings_fail: bool,
+) {
+    let color = color::stderr();
+    match format {
+        MessageFormat::Sarif => print_text(&render_sarif(sources, diagnostics)),
+        MessageFormat::Junit => print_text(&render_junit(sources, diagnostics, warnings_fail)),
+        MessageFormat::Github => {
+            for line in render_github_grouped(sources, diagnostics) {
+                print_line(&line);
+            }
+        }
+        MessageFormat::Human | MessageFormat::Short | MessageFormat::Json => {
+            for diag in diagnostics {
+                match format {
+                    MessageFormat::Human => eprint!("{}", render_human(sources, diag, color)),
+                    MessageFormat::Short => eprintln!("{}", render_short(sources, diag)),
+                    _ => print_line(&render_json(sources, diag)),
+                }
+            }
         }
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();

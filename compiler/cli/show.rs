@@ -29,13 +29,6 @@ use crate::{analyze_traced, resolve};
 /// Exit codes: 0 shown; 1 the catalog has errors (they are printed);
 /// 2 an unknown resource, kind or field, or an unreadable catalog.
 #[derive(Args)]
-#[command(after_long_help = "Examples:
-  citc show u1.medium --why
-  citc show u1.medium spec.cpu.guest
-  citc show rhel.9 displayName
-  citc show fedora 'metadata.labels.\"instancetype.kubevirt.io/os-type\"'
-  citc show windows.11 --kind VirtualMachinePreference --format json --why
-  citc show fedora vendor --catalog examples/downstream/catalog.cit")]
 pub struct ShowArgs {
     /// The resource's name (`u1.medium`, `rhel.9`).
     #[arg(required_unless_present = "all")]

@@ -1,8 +1,20 @@
 //! One diagnostic model for every phase. Renderers are plain functions over
-//! it: `render_human` (miette's graphical report) and `render_short`
-//! (`file:line:col: severity[code]: message`).
+//! it: `render_human` (miette's graphical report), `render_short`
+//! (`file:line:col: severity[code]: message`), `render_json` (one object a
+//! line); for CI, GitHub annotations (`github.rs`), SARIF (`sarif.rs`) and
+//! JUnit XML (`junit.rs`), which name files from the repository's root
+//! (`paths.rs`).
 
 mod excerpt;
+mod github;
+mod junit;
+mod paths;
+mod sarif;
+
+pub use github::{render_github, render_github_grouped};
+pub use junit::render_junit;
+pub use paths::ReportPaths;
+pub use sarif::render_sarif;
 
 use crate::codes;
 use crate::source::{SourceMap, Span};
@@ -129,13 +141,34 @@ pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
     diags.extend(kept.into_iter().map(|(mut diag, hidden)| {
         if hidden > 0 {
             let help = diag.help.take().unwrap_or_default();
-            diag.help = Some(format!(
-                "{help} ({hidden} more {} here not shown)",
-                diag.code
-            ));
+            diag.help = Some(format!("{help}{}", folded_note(diag.code, hidden)));
         }
         diag
     }));
+}
+
+/// What [`sort_diagnostics`] appends to the help of the last diagnostic it
+/// shows at a place where it folded `hidden` more of `code`.
+fn folded_note(code: &str, hidden: usize) -> String {
+    format!(" ({hidden} more {code} here not shown)")
+}
+
+/// A diagnostic's help without the note of [`folded_note`], and the number
+/// of diagnostics the note says were folded into it.
+pub fn split_folded(diag: &Diagnostic) -> (Option<&str>, usize) {
+    let Some(help) = diag.help.as_deref() else {
+        return (None, 0);
+    };
+    let suffix = format!(" more {} here not shown)", diag.code);
+    let folded = help.strip_suffix(&suffix).and_then(|rest| {
+        let open = rest.rfind(" (")?;
+        let hidden = rest[open + 2..].parse::<usize>().ok()?;
+        Some((&help[..open], hidden))
+    });
+    match folded {
+        Some((help, hidden)) => ((!help.is_empty()).then_some(help), hidden),
+        None => (Some(help), 0),
+    }
 }
 
 /// `file:line:col: severity[code]: message`
@@ -257,34 +290,6 @@ pub fn render_json(sources: &SourceMap, diag: &Diagnostic) -> String {
         diag.help.as_deref().map_or("null".to_string(), json_string),
         labels.join(",")
     )
-}
-
-/// A GitHub Actions workflow command: an annotation on the file and line.
-pub fn render_github(sources: &SourceMap, diag: &Diagnostic) -> String {
-    let (line, col) = sources.line_col(diag.span.file, diag.span.start);
-    let (end_line, end_col) = sources.line_col(diag.span.file, diag.span.end);
-    let mut message = diag.message.clone();
-    if let Some(help) = &diag.help {
-        message.push_str("\nhelp: ");
-        message.push_str(help);
-    }
-    format!(
-        "::{} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
-        diag.severity.as_str(),
-        github_property(&sources.get(diag.span.file).name),
-        github_property(diag.code),
-        github_data(&message)
-    )
-}
-
-fn github_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn github_property(text: &str) -> String {
-    github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 pub fn json_string(text: &str) -> String {

@@ -411,9 +411,13 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::os::unix::ffi::OsStrExt;
     let a = CString::new(a.as_os_str().as_bytes())?;
     let b = CString::new(b.as_os_str().as_bytes())?;
+    // The system call itself, not glibc's renameat2() wrapper, which only
+    // glibc 2.28 has: the release binaries run on glibc 2.17 (RHEL 7), and
+    // a kernel without the call (before 3.15) says ENOSYS, handled below.
     // SAFETY: both are valid NUL-terminated paths; the call reads them only.
     let rc = unsafe {
-        libc::renameat2(
+        libc::syscall(
+            libc::SYS_renameat2,
             libc::AT_FDCWD,
             a.as_ptr(),
             libc::AT_FDCWD,

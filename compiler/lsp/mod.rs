@@ -64,7 +64,7 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
         .map_or(DEFAULT_DEBOUNCE, Duration::from_millis);
     let result = serde_json::json!({
         "capabilities": capabilities(),
-        "serverInfo": { "name": "citc", "version": env!("CARGO_PKG_VERSION") },
+        "serverInfo": { "name": "citc", "version": crate::version::LONG },
     });
     connection
         .initialize_finish(id, result)

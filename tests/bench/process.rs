@@ -132,7 +132,7 @@ fn path_arg(path: &Path) -> String {
 /// The citc commands, each beside the alternatives that do its job.
 fn comparisons(alternatives: bool) -> Vec<Vec<Job>> {
     let out = path_arg(&scratch("citc"));
-    let release = project().join("../shared/upstream/releases/v1.7.0");
+    let release = project().join("tests/golden/releases/v1.7.0");
     let source = project().join("../shared/upstream/source");
     let mut build = vec![Job::citc(
         "citc build catalog.cit -o DIR",

@@ -90,6 +90,28 @@ pub(super) fn write_json_string(out: &mut String, s: &str) {
 
 // ------------------------------------------------------------------ shared
 
+/// `text` painted with an SGR style named as in the renderers ("1" bold,
+/// "2" dim, "31" red, "32" green, "33" yellow, "36" cyan, "1;31" bold red),
+/// through anstyle; plain when `color` is off.
+fn paint(color: bool, code: &str, text: &str) -> String {
+    use anstyle::{AnsiColor, Style};
+    if !color {
+        return text.to_string();
+    }
+    let style = code
+        .split(';')
+        .fold(Style::new(), |style, part| match part {
+            "1" => style.bold(),
+            "2" => style.dimmed(),
+            "31" => style.fg_color(Some(AnsiColor::Red.into())),
+            "32" => style.fg_color(Some(AnsiColor::Green.into())),
+            "33" => style.fg_color(Some(AnsiColor::Yellow.into())),
+            "36" => style.fg_color(Some(AnsiColor::Cyan.into())),
+            _ => style,
+        });
+    format!("{style}{text}{style:#}")
+}
+
 fn counts_line(summary: &Summary) -> String {
     format!(
         "{} added, {} removed, {} changed, {} breaking",

@@ -14,13 +14,7 @@ type Paint<'p> = &'p dyn Fn(&str, &str) -> String;
 /// [`SHARED_MIN`] resources or more once each, and every changed resource
 /// with its own changes.
 pub fn text(report: &Report, color: bool) -> String {
-    let paint = |code: &str, s: &str| {
-        if color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
+    let paint = |code: &str, s: &str| super::paint(color, code, s);
     let summary = report.summary();
     let mut out = String::new();
     let _ = writeln!(

@@ -80,11 +80,11 @@ pub fn unified(report: &Report, color: bool) -> String {
             } else {
                 ""
             };
-            if color && !code.is_empty() {
-                let _ = writeln!(out, "\x1b[{code}m{line}\x1b[0m");
-            } else {
-                let _ = writeln!(out, "{line}");
-            }
+            let _ = writeln!(
+                out,
+                "{}",
+                super::paint(color && !code.is_empty(), code, line)
+            );
         }
     }
     out

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The workflows of editors/github/ against GitHub's workflow schema
-# (check-jsonschema's built-in vendor.github-workflows) and zizmor's audits
-# (offline: pinned actions, permissions, persisted credentials, template
-# injection, ...). Their shell steps run in tests/gate.rs and
-# tests/release_workflow.rs.
+# The workflows of editors/github/ and citc's own (.github/workflows/)
+# against GitHub's workflow schema (check-jsonschema's built-in
+# vendor.github-workflows), citc's action (action.yml) against GitHub's
+# action schema (vendor.github-actions), and all of them through zizmor's
+# audits (offline: pinned actions, permissions, persisted credentials,
+# template injection, ...). Their shell steps run in tests/gate.rs,
+# tests/release_workflow.rs and tests/action.rs.
 #
 # The tools are pinned in requirements.txt and installed once per machine in
 # a venv under ~/.cache (rebuilt when requirements.txt changes). Outside CI a
@@ -13,7 +15,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-workflows=("$here"/../*.yml)
+root="$(cd "$here/../../.." && pwd)"
+workflows=("$here"/../*.yml "$root"/.github/workflows/*.yml)
+actions=("$root/action.yml")
 requirements="$here/requirements.txt"
 venv="${XDG_CACHE_HOME:-$HOME/.cache}/citc-ci/workflow-tools"
 
@@ -43,8 +47,10 @@ fi
 status=0
 echo "== workflows: GitHub's workflow schema (check-jsonschema)"
 "$venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows "${workflows[@]}" || status=1
-echo "== workflows: zizmor --offline"
-"$venv/bin/zizmor" --offline --no-progress "${workflows[@]}" || status=1
+echo "== action: GitHub's action schema (check-jsonschema)"
+"$venv/bin/check-jsonschema" --builtin-schema vendor.github-actions "${actions[@]}" || status=1
+echo "== workflows and action: zizmor --offline"
+"$venv/bin/zizmor" --offline --no-progress "${workflows[@]}" "${actions[@]}" || status=1
 if [ "$status" -ne 0 ]; then
   echo "workflows: FAILED (see above)" >&2
 fi
