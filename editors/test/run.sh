@@ -161,11 +161,13 @@ count() {
 # ------------------------------------------------------------- tree-sitter
 echo "== editors: the tree-sitter grammar with tree-sitter's CLI"
 ts_version=0.27.1
-ts_root="$tools_cache/tree-sitter-cli-$ts_version"
+# An unoptimised build: about 3 minutes of two cores instead of 15, and
+# fast enough for a grammar this size.
+ts_root="$tools_cache/tree-sitter-cli-$ts_version-debug"
 tree_sitter="$ts_root/bin/tree-sitter"
 if [ ! -x "$tree_sitter" ] && command -v cargo >/dev/null 2>&1; then
   echo "# installing tree-sitter-cli $ts_version into $ts_root (once per machine)"
-  cargo install -q tree-sitter-cli --version "$ts_version" --locked --root "$ts_root" >"$tmp/ts-install.log" 2>&1 ||
+  cargo install -q tree-sitter-cli --version "$ts_version" --locked --debug --root "$ts_root" >"$tmp/ts-install.log" 2>&1 ||
     { tail -n 20 "$tmp/ts-install.log"; rm -rf "$ts_root"; }
 fi
 if ! $citc_ok; then
