@@ -405,3 +405,22 @@ fn unreadable_inputs_are_diagnostics() {
         );
     }
 }
+
+/// Every command that compiles the catalog defaults to catalog.cit, and
+/// when there is none says how to name one.
+#[test]
+fn a_missing_default_catalog_says_how_to_name_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for args in [
+        &["check"][..],
+        &["build", "-o", "out"],
+        &["show", "u1.small"],
+        &["doc", "readme"],
+    ] {
+        let out = citc(args, dir.path());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.contains("catalog.cit"), "{args:?}: {err}");
+        assert!(err.contains("--catalog FILE"), "{args:?}: {err}");
+    }
+}

@@ -104,9 +104,17 @@ pub fn load_with(
             Err(err) => {
                 // No span to point at: report against an empty pseudo-file.
                 let id = sources.add(path.display().to_string(), None, String::new());
-                diags.push(
-                    Diagnostic::new("E0002", Span::new(id, 0, 0), err.message).help(err.help),
-                );
+                // The root is what the command was told (or defaulted) to
+                // compile: say how to name another.
+                let help = if path.exists() {
+                    err.help
+                } else {
+                    format!(
+                        "there is no {} here: name the catalog, `citc check FILE` (build, fmt), or `--catalog FILE` (show, doc, diff)",
+                        path.display()
+                    )
+                };
+                diags.push(Diagnostic::new("E0002", Span::new(id, 0, 0), err.message).help(help));
                 return files;
             }
         },
