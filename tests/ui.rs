@@ -39,6 +39,8 @@ const HUMAN_CASES: &[&str] = &[
     "W0102_patch_breaks_an_imported_ratio",
     "E0105_let_after_its_use",
     "E0105_mixin_reads_users_local",
+    "E0123_share_written_as_a_fraction",
+    "E0126_share_not_exact",
     "E0229_max_sockets_below_guest",
     "E0232_overcommit_forgotten_unit",
     "E0233_max_guest_small_guest",

@@ -91,11 +91,26 @@ fn divide_quantity(binary: &Binary, q: &Quantity, n: i64) -> Result<i128, Diagno
         } else {
             "units (bytes, cores)"
         };
+        // Rounded down to a whole Mi (binary) or M (decimal) when that big.
+        let style = Style::of(&[q]);
+        let grain: i128 = match style {
+            Style::Binary => 1000 << 20,
+            Style::Decimal => 1_000_000_000,
+            Style::Plain => step,
+        };
+        let exact = q.millis / n;
+        let rounded = canonical(
+            exact / grain.min(exact.max(1)) * grain.min(exact.max(1)),
+            style,
+        );
         return Err(inexact(
             binary,
             format!("{} / {n} is not a whole number of {unit}", q.text),
-            "a quantity is divided exactly or not at all: divide by a number that divides it, \
-             or write the result yourself",
+            &format!(
+                "a quantity is divided exactly or not at all: divide by a number that divides it \
+                 (binary amounts always divide by a power of two: `* 29 / 32` is 90.6 %), or write \
+                 the result yourself (rounded down: {rounded})"
+            ),
         ));
     }
     Ok(q.millis / n)
@@ -203,8 +218,17 @@ fn type_error(binary: &Binary, lhs: &Value, rhs: &Value) -> Diagnostic {
     let is = |v: &Value, k: fn(&Value) -> bool| k(v);
     let quantity = |v: &Value| matches!(v, Value::Quantity(_));
     let int = |v: &Value| matches!(v, Value::Int(_));
-    let help = if is(lhs, |v| matches!(v, Value::Str(_))) || is(rhs, |v| matches!(v, Value::Str(_)))
-    {
+    let fraction = match (lhs, rhs) {
+        (Value::Quantity(_), Value::Float(f)) | (Value::Float(f), Value::Quantity(_))
+            if op == BinOp::Mul =>
+        {
+            Some(share_help(*f))
+        }
+        _ => None,
+    };
+    let help = if let Some(help) = &fraction {
+        help.as_str()
+    } else if is(lhs, |v| matches!(v, Value::Str(_))) || is(rhs, |v| matches!(v, Value::Str(_))) {
         "text takes no arithmetic: to build text write `\"${name}Gi\"`; to compute a quantity, \
          use a quantity (`2Gi`) or an integer, not a word or a string"
     } else if matches!(lhs, Value::Float(_)) || matches!(rhs, Value::Float(_)) {
@@ -244,6 +268,25 @@ fn type_error(binary: &Binary, lhs: &Value, rhs: &Value) -> Diagnostic {
         .with_secondary(binary.lhs.span(), lhs.kind_name())
         .with_secondary(binary.rhs.span(), rhs.kind_name())
         .help(help)
+}
+
+/// How to take a share `f` of a quantity with integers: the nearest
+/// fraction over 32 (which binary amounts always divide), and the exact
+/// decimal one.
+fn share_help(f: f64) -> String {
+    let over_32 = (f * 32.0).round() as i64;
+    let (mut num, mut den) = (over_32, 32);
+    while num % 2 == 0 && den > 1 {
+        num /= 2;
+        den /= 2;
+    }
+    let percent = over_32 as f64 * 100.0 / 32.0;
+    let tenths = (f * 10.0).round() as i64;
+    format!(
+        "arithmetic is exact, on integers and quantities: take a share with integers, \
+         `memory * {num} / {den}` ({percent:.1} %; binary amounts always divide by a power of two), \
+         or `memory * {tenths} / 10` where every amount divides by 10"
+    )
 }
 
 fn out_of_range(binary: &Binary, message: String, help: &str) -> Diagnostic {
