@@ -39,7 +39,7 @@ pub fn check_rules(schema: &Schema, catalog: &Catalog, diags: &mut Vec<Diagnosti
             );
         }
         match &rule.source {
-            DeriveSource::Field(path) => match check_path(schema, *kind, path) {
+            DeriveSource::Field(path) => match check_path(schema, *kind, path, true) {
                 Err(diag) => diags.push(diag),
                 // `from` writes a value as text: a map or a list has none.
                 Ok(Some(ty @ (Ty::Object(_) | Ty::Map(_) | Ty::List(_)))) => {
@@ -48,7 +48,7 @@ pub fn check_rules(schema: &Schema, catalog: &Catalog, diags: &mut Vec<Diagnosti
                 Ok(_) => {}
             },
             DeriveSource::Present(path) => {
-                if let Err(diag) = check_path(schema, *kind, path) {
+                if let Err(diag) = check_path(schema, *kind, path, false) {
                     diags.push(diag);
                 }
             }
@@ -89,7 +89,12 @@ pub fn check_rules(schema: &Schema, catalog: &Catalog, diags: &mut Vec<Diagnosti
 /// Walks `path` through the kind's schema: the type of the field it names
 /// (`None` where the schema says nothing: metadata, a map's keys), or a
 /// diagnostic at the first segment that does not exist.
-fn check_path(schema: &Schema, kind: Kind, path: &Path) -> Result<Option<Ty>, Diagnostic> {
+fn check_path(
+    schema: &Schema,
+    kind: Kind,
+    path: &Path,
+    from: bool,
+) -> Result<Option<Ty>, Diagnostic> {
     let Some(root) = schema.roots.get(&kind) else {
         return Ok(None);
     };
@@ -126,6 +131,13 @@ fn check_path(schema: &Schema, kind: Kind, path: &Path) -> Result<Option<Ty>, Di
                             &segment.name,
                             object.fields.keys().map(String::as_str),
                         ) {
+                            // A `from` rule cannot read a map or a list: say
+                            // so rather than suggest another error.
+                            Some(best) if from && is_structure(&object.fields[best].ty) => format!(
+                                "the nearest field, `{best}`, is {}: a `from` rule writes a value; `if {}.{best}` labels whether it is set",
+                                object.fields[best].ty.describe(),
+                                path.segments.iter().take_while(|s| s.span != segment.span).map(|s| s.name.as_str()).collect::<Vec<_>>().join(".")
+                            ),
                             Some(best) => format!("did you mean `{best}`?"),
                             None => format!(
                                 "`{name}` has: {}",
@@ -203,4 +215,8 @@ fn from_a_structure(schema: &Schema, path: &Path, ty: &Ty) -> Diagnostic {
     .help(format!(
         "{read}write `if {dotted}` to label whether it is set (\"true\")"
     ))
+}
+
+fn is_structure(ty: &Ty) -> bool {
+    matches!(ty, Ty::Object(_) | Ty::Map(_) | Ty::List(_))
 }

@@ -346,10 +346,11 @@ pub fn unset_path(root: &mut Node, keys: &[&str], path: &Path) -> Result<(), Dia
         let Some(child) = map.get(key) else {
             let prefix = shown(&keys[..depth]);
             let help = match crate::suggest::closest(key, map.keys().map(String::as_str)) {
+                // The underlined segment's replacement, then the path it makes.
                 Some(best) => {
                     let mut guess = keys[..depth].to_vec();
                     guess.push(best);
-                    format!("did you mean `{}`?", shown(&guess))
+                    format!("did you mean `{best}`? (`{}`)", shown(&guess))
                 }
                 None if map.is_empty() => format!(
                     "nothing is set under `{prefix}`: `unset` removes only what the parent, \
