@@ -218,3 +218,37 @@ patch instancetype label class == "nothing" { }
         assert!(errors.contains(expected), "missing {expected:?} in:\n{errors}");
     }
 }
+
+/// A patch's `when` reads the columns of the rows that made what it
+/// selects; a selected resource without that column is left alone, and a
+/// value no selected resource has is an error.
+#[test]
+fn a_patch_when_on_a_matrix_column_skips_resources_without_it() {
+    let overlay = r#"import "base.cit"
+table arches (arch, suffix) {
+  amd64  ""
+  s390x  ".s390x"
+}
+preference "os${suffix}" : linux for arches {
+  spec.preferredArchitecture = arch
+}
+patch preference os*, linux {
+  when arch == s390x { spec.devices.preferredNetworkInterfaceMultiQueue = true }
+}
+"#;
+    let docs = docs(overlay);
+    assert!(doc(&docs, "os.s390x").contains("preferredNetworkInterfaceMultiQueue: true"));
+    assert!(!doc(&docs, "os").contains("MultiQueue"));
+    assert!(!doc(&docs, "linux").contains("MultiQueue"));
+
+    let errors = compile(&overlay.replace("arch == s390x", "arch == s390")).unwrap_err();
+    assert!(
+        errors.contains("error[E0120]: no resource this patch selects has `arch` = `s390`"),
+        "{errors}"
+    );
+    let errors = compile(&overlay.replace("arch == s390x", "arc == s390x")).unwrap_err();
+    assert!(
+        errors.contains("error[E0105]: unknown variable `arc`"),
+        "{errors}"
+    );
+}

@@ -385,6 +385,12 @@ impl<'a> Resolver<'a, '_> {
                 } => {
                     let env = flat.env(base, scope);
                     let Some(current) = env.lookup(variable).and_then(|n| n.value.as_text()) else {
+                        // In a patch, a column that other selected resources
+                        // have: this one is not of that table, so the `when`
+                        // does not apply to it.
+                        if self.patch_columns.contains(&variable.name) {
+                            continue;
+                        }
                         self.diags
                             .push(unknown_variable(&variable.name, variable.span, env));
                         continue;

@@ -193,6 +193,7 @@ fn resolve_with(files: &[ParsedFile], diags: &mut Vec<Diagnostic>, traced: bool)
         level_uses: Vec::new(),
         use_sites: HashMap::default(),
         level_unsets: Vec::new(),
+        patch_columns: Default::default(),
         unset_sites: HashMap::default(),
         static_mixins: HashMap::default(),
         static_flags: HashMap::default(),
@@ -258,6 +259,9 @@ struct Resolver<'a, 'd> {
     level_uses: Vec<(String, Span)>,
     /// The `unset`s of the instance being resolved (see [`Resource::unsets`]).
     level_unsets: Vec<(Vec<String>, Span)>,
+    /// While a `patch` applies: the columns of the rows of the resources it
+    /// selects (a `when` on one of them skips a resource without it).
+    patch_columns: crate::hash::HashSet<String>,
     unset_sites: HashMap<String, Unsets>,
     /// Each resolved instance's `use`s, its ancestors' included, by name.
     use_sites: HashMap<String, Rc<Vec<(String, Span)>>>,

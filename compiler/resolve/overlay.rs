@@ -42,10 +42,15 @@ impl<'a> Resolver<'a, '_> {
                     let selected = self.select(&def.selection, &resources, &removed);
                     let chosen: Vec<&Resource> = selected.iter().map(|&i| &resources[i]).collect();
                     self.check_patch_whens(def, &chosen);
+                    self.patch_columns = chosen
+                        .iter()
+                        .flat_map(|r| r.row.iter().map(|(column, _)| column.clone()))
+                        .collect();
                     let mut changed = false;
                     for &index in &selected {
                         changed |= self.patch(&mut resources[index], def);
                     }
+                    self.patch_columns.clear();
                     // A patch with an error is reported for that alone.
                     let inside = |span: Span| {
                         span.file == def.span.file
