@@ -260,7 +260,7 @@ impl<'a> Resolver<'a, '_> {
 }
 
 /// The names of the `let`s in a block and the blocks nested in it.
-fn local_lets<'a>(block: &'a Block, out: &mut Vec<&'a Ident>) {
+pub(super) fn local_lets<'a>(block: &'a Block, out: &mut Vec<&'a Ident>) {
     for statement in &block.statements {
         match statement {
             Statement::Let { name, value } => {

@@ -136,26 +136,7 @@ pub(super) fn explain_unbound_locals(
     files: &[super::ParsedFile],
     diags: &mut [crate::diagnostic::Diagnostic],
 ) {
-    use crate::syntax::ast::{Block, Expr, Item, Statement};
-    // (name, the `let`'s name span, the body it is in)
-    fn lets<'a>(block: &'a Block, body: &'a Block, out: &mut Vec<(&'a str, Span, Span)>) {
-        for statement in &block.statements {
-            match statement {
-                Statement::Let { name, value } => {
-                    out.push((&name.name, name.span, body.span));
-                    if let Expr::Map(inner) = value {
-                        lets(inner, body, out);
-                    }
-                }
-                Statement::When { body: inner, .. } => lets(inner, body, out),
-                Statement::Assign {
-                    value: Expr::Map(inner),
-                    ..
-                } => lets(inner, body, out),
-                _ => {}
-            }
-        }
-    }
+    use crate::syntax::ast::Item;
     if !diags.iter().any(|d| d.code == "E0105") {
         return;
     }
@@ -173,7 +154,13 @@ pub(super) fn explain_unbound_locals(
                 Item::Patch(def) => &def.body,
                 _ => continue,
             };
-            lets(body, body, &mut locals);
+            let mut names = Vec::new();
+            super::effects::local_lets(body, &mut names);
+            locals.extend(
+                names
+                    .into_iter()
+                    .map(|n| (n.name.as_str(), n.span, body.span)),
+            );
         }
     }
     let inside = |outer: Span, inner: Span| {

@@ -44,19 +44,26 @@ pub fn inline(value: &Yaml, max: usize) -> String {
 }
 
 pub(super) fn write_inline(out: &mut String, value: &Yaml) {
+    write_flow(out, value, write_json_string);
+}
+
+/// A value on one line, maps as `{key: value}` and lists as `[a, b]`,
+/// with strings written by `string` (quoted for JSON and text, plain where
+/// they read as themselves in release notes).
+pub(super) fn write_flow(out: &mut String, value: &Yaml, string: fn(&mut String, &str)) {
     match value {
         Yaml::Null => out.push_str("null"),
         Yaml::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Yaml::Int(i) => out.push_str(&i.to_string()),
         Yaml::Float(f) => write_float(out, *f),
-        Yaml::Str(s) => write_json_string(out, s),
+        Yaml::Str(s) => string(out, s),
         Yaml::Seq(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_inline(out, item);
+                write_flow(out, item, string);
             }
             out.push(']');
         }
@@ -68,7 +75,7 @@ pub(super) fn write_inline(out: &mut String, value: &Yaml) {
                 }
                 out.push_str(key);
                 out.push_str(": ");
-                write_inline(out, item);
+                write_flow(out, item, string);
             }
             out.push('}');
         }

@@ -44,32 +44,13 @@ pub(super) fn value(value: &Yaml) -> String {
 }
 
 fn write_value(out: &mut String, value: &Yaml) {
-    match value {
-        Yaml::Str(s) if plain(s) => out.push_str(s),
-        Yaml::Seq(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_value(out, item);
-            }
-            out.push(']');
+    super::super::write_flow(out, value, |out, s| {
+        if plain(s) {
+            out.push_str(s)
+        } else {
+            super::super::write_json_string(out, s)
         }
-        Yaml::Map(entries) => {
-            out.push('{');
-            for (i, (key, item)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(key);
-                out.push_str(": ");
-                write_value(out, item);
-            }
-            out.push('}');
-        }
-        other => super::super::write_inline(out, other),
-    }
+    });
 }
 
 /// Whether a string reads as itself without quotes.
