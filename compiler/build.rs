@@ -61,6 +61,10 @@ mod diagnostic {
             self
         }
 
+        pub fn fix(self, _span: Span, _replacement: impl Into<String>) -> Diagnostic {
+            self
+        }
+
         pub fn describe(&self) -> String {
             format!(
                 "error[{}] at bytes {}..{}: {}",

@@ -305,7 +305,7 @@ fn syntax_mistakes_have_their_fix() {
         (
             "preference p {\n  osType = 'linux'\n}\n",
             "test.cit:2:12: error[E0001]: strings are written in double quotes, not single quotes",
-            "write \"linux\"",
+            "write `\"linux\"`",
         ),
         (
             "mixin a { osType = \"l\" }\nmixin b { osType = \"l\" }\npreference p {\n  use a b\n}\n",

@@ -123,7 +123,45 @@ fn the_sarif_log_is_valid_sarif_2_1_0_and_says_what_check_says() {
         assert_eq!(place["artifactLocation"]["uriBaseId"], "%SRCROOT%");
         assert_eq!(place["region"]["startLine"], diag["line"]);
         assert_eq!(place["region"]["startColumn"], diag["column"]);
+        // The same fixes: SARIF's replacements are JSON's edits.
+        let inserted: Vec<&Value> = result["fixes"][0]["artifactChanges"][0]["replacements"]
+            .as_array()
+            .map(|r| r.iter().map(|r| &r["insertedContent"]["text"]).collect())
+            .unwrap_or_default();
+        let replacements: Vec<&Value> = diag["fixes"]
+            .as_array()
+            .expect("fixes")
+            .iter()
+            .map(|f| &f["replacement"])
+            .collect();
+        assert_eq!(inserted, replacements);
     }
+    // A diagnostic with a fix carries it as SARIF's `fixes`.
+    std::fs::write(
+        repo.path().join("typo.cit"),
+        "instancetype small {\n  spec.cpu.gust = 1\n  spec.memory.guest = 1Gi\n}\n",
+    )
+    .expect("write");
+    let typo = citc(
+        &["check", "typo.cit", "--message-format", "sarif"],
+        repo.path(),
+        Some(repo.path()),
+    );
+    let typo: Value = serde_json::from_str(&stdout(&typo)).expect("one JSON document");
+    let unknown_field = typo["runs"][0]["results"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["ruleId"] == "E0201"))
+        .expect("E0201");
+    let change = &unknown_field["fixes"][0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "typo.cit", "{typo}");
+    assert_eq!(
+        change["replacements"][0]["insertedContent"]["text"], "guest",
+        "{typo}"
+    );
+    assert_eq!(
+        change["replacements"][0]["deletedRegion"]["startColumn"],
+        12
+    );
     // Files are named from the repository's root, the import too (which
     // the catalog names `../base.cit`).
     let uris: Vec<&str> = results

@@ -236,7 +236,7 @@ fn json_and_github_formats() {
         "{\"code\":\"E0203\",\"severity\":\"error\",\"message\":\"\\\"ide\\\" is not a valid value for `spec.devices.preferredDiskBus`\",\
 \"file\":\"E0203_enum.cit\",\"line\":2,\"column\":3,\"end\":{\"line\":2,\"column\":40},\
 \"help\":\"allowed: \\\"virtio\\\", \\\"sata\\\", \\\"scsi\\\", \\\"usb\\\"\",\
-\"labels\":[{\"file\":\"E0203_enum.cit\",\"line\":2,\"column\":3,\"end\":{\"line\":2,\"column\":40},\"message\":\"not one of the allowed values\"}]}\n"
+\"labels\":[{\"file\":\"E0203_enum.cit\",\"line\":2,\"column\":3,\"end\":{\"line\":2,\"column\":40},\"message\":\"not one of the allowed values\"}],\"fixes\":[]}\n"
     );
     assert_eq!(
         run("github"),

@@ -7,7 +7,7 @@ use super::schema::{Schema, Ty};
 use crate::diagnostic::Diagnostic;
 use crate::resolve::Catalog;
 use crate::suggest::closest;
-use crate::syntax::ast::{DeriveSource, Kind, Path};
+use crate::syntax::ast::{DeriveRule, DeriveSource, Kind, Path};
 
 /// The properties a generated resource has, by kind (see resolve's series
 /// expansion): instance types of a series know their size and series.
@@ -43,7 +43,7 @@ pub fn check_rules(schema: &Schema, catalog: &Catalog, diags: &mut Vec<Diagnosti
                 Err(diag) => diags.push(diag),
                 // `from` writes a value as text: a map or a list has none.
                 Ok(Some(ty @ (Ty::Object(_) | Ty::Map(_) | Ty::List(_)))) => {
-                    diags.push(from_a_structure(schema, path, &ty));
+                    diags.push(from_a_structure(schema, rule, path, &ty));
                 }
                 Ok(_) => {}
             },
@@ -181,7 +181,7 @@ fn check_path(
 
 /// A `from` rule that names a map or a list: the label would never be
 /// written. The help names the scalar fields below, or `if`.
-fn from_a_structure(schema: &Schema, path: &Path, ty: &Ty) -> Diagnostic {
+fn from_a_structure(schema: &Schema, rule: &DeriveRule, path: &Path, ty: &Ty) -> Diagnostic {
     let dotted = path.dotted();
     let scalars: Vec<String> = match ty {
         Ty::Object(name) => schema
@@ -215,6 +215,7 @@ fn from_a_structure(schema: &Schema, path: &Path, ty: &Ty) -> Diagnostic {
     .help(format!(
         "{read}write `if {dotted}` to label whether it is set (\"true\")"
     ))
+    .fix(rule.span, format!("label \"{}\" if {dotted}", rule.label))
 }
 
 fn is_structure(ty: &Ty) -> bool {

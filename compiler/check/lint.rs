@@ -85,10 +85,11 @@ fn suspicious_strings(resource: &Resource, diags: &mut Vec<Diagnostic>) {
             None
         };
         if let Some(problem) = problem {
+            let plain = crate::syntax::string_literal(value.trim().trim_matches(['"', '\'']));
             diags.push(
                 Diagnostic::new("W0101", node.span, format!("the value of `{key}` {problem}"))
                     .label(format!("{value:?}"))
-                    .help(format!("write the plain value, e.g. {:?}; if this is intended, say so with `allow W0101 \"reason\"`", value.trim().trim_matches(['"', '\'']))),
+                    .help(format!("write the plain value, `{plain}`; if this is intended, say so with `allow W0101 \"reason\"`")),
             );
         }
     }

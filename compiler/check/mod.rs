@@ -101,6 +101,8 @@ fn point_at_use(diag: &mut Diagnostic, resource: &crate::resolve::Resource, cata
                     diag.help = Some(format!(
                         "remove `{mixin}` from this `use`, or set the field here to override it; {rest}"
                     ));
+                    // The mixin's own fixes were edits of the mixin's file.
+                    diag.fixes = vec![crate::diagnostic::Edit::RemoveListElement(*use_span)];
                     diag.secondary.insert(
                         0,
                         crate::diagnostic::Label {

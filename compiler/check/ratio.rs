@@ -218,6 +218,12 @@ fn wrong_ratio(files: &[ParsedFile], ratio: &Ratio, sizes: &[Size]) -> Diagnosti
         String::new()
     };
     diag = match actual_ratio(first) {
+        // Inherited, the ratio is the parent's: the child needs a line of its own.
+        Some((cpus, gib)) if !inherited => diag
+            .help(format!(
+                "the sizes have {gib} GiB per {cpus} vCPU: write `ratio {cpus}:{gib}` (C:M is vCPUs, then GiB)"
+            ))
+            .fix(ratio.span, format!("ratio {cpus}:{gib}")),
         Some((cpus, gib)) => diag.help(format!(
             "the sizes have {gib} GiB per {cpus} vCPU: write `ratio {cpus}:{gib}`{place} (C:M is vCPUs, then GiB)"
         )),
@@ -252,18 +258,20 @@ fn patched_off(ratio: &Ratio, sizes: &[&Size]) -> Diagnostic {
     .label(format!("the ratio asks for {expected}"))
     .with_secondary(ratio.span, "the imported series declares its ratio here")
     .help(format!(
-        "set {expected}, or select fewer sizes; an instance type with other proportions belongs in a series of your own (`series acme1 : …` with its own `ratio`)"
+        "set {expected}, or select fewer sizes; an instance type with other proportions belongs in a `series` of your own, with its own `ratio`"
     ))
 }
 
 fn row_off(files: &[ParsedFile], ratio: &Ratio, size: &Size) -> Diagnostic {
     let expected = gib_text(size.expected_millis(ratio));
     let key = size_key(files, size);
-    let leave_out = leave_out(files, size, key.as_deref())
-        .map(|code| format!(", or leave the size out with `{code}`"))
+    let leave_out = leave_out(files, size, key.as_deref());
+    let fix = leave_out.clone().and_then(|(code, at)| Some((at?, code)));
+    let leave_out = leave_out
+        .map(|(code, _)| format!(", or leave the size out with `{code}`"))
         .unwrap_or_default();
     // The row's key: one warning for the row, not one per variant.
-    Diagnostic::new(
+    let diag = Diagnostic::new(
         "W0102",
         size.cell,
         format!(
@@ -279,7 +287,11 @@ fn row_off(files: &[ParsedFile], ratio: &Ratio, size: &Size) -> Diagnostic {
     .with_secondary(ratio.span, "ratio declared here")
     .help(format!(
         "the ratio asks for {expected}: fix the row or the ratio{leave_out}"
-    ))
+    ));
+    match fix {
+        Some((at, code)) => diag.fix(at, code),
+        None => diag,
+    }
 }
 
 fn rows_elsewhere(files: &[ParsedFile], ratio: &Ratio, off: &[&Size]) -> Diagnostic {
@@ -327,9 +339,12 @@ fn rows_elsewhere(files: &[ParsedFile], ratio: &Ratio, off: &[&Size]) -> Diagnos
         ),
     )
     .help(match leave_out_all(files, off) {
-        Some(code) => format!("change the ratio, use a size table whose rows fit it, or leave these sizes out with `{code}`"),
+        Some((code, _)) => format!("change the ratio, use a size table whose rows fit it, or leave these sizes out with `{code}`"),
         None => "change the ratio, or use a size table whose rows fit it".to_string(),
     });
+    if let Some((code, Some(at))) = leave_out_all(files, off) {
+        diag = diag.fix(at, code);
+    }
     if inherited {
         diag = diag.with_secondary(ratio.span, "the ratio, declared in the parent series");
     }
@@ -337,15 +352,15 @@ fn rows_elsewhere(files: &[ParsedFile], ratio: &Ratio, off: &[&Size]) -> Diagnos
 }
 
 /// `sizes TABLE except …` leaving every one of `off` out, when they are all
-/// rows of one sizes table of one series.
-fn leave_out_all(files: &[ParsedFile], off: &[&Size]) -> Option<String> {
+/// rows of one sizes table of one series; with the series' own `sizes`
+/// statement, which the code replaces, when it has one.
+fn leave_out_all(files: &[ParsedFile], off: &[&Size]) -> Option<(String, Option<Span>)> {
     let first = off[0];
     let series = attribute(first.resource, "series")?;
     let (table, _) = row_of(files, first.cell)?;
-    let mut except: Vec<String> = own_sizes(files, series)
-        .filter(|(t, _)| *t == table)
-        .map(|(_, except)| except)
-        .unwrap_or_default();
+    let own = own_sizes(files, series).filter(|(t, _, _)| *t == table);
+    let at = own.as_ref().map(|(_, _, at)| *at);
+    let mut except: Vec<String> = own.map(|(_, except, _)| except).unwrap_or_default();
     for size in off {
         if attribute(size.resource, "series") != Some(series) {
             return None;
@@ -358,7 +373,7 @@ fn leave_out_all(files: &[ParsedFile], off: &[&Size]) -> Option<String> {
             except.push(key);
         }
     }
-    Some(format!("sizes {table} except {}", except.join(", ")))
+    Some((format!("sizes {table} except {}", except.join(", ")), at))
 }
 
 /// The key of the sizes table row that holds the size's memory, when its
@@ -372,16 +387,19 @@ fn size_key(files: &[ParsedFile], size: &Size) -> Option<String> {
 /// `sizes TABLE except …, KEY` for the series that made the size: code that
 /// leaves exactly that size (with its variants) out; `except` takes size
 /// keys only (a variant's name there is E0115).
-fn leave_out(files: &[ParsedFile], size: &Size, key: Option<&str>) -> Option<String> {
+fn leave_out(
+    files: &[ParsedFile],
+    size: &Size,
+    key: Option<&str>,
+) -> Option<(String, Option<Span>)> {
     let key = key?.to_string();
     let (table, _) = row_of(files, size.cell)?;
     let series = attribute(size.resource, "series")?;
-    let mut except: Vec<String> = own_sizes(files, series)
-        .filter(|(t, _)| *t == table)
-        .map(|(_, except)| except)
-        .unwrap_or_default();
+    let own = own_sizes(files, series).filter(|(t, _, _)| *t == table);
+    let at = own.as_ref().map(|(_, _, at)| *at);
+    let mut except: Vec<String> = own.map(|(_, except, _)| except).unwrap_or_default();
     except.push(key);
-    Some(format!("sizes {table} except {}", except.join(", ")))
+    Some((format!("sizes {table} except {}", except.join(", ")), at))
 }
 
 /// The table and row key of the table row that holds `cell`.
@@ -401,7 +419,7 @@ fn row_of(files: &[ParsedFile], cell: Span) -> Option<(String, String)> {
 
 /// The `sizes` statement a series writes itself: its table and the keys it
 /// already leaves out.
-fn own_sizes(files: &[ParsedFile], series: &str) -> Option<(String, Vec<String>)> {
+fn own_sizes(files: &[ParsedFile], series: &str) -> Option<(String, Vec<String>, Span)> {
     files.iter().flat_map(|f| &f.ast.items).find_map(|item| {
         let Item::Series(def) = item else { return None };
         if def.name.name != series {
@@ -411,9 +429,14 @@ fn own_sizes(files: &[ParsedFile], series: &str) -> Option<(String, Vec<String>)
             .statements
             .iter()
             .find_map(|statement| match statement {
-                Statement::Sizes { table, except, .. } => Some((
+                Statement::Sizes {
+                    table,
+                    except,
+                    span,
+                } => Some((
                     table.name.clone(),
                     except.iter().filter_map(cell_text).collect(),
+                    *span,
                 )),
                 _ => None,
             })

@@ -326,10 +326,11 @@ fn report(unmet: Vec<Unmet>, diags: &mut Vec<Diagnostic>) {
                     );
                 }
                 let kept = fit.first().copied().unwrap_or_default();
+                let remove_too = format!("remove preference {}", names.join(", "));
                 diag.help(format!(
-                    "keep an instance type that fits (`{kept}`), or remove the {preferences} too: `remove preference {}`",
-                    names.join(", ")
+                    "keep an instance type that fits (`{kept}`), or remove the {preferences} too: `{remove_too}`"
                 ))
+                .edit(crate::diagnostic::Edit::LineAfter(*by, remove_too))
             }
         };
         diags.push(diag);

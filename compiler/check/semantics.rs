@@ -293,7 +293,7 @@ fn check_preference(r: &Resource, diags: &mut Vec<Diagnostic>) {
             diags.push(
                 Diagnostic::new("E0226", span, "EFI secure boot requires SMM, which this preference does not enable")
                     .label("secure boot is on (it is unless secureBoot = false)")
-                    .help("add spec.features.preferredSmm = {} (the `secureboot` mixin does both), or set secureBoot = false"),
+                    .help("add `spec.features.preferredSmm = {}` (the `secureboot` mixin does both), or set `secureBoot = false`"),
             );
         }
     }

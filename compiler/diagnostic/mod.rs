@@ -6,10 +6,13 @@
 //! (`paths.rs`).
 
 mod excerpt;
+mod fix;
 mod github;
 mod junit;
 mod paths;
 mod sarif;
+
+pub use fix::{Edit, Fix};
 
 pub use github::{render_github, render_github_grouped};
 pub use junit::render_junit;
@@ -52,6 +55,9 @@ pub struct Diagnostic {
     pub label: String,
     pub secondary: Vec<Label>,
     pub help: Option<String>,
+    /// The edits that do what `help` says, when the check knows them (see
+    /// `fix.rs`).
+    pub fixes: Vec<Edit>,
 }
 
 impl Diagnostic {
@@ -65,6 +71,7 @@ impl Diagnostic {
             label: String::new(),
             secondary: Vec::new(),
             help: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -261,7 +268,9 @@ fn non_empty(label: &str) -> Option<String> {
 }
 
 /// One JSON object (one line) per diagnostic: code, severity, message, file,
-/// line, column, end {line, column}, help, labels [{file, line, column, end, message}].
+/// line, column, end {line, column}, help, labels [{file, line, column, end,
+/// message}], fixes [{file, line, column, end, replacement}]: one change,
+/// applied together.
 pub fn render_json(sources: &SourceMap, diag: &Diagnostic) -> String {
     let position = |span: Span| {
         let (line, column) = sources.line_col(span.file, span.start);
@@ -281,14 +290,26 @@ pub fn render_json(sources: &SourceMap, diag: &Diagnostic) -> String {
             )
         })
         .collect();
+    let fixes: Vec<String> = diag
+        .fixes(&sources.get(diag.span.file).text)
+        .iter()
+        .map(|fix| {
+            format!(
+                "{{{},\"replacement\":{}}}",
+                position(fix.span),
+                json_string(&fix.replacement)
+            )
+        })
+        .collect();
     format!(
-        "{{\"code\":{},\"severity\":{},\"message\":{},{},\"help\":{},\"labels\":[{}]}}",
+        "{{\"code\":{},\"severity\":{},\"message\":{},{},\"help\":{},\"labels\":[{}],\"fixes\":[{}]}}",
         json_string(diag.code),
         json_string(diag.severity.as_str()),
         json_string(&diag.message),
         position(diag.span),
         diag.help.as_deref().map_or("null".to_string(), json_string),
-        labels.join(",")
+        labels.join(","),
+        fixes.join(",")
     )
 }
 

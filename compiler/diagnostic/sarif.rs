@@ -2,7 +2,7 @@
 //! (github/codeql-action/upload-sarif) and SARIF viewers read: one run of
 //! the tool `citc`, a rule per code that occurs (its title and `citc
 //! explain` text), a result per diagnostic with its region and the other
-//! places involved as related locations. Files are named relative to
+//! places involved as related locations, and its fix when it has one. Files are named relative to
 //! `%SRCROOT%`, the repository's root (paths.rs). tests/reports.rs
 //! validates the log against the SARIF 2.1.0 schema.
 
@@ -113,6 +113,29 @@ fn result(sources: &SourceMap, paths: &ReportPaths, diag: &Diagnostic, rule_inde
     });
     if !related.is_empty() {
         result["relatedLocations"] = json!(related);
+    }
+    // The edits that apply the help: one fix, its replacements in one file.
+    let fixes = diag.fixes(&sources.get(diag.span.file).text);
+    if !fixes.is_empty() {
+        let replacements: Vec<Value> = fixes
+            .iter()
+            .map(|fix| {
+                let place = location(sources, paths, fix.span);
+                json!({
+                    "deletedRegion": place["physicalLocation"]["region"],
+                    "insertedContent": { "text": fix.replacement },
+                })
+            })
+            .collect();
+        let artifact =
+            location(sources, paths, diag.span)["physicalLocation"]["artifactLocation"].clone();
+        result["fixes"] = json!([{
+            "description": { "text": diag.help.clone().unwrap_or_default() },
+            "artifactChanges": [{
+                "artifactLocation": artifact,
+                "replacements": replacements,
+            }],
+        }]);
     }
     result
 }

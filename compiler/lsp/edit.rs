@@ -1,4 +1,5 @@
-//! Formatting (the `fmt` printer) and code actions (every "did you mean").
+//! Formatting (the `fmt` printer) and code actions (every diagnostic's
+//! fixes, see `diagnostic/fix.rs`).
 
 use std::collections::HashMap;
 
@@ -7,7 +8,7 @@ use lsp_types::*;
 use super::convert::{uri_to_path, LineIndex};
 use super::span_range;
 use super::workspace::Workspace;
-use crate::source::{FileId, Span};
+use crate::source::FileId;
 
 pub fn formatting(
     workspace: &mut Workspace,
@@ -47,14 +48,18 @@ pub fn code_actions(
         {
             continue;
         }
-        let Some((span, replacement)) = suggestion(text, diag) else {
+        let fixes = diag.fixes(text);
+        if fixes.is_empty() {
             continue;
-        };
-        let edit = TextEdit::new(span_range(&snapshot, span), replacement.clone());
+        }
+        let edits: Vec<TextEdit> = fixes
+            .iter()
+            .map(|fix| TextEdit::new(span_range(&snapshot, fix.span), fix.replacement.clone()))
+            .collect();
         let mut changes = HashMap::new();
-        changes.insert(uri.clone(), vec![edit]);
+        changes.insert(uri.clone(), edits);
         out.push(CodeActionOrCommand::CodeAction(CodeAction {
-            title: format!("replace with `{replacement}` ({})", diag.code),
+            title: fix_title(diag, &fixes),
             kind: Some(CodeActionKind::QUICKFIX),
             is_preferred: Some(true),
             edit: Some(WorkspaceEdit::new(changes)),
@@ -64,81 +69,16 @@ pub fn code_actions(
     Some(out)
 }
 
-/// The edit a diagnostic's "did you mean `x`?" asks for: which text of
-/// its span to replace (the name the message quotes), and with what.
-pub fn suggestion(text: &str, diag: &crate::diagnostic::Diagnostic) -> Option<(Span, String)> {
-    let help = diag.help.as_deref()?;
-    let at = help.find("did you mean ")? + "did you mean ".len();
-    let rest = &help[at..];
-    let (replacement, quoted) = if let Some(r) = rest.strip_prefix('`') {
-        (r[..r.find('`')?].to_string(), false)
-    } else if let Some(r) = rest.strip_prefix('"') {
-        (format!("\"{}\"", &r[..r.find('"')?]), true)
-    } else {
-        return None;
-    };
-    let start = diag.span.start as usize;
-    let written = text.get(start..diag.span.end as usize)?;
-    let mut candidates: Vec<String> = quoted_parts(&diag.message, '`');
-    candidates.extend(
-        quoted_parts(&diag.message, '"')
-            .into_iter()
-            .map(|s| format!("\"{s}\"")),
-    );
-    if quoted {
-        let first_quoted = candidates
-            .iter()
-            .position(|c| c.starts_with('"'))
-            .unwrap_or(0);
-        candidates.rotate_left(first_quoted);
-    }
-    // A dotted name whose suggestion is one segment: replace the segment
-    // closest to it.
-    let mut wrong = None;
-    for candidate in candidates {
-        if candidate.contains('.') && !replacement.contains('.') {
-            let segment = candidate
-                .split('.')
-                .min_by_key(|s| crate::suggest::edit_distance(s, &replacement))
-                .unwrap_or_default()
-                .to_string();
-            if written.contains(&segment) {
-                let base = written.find(&candidate).unwrap_or(0);
-                let within = written[base..].find(&segment).map(|i| base + i)?;
-                wrong = Some((within, segment));
-                break;
-            }
+/// "replace with `x` (E0102)" for one replacement, else the help itself.
+fn fix_title(diag: &crate::diagnostic::Diagnostic, fixes: &[crate::diagnostic::Fix]) -> String {
+    match fixes {
+        [one] if !one.replacement.is_empty() && !one.replacement.contains('\n') => {
+            format!("replace with `{}` ({})", one.replacement, diag.code)
         }
-        if let Some(i) = written.find(&candidate) {
-            wrong = Some((i, candidate));
-            break;
-        }
+        _ => format!(
+            "{} ({})",
+            diag.help.as_deref().unwrap_or("apply the fix"),
+            diag.code
+        ),
     }
-    let (offset, wrong) = match wrong {
-        Some(found) => found,
-        None if written
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.@".contains(c)) =>
-        {
-            (0, written.to_string())
-        }
-        None => return None,
-    };
-    if wrong == replacement {
-        return None;
-    }
-    let from = start + offset;
-    Some((
-        Span::new(diag.span.file, from, from + wrong.len()),
-        replacement,
-    ))
-}
-
-fn quoted_parts(text: &str, quote: char) -> Vec<String> {
-    text.split(quote)
-        .enumerate()
-        .filter(|(i, _)| i % 2 == 1)
-        .map(|(_, s)| s.to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
 }

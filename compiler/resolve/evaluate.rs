@@ -31,20 +31,37 @@ impl<'a> Resolver<'a, '_> {
                     } else {
                         "every resource needs a unique name: rename one, or leave the row out with `except`".to_string()
                     };
-                    self.diags.push(
-                        Diagnostic::new(
-                            "E0107",
-                            again,
-                            format!(
-                                "two {}s are named `{}`",
-                                instance.kind.keyword(),
-                                instance.name
-                            ),
-                        )
-                        .label("this makes the name again")
-                        .with_secondary(before, "first made here")
-                        .help(help),
-                    );
+                    let mut diag = Diagnostic::new(
+                        "E0107",
+                        again,
+                        format!(
+                            "two {}s are named `{}`",
+                            instance.kind.keyword(),
+                            instance.name
+                        ),
+                    )
+                    .label("this makes the name again")
+                    .with_secondary(before, "first made here")
+                    .help(help);
+                    // A plain definition of the importer turns into the
+                    // patch the help names; one with a parent or a matrix
+                    // is the author's to rewrite.
+                    let redefinition = [instance, first].into_iter().find(|i| i.span == again);
+                    if let Some(Instance {
+                        origin: Origin::Definition { def, parent: None },
+                        ..
+                    }) = redefinition
+                    {
+                        if before.file != again.file && def.matrix.is_none() && !def.is_abstract {
+                            let keyword = Span::new(
+                                def.span.file,
+                                def.span.start as usize,
+                                def.name.span.start as usize,
+                            );
+                            diag = diag.fix(keyword, format!("patch {} ", def.kind.keyword()));
+                        }
+                    }
+                    self.diags.push(diag);
                     continue;
                 }
             }
@@ -618,7 +635,8 @@ impl<'a> Resolver<'a, '_> {
             let path = step.path();
             if let Step::Unset(_) = step {
                 if !aliases {
-                    self.diags.push(unset_in_map(path));
+                    let map = self.map_paths.last().map(String::as_str);
+                    self.diags.push(unset_in_map(path, map));
                     ok = false;
                     continue;
                 }
@@ -646,7 +664,19 @@ impl<'a> Resolver<'a, '_> {
                 }
                 Step::Assign(_, op, value, scope) => {
                     let env = flat.env(env, *scope);
-                    let Some(node) = self.eval_value(value, env, kind) else {
+                    let map = matches!(value, Expr::Map(_));
+                    if map {
+                        let full = match self.map_paths.last() {
+                            Some(outer) => format!("{outer}.{}", keys.join(".")),
+                            None => keys.join("."),
+                        };
+                        self.map_paths.push(full);
+                    }
+                    let node = self.eval_value(value, env, kind);
+                    if map {
+                        self.map_paths.pop();
+                    }
+                    let Some(node) = node else {
                         ok = false;
                         continue;
                     };
@@ -666,7 +696,7 @@ impl<'a> Resolver<'a, '_> {
                             .get_path(&keys)
                             .is_some_and(|n| matches!(&n.value, Value::Map(m) if !m.is_empty()));
                         if empty && filled {
-                            self.diags.push(merges_nothing(path));
+                            self.diags.push(merges_nothing(path, value.span()));
                         }
                     }
                     set_path(tree, &keys, node, *op == AssignOp::Replace, path.span)
@@ -839,7 +869,13 @@ fn shadowing(name: &Ident, existing: &Node) -> Diagnostic {
     ))
 }
 
-fn unset_in_map(path: &Path) -> Diagnostic {
+/// E0129: `unset` inside a map value (`spec.firmware { unset … }`); `map`
+/// is the map's full path when the value is assigned to one.
+fn unset_in_map(path: &Path, map: Option<&str>) -> Diagnostic {
+    let full = match map {
+        Some(map) => format!(" (`unset {map}.{}`)", path.dotted()),
+        None => String::new(),
+    };
     Diagnostic::new(
         "E0129",
         path.span,
@@ -848,14 +884,13 @@ fn unset_in_map(path: &Path) -> Diagnostic {
     .label("inside a map value")
     .help(format!(
         "a map value starts empty, so there is nothing to remove: write `unset` with the full \
-         path at the top of the definition (`unset PARENT.{}`)",
-        path.dotted()
+         path at the top of the definition{full}"
     ))
 }
 
 /// W0124: `path = {}` where a map is already set: merging an empty map
 /// changes nothing.
-fn merges_nothing(path: &Path) -> Diagnostic {
+fn merges_nothing(path: &Path, value: Span) -> Diagnostic {
     let dotted = path.dotted();
     Diagnostic::new(
         "W0124",
@@ -868,4 +903,8 @@ fn merges_nothing(path: &Path) -> Diagnostic {
     .help(format!(
         "to empty it, replace it: `{dotted} := {{}}`; to leave it as it is, remove this line"
     ))
+    .fix(
+        Span::new(path.span.file, path.span.end as usize, value.start as usize),
+        " := ",
+    )
 }

@@ -116,7 +116,7 @@ impl<'a> Resolver<'a, '_> {
                     format!("series `{}` has no sizes", def.name.name),
                 )
                 .label("no `sizes` statement here or in a parent series")
-                .help("add `sizes TABLE` with a table whose first column names the size"),
+                .help("a series needs a size table, named with `sizes`: `sizes general_sizes` (from std/sizes), or a `table` of your own whose first column names the size"),
             );
             return;
         };

@@ -194,6 +194,7 @@ fn resolve_with(files: &[ParsedFile], diags: &mut Vec<Diagnostic>, traced: bool)
         use_sites: HashMap::default(),
         level_unsets: Vec::new(),
         patch_columns: Default::default(),
+        map_paths: Vec::new(),
         unset_sites: HashMap::default(),
         static_mixins: HashMap::default(),
         static_flags: HashMap::default(),
@@ -262,6 +263,9 @@ struct Resolver<'a, 'd> {
     /// While a `patch` applies: the columns of the rows of the resources it
     /// selects (a `when` on one of them skips a resource without it).
     patch_columns: crate::hash::HashSet<String>,
+    /// The full paths of the map literals being evaluated, innermost last,
+    /// for messages about a statement inside one.
+    map_paths: Vec<String>,
     unset_sites: HashMap<String, Unsets>,
     /// Each resolved instance's `use`s, its ancestors' included, by name.
     use_sites: HashMap<String, Rc<Vec<(String, Span)>>>,

@@ -173,7 +173,7 @@ impl<'a> Resolver<'a, '_> {
             if matches.is_empty() {
                 let diag = self.nothing_selected(
                     target,
-                    selection.kind,
+                    selection,
                     resources,
                     removed,
                     resolved_label.as_deref(),
@@ -261,11 +261,12 @@ impl<'a> Resolver<'a, '_> {
     fn nothing_selected(
         &self,
         target: &Target,
-        kind: Option<Kind>,
+        selection: &Selection,
         resources: &[Resource],
         removed: &Removed,
         label: Option<&str>,
     ) -> Diagnostic {
+        let kind = selection.kind;
         let what = match kind {
             Some(Kind::Instancetype) => "instance type",
             Some(Kind::Preference) => "preference",
@@ -299,10 +300,20 @@ impl<'a> Resolver<'a, '_> {
                         Kind::Instancetype => "an instance type",
                         Kind::Preference => "a preference",
                     };
-                    return diag.help(format!(
+                    let diag = diag.help(format!(
                         "`{name}` is {article}; write `{} {name}`",
                         other.kind.keyword()
                     ));
+                    // The kind word opens the selection; with other
+                    // targets beside this one, it is theirs too.
+                    return match (kind, selection.targets.len()) {
+                        (Some(written), 1) => {
+                            let start = selection.span.start as usize;
+                            let word = Span::new(span.file, start, start + written.keyword().len());
+                            diag.fix(word, other.kind.keyword())
+                        }
+                        _ => diag,
+                    };
                 }
                 match closest(name, names()) {
                     Some(best) => diag.help(format!("did you mean `{best}`?")),
@@ -375,7 +386,20 @@ impl<'a> Resolver<'a, '_> {
                 };
                 let written = value.as_ref().map(describe).unwrap_or_default();
                 match crate::suggest::closest_value(&written, values.iter().map(String::as_str)) {
-                    Some(best) if value.is_some() => diag.help(format!("did you mean `{best}`?")),
+                    Some(best) => match value {
+                        // Written as a word, offered as a word when it is one.
+                        Some(v @ Expr::Word(..))
+                            if best.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) =>
+                        {
+                            diag.help(format!("did you mean `{best}`?")).fix(v.span(), best)
+                        }
+                        Some(v) => {
+                            let literal = crate::syntax::string_literal(best);
+                            diag.help(format!("did you mean `{literal}`?"))
+                                .fix(v.span(), literal)
+                        }
+                        None => diag.help("labels are matched as the resource will be written (hand-written and derived); check the key and the value"),
+                    },
                     _ => diag.help("labels are matched as the resource will be written (hand-written and derived); check the key and the value"),
                 }
             }

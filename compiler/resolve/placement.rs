@@ -4,6 +4,7 @@
 //! through `when` bodies.
 
 use super::*;
+use crate::diagnostic::Edit;
 
 impl<'a> Resolver<'a, '_> {
     pub(super) fn check_placement(&mut self) {
@@ -74,7 +75,8 @@ impl<'a> Resolver<'a, '_> {
                     .label("ignored here")
                     .help(format!(
                         "move `{keyword}` into a `series` (instance types come in sizes from a series), or remove it"
-                    )),
+                    ))
+                    .edit(Edit::RemoveStatement(span)),
                 );
             }
         }

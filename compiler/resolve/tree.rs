@@ -279,11 +279,13 @@ pub fn unknown_variable(name: &str, span: Span, env: &Env) -> Diagnostic {
     let subtraction = name.match_indices('-').find_map(|(at, _)| {
         let (left, right) = (&name[..at], &name[at + 1..]);
         let operand = right.starts_with(|c: char| c.is_ascii_digit()) || names.contains(&right);
-        (names.contains(&left) && operand)
-            .then(|| format!("names may contain `-`, so `{name}` is one name: write spaces around the operator, `{left} - {right}`"))
+        (names.contains(&left) && operand).then(|| format!("{left} - {right}"))
     });
     let help = match crate::suggest::closest(name, names.iter().copied()) {
-        _ if subtraction.is_some() => subtraction.unwrap_or_default(),
+        _ if subtraction.is_some() => format!(
+            "names may contain `-`, so `{name}` is one name: write spaces around the operator, `{}`",
+            subtraction.clone().unwrap_or_default()
+        ),
         // `True`, `yes`: a boolean written as YAML or Python would.
         _ if boolean.is_some() => format!(
             "booleans are written `true` and `false`: did you mean `{}`?",
@@ -299,9 +301,14 @@ pub fn unknown_variable(name: &str, span: Span, env: &Env) -> Diagnostic {
         }
         None => format!("variables here: {}", names.join(", ")),
     };
-    Diagnostic::new("E0105", span, format!("unknown variable `{name}`"))
+    let diag = Diagnostic::new("E0105", span, format!("unknown variable `{name}`"))
         .label("not bound here")
-        .help(help)
+        .help(help);
+    // The name as written (not inside a `${…}`): the spaces go in there.
+    match subtraction {
+        Some(spaced) if (span.end - span.start) as usize == name.len() => diag.fix(span, spaced),
+        _ => diag,
+    }
 }
 
 /// `unset`: removes the field at `keys` under `root`, then every map that

@@ -359,9 +359,13 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// The pair's text, without the whitespace and comments pest takes
+    /// in after its last token when an optional part is absent
+    /// (`sizes T` then a newline): a span ends where its code ends.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
+        let end = s.start() + code_len(s.as_str());
+        Span::new(self.file, self.base + s.start(), self.base + end)
     }
 
     fn ident(&self, pair: Pair<Rule>) -> Ident {
@@ -1090,6 +1094,24 @@ fn kind_of(keyword: &str) -> Kind {
         Kind::Instancetype
     } else {
         Kind::Preference
+    }
+}
+
+/// The length of `text` without trailing whitespace and `//` comments.
+fn code_len(text: &str) -> usize {
+    let mut code = text.trim_end();
+    loop {
+        let line_start = code.rfind('\n').map_or(0, |i| i + 1);
+        let line = &code[line_start..];
+        // A `//` outside a string (an even number of quotes before it).
+        let comment = line
+            .match_indices("//")
+            .map(|(i, _)| i)
+            .find(|&i| line[..i].matches('"').count().is_multiple_of(2));
+        match comment {
+            Some(i) if line_start + i > 0 => code = code[..line_start + i].trim_end(),
+            _ => return code.len(),
+        }
     }
 }
 

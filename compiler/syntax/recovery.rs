@@ -175,6 +175,10 @@ impl Ctx<'_> {
                 .help("end the text with `\"\"\"` on a line of its own"),
             );
         }
+        let line_end = self.text[t.start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| t.start + i);
+        let line_end = self.text[..line_end].trim_end().len();
         Some(
             Diagnostic::new(
                 "E0005",
@@ -185,7 +189,8 @@ impl Ctx<'_> {
             .help(
                 "add the closing `\"` at the end of the text; a string cannot span lines \
 (for multi-line text use a text block: `\"\"\"` … `\"\"\"`)",
-            ),
+            )
+            .fix(self.span(line_end, line_end), "\""),
         )
     }
 
@@ -231,16 +236,34 @@ impl Ctx<'_> {
                                 return None;
                             }
                             let opener = want;
+                            let diag = Diagnostic::new(
+                                "E0004",
+                                self.tok_span(t),
+                                format!("unexpected `{s}`: no `{opener}` is open here"),
+                            )
+                            .label(format!("this `{s}` closes nothing"));
+                            // `{ ]`: the other closer was meant.
+                            if let Some(&top) = stack.last() {
+                                let open = self.str_of(self.tokens[top]);
+                                if self.tokens[top].line == t.line {
+                                    let closer = match open {
+                                        "{" => "}",
+                                        "(" => ")",
+                                        _ => "]",
+                                    };
+                                    return Some(
+                                        diag.help(format!(
+                                            "write `{closer}` to close the `{open}` before it"
+                                        ))
+                                        .fix(self.tok_span(t), closer),
+                                    );
+                                }
+                            }
                             return Some(
-                                Diagnostic::new(
-                                    "E0004",
-                                    self.tok_span(t),
-                                    format!("unexpected `{s}`: no `{opener}` is open here"),
-                                )
-                                .label(format!("this `{s}` closes nothing"))
-                                .help(format!(
+                                diag.help(format!(
                                     "remove this `{s}`, or add the `{opener}` it was meant to close"
-                                )),
+                                ))
+                                .fix(self.tok_span(t), ""),
                             );
                         }
                     }
@@ -310,18 +333,24 @@ impl Ctx<'_> {
         match hint {
             Some(h) => {
                 let h = self.tokens[h];
-                let (before, help) = if s == "{" {
+                let (before, help, at, insert) = if s == "{" {
+                    // A line of its own, at the opening line's indentation.
+                    let line_start = self.text[..h.start].rfind('\n').map_or(0, |i| i + 1);
                     (
                         "before this line",
                         format!(
                             "add `}}` to close the `{{` of line {line}, before line {}",
                             self.line_number(h.start)
                         ),
+                        line_start,
+                        format!("{}}}\n", " ".repeat(self.opener_indent(open))),
                     )
                 } else {
                     (
                         "before this",
                         format!("add `{closer}` before `{}`", self.str_of(h)),
+                        self.text[..h.start].trim_end().len(),
+                        closer.to_string(),
                     )
                 };
                 diag = diag
@@ -329,12 +358,18 @@ impl Ctx<'_> {
                         self.tok_span(h),
                         format!("`{closer}` probably missing {before}"),
                     )
-                    .help(help);
+                    .help(help)
+                    .fix(self.span(at, at), insert);
             }
             None => {
-                diag = diag.help(format!(
-                    "add `{closer}` at the end of the file to close the `{s}` of line {line}"
-                ));
+                let end = self.text.len();
+                let newline = if self.text.ends_with('\n') { "" } else { "\n" };
+                let indent = " ".repeat(self.opener_indent(open));
+                diag = diag
+                    .help(format!(
+                        "add `{closer}` at the end of the file to close the `{s}` of line {line}"
+                    ))
+                    .fix(self.span(end, end), format!("{newline}{indent}{closer}\n"));
             }
         }
         Some(diag)
@@ -404,7 +439,8 @@ impl Ctx<'_> {
                         format!("expected `=` between `{path}` and its value"),
                     )
                     .label("expected `=` before this value")
-                    .help(format!("write `{path} = {value}`")),
+                    .help(format!("write `{path} = {value}`"))
+                    .fix(self.span(p.end, p.end), " ="),
                 );
             }
             if self.expects(&[Rule::when_eq, Rule::when_in]) && cur_text == "=" {
@@ -415,7 +451,8 @@ impl Ctx<'_> {
                         "`when` compares with `==`, not `=`",
                     )
                     .label("expected `==` or `in`")
-                    .help("write `==` here: `when name == value { … }`"),
+                    .help("write `==` here: `when name == value { … }`")
+                    .fix(self.tok_span(c), "=="),
                 );
             }
         }
@@ -510,7 +547,8 @@ impl Ctx<'_> {
                     "comments start with `//`, not `#`",
                 )
                 .label("not a comment in .cit")
-                .help("write `//` instead of `#`"),
+                .help("write `//` instead of `#`")
+                .fix(self.tok_span(cur), "//"),
             );
         }
         if s == "'" {
@@ -521,15 +559,18 @@ impl Ctx<'_> {
                 .split('\'')
                 .next()
                 .unwrap_or("");
-            return Some(
-                Diagnostic::new(
-                    "E0001",
-                    self.tok_span(cur),
-                    "strings are written in double quotes, not single quotes",
-                )
-                .label("single quote")
-                .help(format!("write \"{inner}\"")),
-            );
+            let mut diag = Diagnostic::new(
+                "E0001",
+                self.tok_span(cur),
+                "strings are written in double quotes, not single quotes",
+            )
+            .label("single quote")
+            .help(format!("write `\"{inner}\"`"));
+            let closing = cur.start + 1 + inner.len();
+            if self.text[closing..line_end].starts_with('\'') && !inner.contains('"') {
+                diag = diag.fix(self.span(cur.start, closing + 1), format!("\"{inner}\""));
+            }
+            return Some(diag);
         }
         if s == "-" && self.text[cur.end..].starts_with([' ', '\t']) {
             return Some(
@@ -549,24 +590,32 @@ impl Ctx<'_> {
                 .code()
                 .find(|(_, t)| t.start > cur.start)
                 .map(|(_, t)| t);
-            let help = match after {
-                Some(a) if a.line == cur.line && self.str_of(a) != "{" => {
-                    format!("write `{path} = {}`", self.rest_of_line(a))
+            let (help, fix) = match after {
+                Some(a) if a.line == cur.line && self.str_of(a) != "{" => (
+                    format!("write `{path} = {}`", self.rest_of_line(a)),
+                    Some(" ="),
+                ),
+                Some(a) if a.line == cur.line => {
+                    (format!("remove the `:`: `{path} {{ … }}`"), Some(""))
                 }
-                Some(a) if a.line == cur.line => format!("remove the `:`: `{path} {{ … }}`"),
-                _ => format!(
-                    "nest the fields in a block, `{path} {{ … }}`, or set each with a dotted path, `{path}.field = value`"
+                _ => (
+                    format!(
+                        "nest the fields in a block, `{path} {{ … }}`, or set each with a dotted path, `{path}.field = value`"
+                    ),
+                    None,
                 ),
             };
-            return Some(
-                Diagnostic::new(
-                    "E0001",
-                    self.tok_span(cur),
-                    "fields are set with `=`, not `:`",
-                )
-                .label("expected `=`")
-                .help(help),
-            );
+            let mut diag = Diagnostic::new(
+                "E0001",
+                self.tok_span(cur),
+                "fields are set with `=`, not `:`",
+            )
+            .label("expected `=`")
+            .help(help);
+            if let Some(with) = fix {
+                diag = diag.fix(self.tok_span(cur), with);
+            }
+            return Some(diag);
         }
         None
     }
@@ -588,7 +637,8 @@ impl Ctx<'_> {
                 "statements are not separated by commas",
             )
             .label("remove this comma")
-            .help("write one statement per line, or several on one line two spaces apart: `a = 1  b = 2`"),
+            .help("write one statement per line, or several on one line two spaces apart: `a = 1  b = 2`")
+            .fix(self.tok_span(cur), " "),
         )
     }
 
@@ -621,7 +671,8 @@ impl Ctx<'_> {
             .label(format!("write `{kind}`"))
             .help(format!(
                 "a kind is written in the singular, and selects every resource of it that the targets match: `{head} {kind} …`"
-            )),
+            ))
+            .fix(self.tok_span(prev), kind),
         )
     }
 
@@ -711,7 +762,8 @@ impl Ctx<'_> {
         Some(
             Diagnostic::new("E0001", self.tok_span(comma), what)
                 .label("nothing follows this `,`")
-                .help("remove the `,`"),
+                .help("remove the `,`")
+                .fix(self.tok_span(comma), ""),
         )
     }
 
@@ -787,7 +839,8 @@ for a constant write `let {word} = …`"
                 format!("a space splits the quantity `{n} {u}`"),
             )
             .label("one quantity, written as two tokens")
-            .help(format!("write `{n}{u}` without the space")),
+            .help(format!("write `{n}{u}` without the space"))
+            .fix(self.span(number.start, unit.end), format!("{n}{u}")),
         )
     }
 
@@ -856,7 +909,11 @@ for a constant write `let {word} = …`"
                 format!("expected `,` before `{}`", self.str_of(missing)),
             )
             .label("mixins are separated by commas")
-            .help(format!("write `use {}`", names.join(", "))),
+            .help(format!("write `use {}`", names.join(", ")))
+            .fix(
+                self.span(items[0].start, items[items.len() - 1].end),
+                names.join(", "),
+            ),
         )
     }
 }

@@ -407,6 +407,30 @@ fn document_symbols_formatting_folding_and_code_actions() {
     assert_eq!(edit["newText"], "secureboot");
     assert_eq!(edit["range"]["start"], json!({"line": 3, "character": 6}));
     assert_eq!(edit["range"]["end"], json!({"line": 3, "character": 17}));
+
+    // A fix of several edits that a check attached: the missing import
+    // and the name, one quick fix.
+    let table = dir.path().join("table.cit");
+    let table_text = "// sizes\nseries u9 {\n  sizes general_size\n}\n";
+    let table_uri = client.open(&table, table_text);
+    let diags = client.diagnostics(&table_uri);
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": table_uri}, "range": diags[0]["range"], "context": {"diagnostics": diags}}),
+    );
+    let edits = actions[0]["edit"]["changes"][&table_uri]
+        .as_array()
+        .expect("edits");
+    let new_texts: Vec<&str> = edits.iter().filter_map(|e| e["newText"].as_str()).collect();
+    assert_eq!(
+        new_texts,
+        ["import \"std/sizes\"\n", "general_sizes"],
+        "{actions}"
+    );
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({"line": 1, "character": 0})
+    );
     client.shutdown();
 }
 
