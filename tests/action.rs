@@ -349,7 +349,7 @@ fn gate_sh_runs_the_commands_of_the_catalog_workflow() {
         ("fmt", "Formatting"),
         ("check", "Type check and lint"),
         ("build", "The catalog builds"),
-        ("readme", "README's resource tables are up to date"),
+        ("readme", "README's generated tables are up to date"),
         ("diff", "No breaking change since the last release"),
     ];
     let steps = gate_sh_steps();

@@ -24,7 +24,7 @@ fn gate() -> Workflow {
     load("citc-gate.yml")
 }
 
-/// A repository with catalog.cit and a README with its resource tables,
+/// A repository with catalog.cit and a README with its generated tables,
 /// committed; tagged v1.7.0 when `tag`, with `_build` committed when
 /// `committed_build`.
 fn repository(tag: bool, committed_build: bool) -> tempfile::TempDir {
@@ -94,7 +94,7 @@ fn the_workflow_is_hardened() {
             "Formatting",
             "Type check and lint",
             BUILD,
-            "README's resource tables are up to date",
+            "README's generated tables are up to date",
             DIFF
         ]
     );
@@ -209,8 +209,26 @@ fn each_kind_of_failure_is_caught_by_its_step() {
     );
     assert_stopped_at(
         &Runner::new().run(&gate(), repo.path()),
-        "README's resource tables are up to date",
+        "README's generated tables are up to date",
         1,
+    );
+
+    // A catalog whose series table is stale: o1 no longer overcommits its
+    // memory, the README still marks it.
+    let repo = repository(true, false);
+    edit(
+        repo.path(),
+        "catalog.cit",
+        "  spec.memory.overcommitPercent = 50\n",
+        "",
+    );
+    let ran = Runner::new().run(&gate(), repo.path());
+    assert_stopped_at(&ran, "README's generated tables are up to date", 1);
+    let readme_step = step(&ran, "README's generated tables are up to date");
+    assert!(
+        readme_step.stderr.contains("-*Overcommitted Memory*"),
+        "{}",
+        readme_step.stderr
     );
 
     // A release tag citc cannot read: exit 2, the workflow's problem.

@@ -65,7 +65,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         "doc",
         &[
             "citc doc std > STD.md",
-            "citc doc readme --write README.md           # the \"## Resources\" tables",
+            "citc doc readme --write README.md           # series diagram and table, \"## Resources\" tables",
             "citc doc readme --check README.md           # CI: exit 1 when stale",
             "citc doc labels --catalog catalog.cit",
         ],

@@ -7,6 +7,8 @@
 //!   (`citc doc std`, committed as `grammar/STD.md`).
 //! - [`readme`]: the "## Resources" section of upstream's README.md, as
 //!   upstream's scripts/readme.sh writes it (`citc doc readme`).
+//! - [`series`]: the "# Series" table and the series diagram of the README,
+//!   from the specs and the catalog's `readme_series` (`citc doc readme`).
 //! - [`labels`]: the labels of a catalog, derived or set by hand, in the
 //!   style of upstream's docs/labels.md (`citc doc labels`).
 //! - [`std_index`]: where std defines a name, for the help lines of unknown
@@ -15,6 +17,7 @@
 
 pub mod labels;
 pub mod readme;
+pub mod series;
 mod std_reference;
 
 use std::collections::HashMap;

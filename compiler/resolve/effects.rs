@@ -14,7 +14,10 @@ use crate::hash::HashSet;
 use super::*;
 
 /// `let` names that citc itself reads.
-const READ_BY_CITC: &[&str] = &[crate::release::RELEASE_URL_CONSTANT];
+const READ_BY_CITC: &[&str] = &[
+    crate::release::RELEASE_URL_CONSTANT,
+    crate::doc::series::DECLARATION,
+];
 
 /// Every variable name read anywhere (a `module::` prefix dropped) but in
 /// a mixin that nothing uses, and every table named by `sizes`, `variants`
