@@ -152,6 +152,9 @@ impl From<Error> for Failure {
 }
 
 pub fn run(args: DiffArgs) -> ExitCode {
+    if let Err(code) = super::build::version_arg(args.version.clone()) {
+        return code;
+    }
     let summary = match diff(&args) {
         Ok(summary) => summary,
         Err(Failure::Reported) => return ExitCode::from(2),
