@@ -1262,10 +1262,14 @@ fn a_release_is_downloaded_from_the_catalogs_url_and_cached() {
         "{}",
         stderr(&out)
     );
-    let cached: Vec<_> = std::fs::read_dir(cache.join("releases"))
+    // The bundle, and its sha256 recorded beside it.
+    let mut cached: Vec<_> = std::fs::read_dir(cache.join("releases"))
         .expect("cache folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(cached.len(), 1);
+    cached.sort();
+    assert_eq!(cached.len(), 2, "{cached:?}");
+    assert_eq!(format!("{}.sha256", cached[0]), cached[1]);
 
     // The second run reads the cache and asks the server nothing.
     let out = run();
@@ -1290,11 +1294,12 @@ fn a_release_is_downloaded_from_the_catalogs_url_and_cached() {
         stderr(&out)
     );
     assert!(stderr(&out).contains("404"), "{}", stderr(&out));
+    // Still the one bundle and its digest: nothing cached for the 404.
     assert_eq!(
         std::fs::read_dir(cache.join("releases"))
             .expect("cache")
             .count(),
-        1
+        2
     );
 }
 

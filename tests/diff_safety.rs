@@ -296,10 +296,7 @@ fn a_kustomize_tree_that_reaches_outside_is_refused() {
     git(&root, &["add", "."]);
     git(&root, &["commit", "-qm", "one"]);
     let out = citc(&["diff", "HEAD", "."], &root);
-    assert_refused(
-        &out,
-        &["revision ", "sub/kustomization.yaml:2", "leaves the tree"],
-    );
+    assert_refused(&out, &["HEAD:sub/kustomization.yaml:2", "leaves the tree"]);
 }
 
 // ------------------------------------------------------------------ YAML limits
@@ -499,9 +496,16 @@ fn download(dir: &Path, extra: &[&str]) -> Output {
     citc_env(&args, dir, &[("CITC_CACHE_DIR", &cache)])
 }
 
+/// The cached bundles (not the digests recorded beside them).
 fn cached_files(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir.join("cache/releases"))
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -579,17 +583,73 @@ fn a_bad_cached_copy_is_downloaded_again() {
     let out = download(dir.path(), &[]);
     assert_refused(
         &out,
-        &[
-            "is unusable",
-            "holds no documents",
-            "downloading it again failed",
-        ],
+        &["is unusable", "was recorded", "downloading it again failed"],
     );
     assert!(
         !stderr(&out).contains("tried, in order"),
         "{}",
         stderr(&out)
     );
+}
+
+/// A cached copy cut short where it still parses (at a document boundary),
+/// or altered into another valid release, is not the release: its sha256
+/// is not the one recorded when it was downloaded, so it is fetched again.
+/// A copy without a recorded digest is fetched again too.
+#[test]
+fn a_cached_copy_that_still_parses_is_checked_against_its_recorded_digest() {
+    let Some(release) = v1_7_0() else { return };
+    let bundle = std::fs::read(release.join("common-instancetypes-all-bundle.yaml")).unwrap();
+    let text = String::from_utf8(bundle.clone()).unwrap();
+    // Cut after the first few documents: still a valid bundle.
+    let cut = text.match_indices("\n---\n").nth(3).expect("documents").0 + 1;
+    let truncated = text[..cut].to_string();
+    assert!(
+        citc::diff::read::parse_bundle(&truncated, "t").is_ok(),
+        "the cut copy still parses"
+    );
+    // The other documents only: another valid bundle.
+    let altered = text[cut..].to_string();
+    let (port, requests) = serve(vec![(ASSET.to_string(), bundle.clone())], 8);
+    let dir = catalog_for(port);
+    let out = download(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = out.stdout;
+    let cached = cached_files(dir.path()).pop().expect("cached");
+    let digest = cached.with_file_name(format!(
+        "{}.sha256",
+        cached.file_name().unwrap().to_string_lossy()
+    ));
+    let recorded = std::fs::read_to_string(&digest).expect("a digest beside the copy");
+    let sum: String = Sha256::digest(&bundle)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(recorded.starts_with(&sum), "{recorded}");
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+
+    for (i, bad) in [truncated.as_str(), altered.as_str()].iter().enumerate() {
+        std::fs::write(&cached, bad).expect("spoil the cache");
+        let out = download(dir.path(), &[]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{i}: {err}");
+        assert!(err.contains("downloading it again"), "{i}: {err}");
+        assert!(err.contains("was recorded"), "{i}: {err}");
+        // The report compares the whole release with itself, as before.
+        assert_eq!(out.stdout, report, "{i}");
+        assert_eq!(std::fs::read(&cached).unwrap(), bundle, "{i}: repaired");
+    }
+    // A copy whose digest was never recorded (a cache from before, or a
+    // file put there by hand) is fetched again as well.
+    std::fs::remove_file(&digest).expect("remove the digest");
+    let out = download(dir.path(), &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("no sha256 recorded"), "{err}");
+    assert!(digest.is_file(), "recorded again");
+    // Each of the three spoiled copies was downloaded again (a bundle and
+    // a CHECKSUMS.sha256 each).
+    assert_eq!(requests.load(Ordering::SeqCst), 4);
 }
 
 #[test]
@@ -721,4 +781,41 @@ fn a_recursive_alias_is_refused_with_a_help() {
         &out,
         &["old.yaml:4:15: an alias inside the value its anchor names"],
     );
+}
+
+/// `diff --version` is checked by the function that checks `build
+/// --version`: the same error, exit code 2, before anything is compiled.
+#[test]
+fn diff_version_is_validated_as_build_version() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("catalog.cit"),
+        "preference p { spec.requirements.cpu.guest = 1 }\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("old.yaml"), PREFERENCE).expect("write");
+    for version in ["", "v1.0.0/../x", "v1-", "a b", &"v".repeat(64)] {
+        let diff = citc(&["diff", "old.yaml", "--version", version], dir.path());
+        let build = citc(
+            &["build", "catalog.cit", "-o", "out", "--version", version],
+            dir.path(),
+        );
+        assert_eq!(
+            diff.status.code(),
+            Some(2),
+            "{version:?}: {}",
+            stderr(&diff)
+        );
+        assert_eq!(build.status.code(), Some(2), "{version:?}");
+        assert_eq!(stderr(&diff), stderr(&build), "{version:?}");
+        assert!(
+            stderr(&diff).starts_with("error: --version"),
+            "{}",
+            stderr(&diff)
+        );
+        assert!(diff.stdout.is_empty());
+    }
+    // A valid one is taken.
+    let out = citc(&["diff", "old.yaml", "--version", "v1.2.3"], dir.path());
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
 }

@@ -71,22 +71,31 @@ pub struct BuildArgs {
     allow_empty: bool,
 }
 
-pub fn run(args: BuildArgs) -> ExitCode {
-    let version = match args.version {
+/// `--version` as given to `build` and `diff`: a label value, else an
+/// error on stderr and exit code 2 (one function, so both say the same).
+pub(super) fn version_arg(version: Option<String>) -> Result<Option<String>, ExitCode> {
+    match version {
         Some(version) => match validate_version(&version) {
-            Ok(()) => Some(version),
+            Ok(()) => Ok(Some(version)),
             Err(_) if version.is_empty() => {
                 eprintln!("error: --version is empty");
                 eprintln!("  help: give the release's version (e.g. --version v1.7.0), or leave --version out to stamp `git describe --tags --dirty` (else the catalog's default_version); a script that passes `--version \"$(git describe --tags --abbrev=0)\"` gets an empty version in a repository with no tag yet");
-                return ExitCode::from(2);
+                Err(ExitCode::from(2))
             }
             Err(problem) => {
                 eprintln!("error: --version {version:?} {problem}");
                 eprintln!("  help: a version is a label value: at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (e.g. v1.7.0)");
-                return ExitCode::from(2);
+                Err(ExitCode::from(2))
             }
         },
-        None => None,
+        None => Ok(None),
+    }
+}
+
+pub fn run(args: BuildArgs) -> ExitCode {
+    let version = match version_arg(args.version) {
+        Ok(version) => version,
+        Err(code) => return code,
     };
     let described = version.is_none().then(|| GitDescribe::start(&args.catalog));
     let mut analysis = analyze(resolve::Root::Path(&args.catalog));

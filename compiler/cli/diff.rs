@@ -30,10 +30,13 @@ use crate::source::{read_input, MAX_SOURCE_BYTES};
 /// `citc diff v1.6.0 v1.7.0` and `citc diff v1.7.0 .` work as they are.
 ///
 /// A REF is, tried in order: a bundle file or folder, or a folder holding
-/// a kustomize tree (a kustomization.yaml at its top: copied, checked that
-/// no kustomization names a path outside it or a remote one, and built as
-/// upstream's generate.sh builds the all-bundle, with `kustomize build`,
-/// else `kubectl kustomize`); a git revision of the repository that holds
+/// a kustomize tree (a kustomization.yaml at its top: copied below empty
+/// folders, checked that no kustomization names a path outside it or a
+/// remote one (see --allow-remote-resources), and built as upstream's
+/// generate.sh builds the all-bundle, with `kustomize build`, else
+/// `kubectl kustomize`, stopped after $CITC_KUSTOMIZE_TIMEOUT seconds
+/// (default 120) or 256 MiB of output; a revision's files are named
+/// REV:path); a git revision of the repository that holds
 /// the catalog, else of the current folder's (the catalog and its imports
 /// as of that revision are compiled; a revision without the catalog is read
 /// from the release bundles committed in it, else its kustomize tree is
@@ -44,8 +47,9 @@ use crate::source::{read_input, MAX_SOURCE_BYTES};
 /// `let release_url = "https://…/\${version}/…"`, cached in $CITC_CACHE_DIR,
 /// else $XDG_CACHE_HOME/citc, else ~/.cache/citc. Downloads are https only
 /// (see --allow-http), at most 64 MiB, checked against the release's
-/// CHECKSUMS.sha256 when it publishes one; a cached copy that is not a
-/// valid release is downloaded again.
+/// CHECKSUMS.sha256 when it publishes one; a cached copy whose sha256 is
+/// not the one recorded beside it when it was downloaded, or that is not a
+/// valid release, is downloaded again.
 ///
 /// Bundles hold only VirtualMachine{Cluster,}{Instancetype,Preference}
 /// documents, at least one; files are at most 256 MiB, nested at most 64
@@ -104,6 +108,13 @@ pub struct DiffArgs {
     /// warning); without it, downloads are https only.
     #[arg(long)]
     allow_http: bool,
+    /// Let a kustomize tree (a folder or a git revision) name remote
+    /// resources for kustomize to fetch: https:// URLs only (plain http,
+    /// ssh and git@ stay refused). Without it, a kustomization that names
+    /// a remote resource is refused, naming its file and line, before
+    /// kustomize runs.
+    #[arg(long)]
+    allow_remote_resources: bool,
     /// Markdown: the URL of the repository's files at this version
     /// (https://github.com/OWNER/REPO/blob/REVISION); a citation such as
     /// catalog.cit:395 becomes a link to URL/PATH#L395, PATH from the
@@ -152,6 +163,9 @@ impl From<Error> for Failure {
 }
 
 pub fn run(args: DiffArgs) -> ExitCode {
+    if let Err(code) = super::build::version_arg(args.version.clone()) {
+        return code;
+    }
     let summary = match diff(&args) {
         Ok(summary) => summary,
         Err(Failure::Reported) => return ExitCode::from(2),
@@ -209,6 +223,11 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
         releases: args.releases.as_deref(),
         cache: refs::default_cache_dir(),
         allow_http: args.allow_http,
+        remote: if args.allow_remote_resources {
+            crate::kustomize::Remote::AllowHttps
+        } else {
+            crate::kustomize::Remote::Refuse
+        },
         conventions: &conventions,
     };
     let old = load(&args.reference, &lookup, &conventions, args.message_format)?;

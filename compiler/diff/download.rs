@@ -11,9 +11,13 @@
 //! - it must read as a release bundle (`read::parse_bundle`: the YAML
 //!   limits, only instance types and preferences, at least one);
 //! - the cache file is written whole or not at all (a temporary file in the
-//!   cache folder, renamed), and a cached copy is checked the same way
-//!   before use: one that is empty, cut short or not a bundle is fetched
-//!   again.
+//!   cache folder, renamed), with its sha256 recorded beside it
+//!   (`NAME.yaml.sha256`, written first); a cached copy is used only when
+//!   its sha256 is the one recorded and it reads as a bundle: one that is
+//!   empty, cut short (even where it still parses), altered, without a
+//!   recorded digest, or not a bundle is fetched again (with a warning;
+//!   an error when the download fails then). The copy is read once, and
+//!   the text checked is the text compared.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -143,13 +147,16 @@ pub(super) fn download(reference: &str, lookup: &Lookup) -> Result<Resolved, Mis
     let mut bad_cache = None;
     if let Some(file) = cached.as_ref().filter(|f| f.exists()) {
         match check_cached(file) {
-            Ok(()) => {
+            Ok(text) => {
                 return Ok(Resolved {
                     how: Some(format!(
                         "release {reference}, cached in {} (from {url})",
                         file.display()
                     )),
-                    source: Source::Bundles(file.clone()),
+                    source: Source::Downloaded {
+                        url: file.display().to_string(),
+                        text,
+                    },
                     messages,
                 })
             }
@@ -232,18 +239,45 @@ pub(super) fn download(reference: &str, lookup: &Lookup) -> Result<Resolved, Mis
     })
 }
 
-/// Whether a cached copy can be used: a regular file, within the size
-/// limit, that reads as a release bundle.
-fn check_cached(file: &Path) -> Result<(), String> {
+/// The text of a cached copy, when it can be used: a regular file, within
+/// the size limit, whose sha256 is the one recorded beside it when it was
+/// downloaded, and that reads as a release bundle.
+fn check_cached(file: &Path) -> Result<String, String> {
     let text = read_input(
         file,
         "the cached download",
         MAX_BUNDLE_BYTES.min(MAX_DOWNLOAD_BYTES),
     )
     .map_err(|err| err.message)?;
-    parse_bundle(&text, &file.display().to_string())
-        .map(|_| ())
-        .map_err(|err| err.message)
+    let recorded = digest_file(file);
+    let expected = read_input(&recorded, "the recorded digest", 4096)
+        .ok()
+        .and_then(|line| line.split_whitespace().next().map(str::to_string))
+        .ok_or_else(|| format!("no sha256 recorded in {}", recorded.display()))?;
+    let actual = sha256_hex(text.as_bytes());
+    if !expected.eq_ignore_ascii_case(&actual) {
+        return Err(format!(
+            "its sha256 is {actual}, but {expected} was recorded in {} when it was downloaded: \
+             it was cut short or altered",
+            recorded.display()
+        ));
+    }
+    parse_bundle(&text, &file.display().to_string()).map_err(|err| err.message)?;
+    Ok(text)
+}
+
+/// Where the sha256 of a cached copy is recorded: `NAME.yaml.sha256`.
+fn digest_file(file: &Path) -> PathBuf {
+    let mut name = file.file_name().unwrap_or_default().to_os_string();
+    name.push(".sha256");
+    file.with_file_name(name)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// GETs `url`: its body, at most `limit` bytes; `None` for a 404. A
@@ -348,9 +382,18 @@ fn verify_checksum(
     Ok(Some(sums_url))
 }
 
-/// Writes the cache file whole or not at all: a temporary file in the same
-/// folder, flushed to disk, then renamed over the file.
+/// Writes the cache file and its recorded sha256, each whole or not at all
+/// (a temporary file in the same folder, flushed to disk, then renamed
+/// over the file). The digest goes first: a copy whose digest could not be
+/// recorded is never used.
 fn write_cache(file: &Path, text: &str) -> std::io::Result<()> {
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    let line = format!("{}  {name}\n", sha256_hex(text.as_bytes()));
+    write_whole(&digest_file(file), &line)?;
+    write_whole(file, text)
+}
+
+fn write_whole(file: &Path, text: &str) -> std::io::Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut staging = tempfile::NamedTempFile::new_in(dir)?;

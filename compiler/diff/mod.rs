@@ -6,7 +6,9 @@
 //!   folder, a git revision of the catalog's repository, a release in a
 //!   releases folder, or a release to download;
 //! - [`download`]: a release fetched over https, verified and cached;
-//! - [`read`]: YAML bundles, as any tool wrote them → a [`Snapshot`];
+//! - [`read`]: YAML bundles, as any tool wrote them → a [`Snapshot`]
+//!   (with [`line_breaks`]: YAML 1.1's line breaks read as go-yaml reads
+//!   them);
 //! - [`compare`]: two snapshots → a [`compare::Report`]: resources added,
 //!   removed and changed, every changed field, breaking changes with their
 //!   reason, rename hints;
@@ -20,6 +22,7 @@
 pub mod compare;
 pub mod download;
 pub mod group;
+mod line_breaks;
 pub mod read;
 pub mod refs;
 pub mod render;

@@ -211,6 +211,10 @@ fn parse_documents(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
         ))
         .with_help("a bundle is a stream of YAML documents separated by `---`")
     };
+    // U+0085, U+2028 and U+2029 are line breaks to go-yaml, which wrote
+    // the bundle, and not to saphyr, which reads it.
+    let (text, markers) = super::line_breaks::as_yaml_1_2(text);
+    let text = &*text;
     check_limits(text, file).map_err(|why| match why {
         Refusal::Invalid(err) => invalid(err),
         Refusal::Limit(err) => err,
@@ -226,7 +230,10 @@ fn parse_documents(text: &str, file: &str) -> Result<Vec<Resource>, Error> {
                 index + 1
             ))
         };
-        let body = to_yaml(document, file)?;
+        let mut body = to_yaml(document, file)?;
+        if let Some(markers) = &markers {
+            restore_breaks(&mut body, markers);
+        }
         let Yaml::Map(entries) = &body else {
             if body == Yaml::Null {
                 continue;
@@ -459,6 +466,22 @@ fn to_yaml(node: &MarkedYaml, file: &str) -> Result<Yaml, Error> {
         YamlData::Alias(_) => return unsupported("an unresolved alias"),
         YamlData::BadValue => return unsupported("a malformed value"),
     })
+}
+
+/// Every string and key of `value` with the line breaks that
+/// [`super::line_breaks`] marked put back.
+fn restore_breaks(value: &mut Yaml, markers: &super::line_breaks::Markers) {
+    match value {
+        Yaml::Str(s) => *s = markers.restore(s),
+        Yaml::Seq(items) => items.iter_mut().for_each(|v| restore_breaks(v, markers)),
+        Yaml::Map(entries) => {
+            for (key, v) in entries.iter_mut() {
+                *key = markers.restore(key);
+                restore_breaks(v, markers);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn scalar_to_yaml(scalar: &Scalar) -> Yaml {

@@ -57,6 +57,9 @@ pub struct Lookup<'a> {
     pub cache: Option<PathBuf>,
     /// `--allow-http`: a release URL may be plain http.
     pub allow_http: bool,
+    /// `--allow-remote-resources`: a kustomization may name https://
+    /// resources, for kustomize to fetch.
+    pub remote: kustomize::Remote,
     /// How bundles are named: which files of a revision are a release.
     pub conventions: &'a Conventions,
 }
@@ -127,7 +130,7 @@ pub fn resolve(reference: &str, lookup: &Lookup) -> Result<Resolved, Error> {
 
     let path = Path::new(reference);
     if kustomize::is_tree(path) {
-        let generated = kustomize::generate(path, kustomize::Bundles::All)?;
+        let generated = kustomize::generate(path, kustomize::Bundles::All, lookup.remote)?;
         let mut messages = Vec::new();
         if !generated.links.is_empty() {
             messages.push(format!(
@@ -276,7 +279,7 @@ fn git_revision(reference: &str, lookup: &Lookup) -> Result<Resolved, Miss> {
     });
     if tree_entry(Path::new(&top), &commit, &relative).is_none() {
         // Before citc: a release committed as bundles or as a kustomize tree.
-        let held = migration::find(Path::new(&top), &commit, &relative, lookup.conventions)?;
+        let held = migration::find(Path::new(&top), reference, &commit, &relative, lookup)?;
         let folder = |folder: &str| {
             if folder == "." {
                 String::new()

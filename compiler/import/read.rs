@@ -91,7 +91,8 @@ pub fn read_sources(sources: &[PathBuf]) -> Result<Input, Error> {
 
 /// A kustomize tree, built as generate.sh builds it.
 fn read_tree(folder: &Path, input: &mut Input) -> Result<(), Error> {
-    let generated = kustomize::generate(folder, kustomize::Bundles::Every)?;
+    let generated =
+        kustomize::generate(folder, kustomize::Bundles::Every, kustomize::Remote::Refuse)?;
     // generate.sh: `git describe --tags`, else `noversion`.
     let version = generated
         .version

@@ -8,8 +8,17 @@
 //!
 //! Only the fields that name files or folders are read (`resources`,
 //! `components`, `patches[].path`, `configMapGenerator[].files`, …), from
-//! the parser's events: aliases are not expanded, and one that stands
-//! where a path is read is refused.
+//! the parser's events. kustomize reads a kustomization as go-yaml and
+//! then JSON do: field names match whatever their case (`Resources:`,
+//! `RESOURCES:`, even `reſources` with a long s), and a merge key (`<<:`)
+//! or an alias brings in fields from elsewhere. So names are compared
+//! folded as Go folds them, and a merge key or an alias anywhere in a
+//! kustomization is refused (upstream's kustomizations use neither).
+//!
+//! A remote resource is refused unless [`Remote::AllowHttps`] (`citc diff
+//! --allow-remote-resources`): then an `https://` URL is left to kustomize
+//! to fetch, and any other remote form (plain http, ssh, `git@`, `file://`)
+//! is still refused.
 
 use std::path::Path;
 
@@ -56,6 +65,46 @@ const WITH_FILES: &[&str] = &[
     "transformers",
 ];
 
+/// Whether a kustomization may name a remote resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Remote {
+    /// Every remote resource is refused.
+    #[default]
+    Refuse,
+    /// An `https://` URL is fetched by kustomize; other remote forms are
+    /// refused.
+    AllowHttps,
+}
+
+/// Every field and key name this module reads.
+fn known_names() -> impl Iterator<Item = &'static str> {
+    LISTS_OF_PATHS
+        .iter()
+        .chain(WITH_PATH)
+        .chain(WITH_FILES)
+        .copied()
+        .chain(["path", "files", "envs", "env"])
+}
+
+/// A key as kustomize matches it: Go's encoding/json takes a field name
+/// whatever its case, folding as Unicode does (`ſ` is an `s`, the Kelvin
+/// sign a `k`). A key that folds to one of ours becomes ours.
+fn canonical_key(key: &str) -> String {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                '\u{17F}' => 's',
+                '\u{212A}' => 'k',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect()
+    };
+    let folded = fold(key);
+    known_names()
+        .find(|name| fold(name) == folded)
+        .map_or_else(|| key.to_string(), str::to_string)
+}
+
 /// How a scalar names a path, if it does.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum PathValue {
@@ -89,8 +138,10 @@ fn path_value(field: &str, key: &str, in_list_of_field: bool) -> Option<PathValu
 }
 
 /// Checks every kustomization file under `root` (a copy, which holds only
-/// folders and regular files). `shown` names the tree in messages.
-pub fn check_tree(root: &Path, shown: &str) -> Result<(), Error> {
+/// folders and regular files). `shown` is what names the tree's files in
+/// messages, put before their path: `tree/` for a folder, `REV:` for a git
+/// revision.
+pub fn check_tree(root: &Path, shown: &str, remote: Remote) -> Result<(), Error> {
     let mut pending = vec![String::new()];
     while let Some(folder) = pending.pop() {
         let dir = root.join(&folder);
@@ -108,7 +159,7 @@ pub fn check_tree(root: &Path, shown: &str) -> Result<(), Error> {
             if kind.is_dir() {
                 pending.push(relative);
             } else if kind.is_file() && KUSTOMIZATION_NAMES.contains(&name.as_str()) {
-                check_file(root, &folder, &relative, shown)?;
+                check_file(root, &folder, &relative, shown, remote)?;
             }
         }
     }
@@ -135,8 +186,14 @@ enum Frame {
     },
 }
 
-fn check_file(root: &Path, folder: &str, relative: &str, shown: &str) -> Result<(), Error> {
-    let file = format!("{shown}/{relative}");
+fn check_file(
+    root: &Path,
+    folder: &str,
+    relative: &str,
+    shown: &str,
+    remote: Remote,
+) -> Result<(), Error> {
+    let file = format!("{shown}{relative}");
     let help = "citc builds a kustomize tree only from what the tree holds: its kustomizations \
                 may name folders and files inside it (`../` as long as it stays inside), \
                 nothing above its top, no absolute path and no remote base; give the folder \
@@ -209,15 +266,27 @@ fn check_file(root: &Path, folder: &str, relative: &str, shown: &str) -> Result<
             }
             Event::Scalar(value, ..) => {
                 if wants_key {
+                    if value == "<<" {
+                        return Err(Error::new(
+                            format!("{file}:{line}: a merge key (`<<`)"),
+                            "write the fields themselves: kustomize would merge them in, and citc \
+                             reads the paths of a kustomization before it is built",
+                        ));
+                    }
                     if let Some(Frame::Map { key, want_key, .. }) = frames.last_mut() {
-                        *key = Some(value.to_string());
+                        *key = Some(canonical_key(&value));
                         *want_key = false;
                     }
                     continue;
                 }
                 let holder = holder.unwrap_or_default();
                 if let Some(how) = path_value(&field, &holder, in_list) {
-                    check_path(root, folder, &value, how).map_err(|why| {
+                    check_path(root, folder, &value, how, remote).map_err(|why| {
+                        let help = if why.contains("remote resource") {
+                            REMOTE_HELP
+                        } else {
+                            help
+                        };
                         Error::new(format!("{file}:{line}: `{value}` ({field}) {why}"), help)
                     })?;
                 }
@@ -226,16 +295,18 @@ fn check_file(root: &Path, folder: &str, relative: &str, shown: &str) -> Result<
                 }
             }
             Event::Alias(_) => {
-                let holder = holder.unwrap_or_default();
-                if !wants_key && path_value(&field, &holder, in_list).is_some() {
-                    return Err(Error::new(
-                        format!("{file}:{line}: an alias (`*name`) where {field} names a path"),
-                        "write the path itself: citc reads the paths of a kustomization before it is built, and follows no aliases",
-                    ));
-                }
-                if let Some(Frame::Map { want_key, .. }) = frames.last_mut() {
-                    *want_key = !*want_key;
-                }
+                return Err(Error::new(
+                    format!(
+                        "{file}:{line}: an alias (`*name`){}",
+                        if field.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" in {field}")
+                        }
+                    ),
+                    "write the value itself: citc reads the paths of a kustomization before it \
+                     is built, and follows no aliases there",
+                ));
             }
             _ => {}
         }
@@ -243,9 +314,20 @@ fn check_file(root: &Path, folder: &str, relative: &str, shown: &str) -> Result<
     Ok(())
 }
 
+const REMOTE_HELP: &str = "citc builds a kustomize tree only from what the tree holds, so that \
+    kustomize fetches nothing from the network; vendor the remote base into the tree, or pass \
+    --allow-remote-resources to let kustomize fetch https:// resources (plain http, ssh and git@ \
+    stay refused)";
+
 /// Why `value`, read in the kustomization of `folder` (relative to the
 /// top), does not name something inside the tree.
-fn check_path(root: &Path, folder: &str, value: &str, how: PathValue) -> Result<(), String> {
+fn check_path(
+    root: &Path,
+    folder: &str,
+    value: &str,
+    how: PathValue,
+    remote: Remote,
+) -> Result<(), String> {
     if how == PathValue::PathOrInline && value.contains('\n') {
         return Ok(());
     }
@@ -257,8 +339,16 @@ fn check_path(root: &Path, folder: &str, value: &str, how: PathValue) -> Result<
     if path.is_empty() {
         return Ok(());
     }
-    if path.contains("://") || path.starts_with("git@") {
-        return Err("is a remote resource: citc builds only what the tree holds".into());
+    if path.contains("://") || path.starts_with("git@") || path.starts_with("git::") {
+        if remote == Remote::AllowHttps && path.starts_with("https://") {
+            return Ok(());
+        }
+        return Err(match remote {
+            Remote::Refuse => "is a remote resource: citc builds only what the tree holds".into(),
+            Remote::AllowHttps => {
+                "is a remote resource that is not https://: remote resources are fetched over https only".into()
+            }
+        });
     }
     if path.starts_with('/') || path.starts_with('\\') {
         return Err("is an absolute path".into());
@@ -307,7 +397,7 @@ mod tests {
 
     fn check(files: &[(&str, &str)]) -> Result<(), String> {
         let dir = tree(files);
-        check_tree(dir.path(), "t").map_err(|e| e.message)
+        check_tree(dir.path(), "t/", Remote::Refuse).map_err(|e| e.message)
     }
 
     #[test]
@@ -347,6 +437,15 @@ mod tests {
                 "leaves the tree",
             ),
             ("x: &p ../..\nresources:\n- *p\n", "an alias"),
+            // kustomize matches field names whatever their case, and
+            // merges `<<` and aliases in.
+            ("Resources:\n  - ../../outside\n", "leaves the tree"),
+            ("RESOURCES: [../../outside]\n", "leaves the tree"),
+            ("re\u{17F}ources: [../../outside]\n", "leaves the tree"),
+            ("PATCHES:\n  - PATH: ../../p.yaml\n", "leaves the tree"),
+            ("<<: {resources: [../../outside]}\n", "a merge key"),
+            ("x: &l [../../outside]\nresources: *l\n", "an alias"),
+            ("x: &k resources\n*k : [../../outside]\n", "an alias"),
         ] {
             let err = check(&[
                 ("sub/kustomization.yaml", kustomization),
@@ -355,6 +454,35 @@ mod tests {
             .expect_err(kustomization);
             assert!(err.contains(needle), "{kustomization}: {err}");
             assert!(err.starts_with("t/sub/kustomization.yaml:"), "{err}");
+        }
+    }
+
+    #[test]
+    fn remote_resources_need_allowing_and_https() {
+        let dir = tree(&[(
+            "kustomization.yaml",
+            "resources:\n- https://example.com/base?ref=v1\n",
+        )]);
+        let refused = check_tree(dir.path(), "t/", Remote::Refuse).expect_err("refused");
+        assert!(
+            refused.message.contains("t/kustomization.yaml:2"),
+            "{refused:?}"
+        );
+        assert!(
+            refused.help.contains("--allow-remote-resources"),
+            "{refused:?}"
+        );
+        assert_eq!(check_tree(dir.path(), "t/", Remote::AllowHttps), Ok(()));
+        for url in [
+            "http://example.com/base",
+            "git@github.com:o/r.git",
+            "ssh://git@github.com/o/r",
+            "file:///etc",
+            "git::https://example.com/r",
+        ] {
+            let dir = tree(&[("kustomization.yaml", &format!("resources:\n- {url}\n"))]);
+            let err = check_tree(dir.path(), "t/", Remote::AllowHttps).expect_err(url);
+            assert!(err.message.contains("not https://"), "{url}: {err:?}");
         }
     }
 

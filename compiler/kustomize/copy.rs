@@ -4,6 +4,11 @@
 //! name anything on the machine) and a FIFO or device is never opened.
 //! `.git` folders are left out. The copy is bounded like a revision's
 //! files (at most [`MAX_FILES`] files and [`MAX_BYTES`] bytes).
+//!
+//! The copy's top is [`NEST`] empty folders deep in its temporary folder
+//! ([`confined_temp`]): should a `../` get past [`super::confine`], it
+//! lands in a folder citc made, which holds nothing but the way down to
+//! the copy, never in the shared temporary folder beside it.
 
 use std::path::{Path, PathBuf};
 
@@ -16,10 +21,15 @@ pub const MAX_FILES: usize = 100_000;
 /// The deepest folder copied, below the top.
 const MAX_DEPTH: usize = 64;
 
+/// How many empty folders the copy's top is below its temporary folder.
+pub const NEST: usize = 32;
+
 /// A copy of a folder; it lives as long as this value.
 pub struct Copy {
-    /// The copy's top (canonical).
+    /// The copy's top (canonical), [`NEST`] folders down in `temp`.
     pub root: PathBuf,
+    /// The temporary folder (canonical): never to be shown in a message.
+    pub temp: PathBuf,
     /// Symbolic links left out, relative to the top (`/`-separated).
     pub links: Vec<String>,
     _dir: tempfile::TempDir,
@@ -41,11 +51,12 @@ pub fn temp_dir() -> Result<tempfile::TempDir, Error> {
         })
 }
 
-/// Copies `folder` (its folders and regular files, but `.git`) into a new
-/// temporary folder.
-pub fn copy_folder(folder: &Path) -> Result<Copy, Error> {
+/// A new temporary folder, its canonical path, and the top to copy a tree
+/// into: [`NEST`] empty folders down, so that every `..` above the top
+/// lands in a folder citc made.
+pub fn confined_temp() -> Result<(tempfile::TempDir, PathBuf, PathBuf), Error> {
     let dir = temp_dir()?;
-    let root = dir.path().canonicalize().map_err(|err| {
+    let unusable = |err: std::io::Error| {
         Error::new(
             format!(
                 "cannot use a temporary folder: {}",
@@ -53,7 +64,17 @@ pub fn copy_folder(folder: &Path) -> Result<Copy, Error> {
             ),
             "check that the temporary folder ($TMPDIR) is writable",
         )
-    })?;
+    };
+    let temp = dir.path().canonicalize().map_err(unusable)?;
+    let root = temp.join(["_"; NEST].join("/")).join("tree");
+    std::fs::create_dir_all(&root).map_err(unusable)?;
+    Ok((dir, temp, root))
+}
+
+/// Copies `folder` (its folders and regular files, but `.git`) into a new
+/// temporary folder.
+pub fn copy_folder(folder: &Path) -> Result<Copy, Error> {
+    let (dir, temp, root) = confined_temp()?;
     let mut links = Vec::new();
     let (mut files, mut bytes) = (0usize, 0u64);
     // (folder on disk, its path below the top, `/`-separated)
@@ -121,6 +142,7 @@ pub fn copy_folder(folder: &Path) -> Result<Copy, Error> {
     }
     Ok(Copy {
         root,
+        temp,
         links,
         _dir: dir,
     })
@@ -188,8 +210,16 @@ mod tests {
             assert!(std::fs::symlink_metadata(copy.root.join("a/out")).is_err());
             assert_eq!(copy.links, vec!["a/out".to_string()]);
         }
-        let root = copy.root.clone();
+        // Above the top: only the empty folders citc made.
+        let mut above = copy.root.clone();
+        for _ in 0..NEST {
+            above.pop();
+            let entries: Vec<_> = std::fs::read_dir(&above).expect("read").collect();
+            assert_eq!(entries.len(), 1, "{}", above.display());
+        }
+        assert!(above.pop() && above == copy.temp);
+        let temp = copy.temp.clone();
         drop(copy);
-        assert!(!root.exists(), "the copy goes with its value");
+        assert!(!temp.exists(), "the copy goes with its value");
     }
 }

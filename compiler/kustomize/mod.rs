@@ -9,7 +9,13 @@
 //!   regular files only, no symbolic links, no `.git`, bounded);
 //! - [`confine`]: every kustomization of the copy read for the paths it
 //!   names: nothing above the tree's top, nothing absolute, nothing remote;
-//! - [`tool`]: `kustomize build`, else `kubectl kustomize`.
+//! - [`tool`]: `kustomize build`, else `kubectl kustomize`, bounded in
+//!   time ([`tool::timeout`]) and in output.
+//!
+//! Messages name the tree's files as the user named the tree (`tree/sub/…`
+//! for a folder, `REV:sub/…` for a git revision): the tool's own error
+//! output has the temporary folder's path replaced, since that folder is
+//! gone when citc exits.
 //!
 //! generate.sh writes `---` and then `kustomize build` of the tree's top
 //! into the all-bundle, and of `VirtualMachineInstancetypes/` and its three
@@ -22,6 +28,8 @@
 pub mod confine;
 pub mod copy;
 pub mod tool;
+
+pub use confine::Remote;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -94,8 +102,9 @@ pub struct Generated {
 
 /// Builds the tree in `folder` (a folder on disk with a kustomization at
 /// its top) as generate.sh does: copied, checked, built.
-pub fn generate(folder: &Path, which: Bundles) -> Result<Generated, Error> {
+pub fn generate(folder: &Path, which: Bundles, remote: Remote) -> Result<Generated, Error> {
     let shown = folder.display().to_string();
+    let prefix = format!("{}/", shown.trim_end_matches('/'));
     let copy = copy::copy_folder(folder)?;
     let release = Release::default();
     let mut targets: Vec<(String, String)> = Vec::new();
@@ -112,7 +121,7 @@ pub fn generate(folder: &Path, which: Bundles) -> Result<Generated, Error> {
             }
         }
     }
-    confine::check_tree(&copy.root, &shown)?;
+    confine::check_tree(&copy.root, &prefix, remote)?;
     // The bundles are built at once (each build is a process of its own;
     // a thread that cannot be started builds on this one in turn).
     let results: Vec<Result<Built, Failure>> = std::thread::scope(|scope| {
@@ -145,12 +154,13 @@ pub fn generate(folder: &Path, which: Bundles) -> Result<Generated, Error> {
             Failure::NoTool => no_tool(&format!("{shown} holds a kustomize tree")),
             Failure::Failed { tool, message } => Error::new(
                 format!(
-                    "`{tool}` could not build the kustomize tree in {}: {message}",
+                    "`{tool}` could not build the kustomize tree in {}: {}",
                     if sub.is_empty() {
                         shown.clone()
                     } else {
                         format!("{shown}/{sub}")
-                    }
+                    },
+                    without_temp(&message, &copy.temp, &copy.root, &prefix)
                 ),
                 "fix the tree (`kubectl kustomize` shows the same error), or give the release's bundles instead",
             ),
@@ -199,12 +209,38 @@ pub enum Failure {
     },
 }
 
-/// Builds `dir`, a folder of the tree copied at `root` (a temporary folder
-/// holding only folders and regular files), once every kustomization of
-/// the tree has been checked. `shown` names the tree in messages.
-pub fn build(root: &Path, dir: &Path, shown: &str) -> Result<Built, Failure> {
-    confine::check_tree(root, shown).map_err(Failure::Refused)?;
-    run(dir)
+/// Builds `dir`, a folder of the tree copied at `root` (made by
+/// [`copy::confined_temp`] in `temp`, holding only folders and regular
+/// files), once every kustomization of the tree has been checked. `shown`
+/// is put before the tree's paths in messages (`REV:`).
+pub fn build(
+    temp: &Path,
+    root: &Path,
+    dir: &Path,
+    shown: &str,
+    remote: Remote,
+) -> Result<Built, Failure> {
+    confine::check_tree(root, shown, remote).map_err(Failure::Refused)?;
+    run(dir).map_err(|failure| match failure {
+        Failure::Failed { tool, message } => Failure::Failed {
+            tool,
+            message: without_temp(&message, temp, root, shown),
+        },
+        other => other,
+    })
+}
+
+/// `message` with the paths of the copy named as the user names the tree:
+/// `root/x` becomes `{shown}x`, and anything else in `temp` (the empty
+/// folders above the copy) is said to be outside the tree.
+fn without_temp(message: &str, temp: &Path, root: &Path, shown: &str) -> String {
+    let root = root.to_string_lossy();
+    let temp = temp.to_string_lossy();
+    let top = shown.strip_suffix('/').unwrap_or(shown);
+    message
+        .replace(&format!("{root}/"), shown)
+        .replace(&*root, top)
+        .replace(&*temp, "(outside the tree)")
 }
 
 fn run(dir: &Path) -> Result<Built, Failure> {

@@ -26,8 +26,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::{git, short, Miss};
-use crate::diff::{read, Conventions, Error};
+use super::{git, short, Lookup, Miss};
+use crate::diff::{read, Error};
 use crate::kustomize::{self, KUSTOMIZATION_NAMES};
 
 /// The most bytes copied out of a revision for one REF: as much as one
@@ -79,10 +79,12 @@ struct TreeFile {
 /// kustomize tree; `Broken` when it holds one that cannot be read or built.
 pub fn find(
     top: &Path,
+    reference: &str,
     commit: &str,
     catalog: &str,
-    conventions: &Conventions,
+    lookup: &Lookup,
 ) -> Result<Found, Miss> {
+    let conventions = lookup.conventions;
     let catalog_folder = folder_of(catalog);
     let broken = |message: String| Miss::Broken(Error::new(message));
     let rev = short(commit);
@@ -144,31 +146,37 @@ pub fn find(
         )));
     };
     // The whole tree: a kustomization may name any folder of the
-    // repository (`../components`).
+    // repository (`../components`). It is copied below empty folders
+    // citc made (see kustomize::copy::confined_temp): a `../` above the
+    // repository's top reaches nothing. Its files are named `REV:path`,
+    // as git names them.
     let everything: Vec<&TreeFile> = files.iter().collect();
-    let temp = temp_dir().map_err(Miss::Broken)?;
-    write_files(top, commit, &everything, "", temp.path()).map_err(Miss::Broken)?;
-    let tree = temp.path().join(folder);
-    let shown_tree = format!("revision {rev}");
-    let built = kustomize::build(temp.path(), &tree, &shown_tree).map_err(|why| match why {
-        kustomize::Failure::Refused(err) => Miss::Broken(err.into()),
-        kustomize::Failure::NoTool => Miss::Broken(
-            kustomize::no_tool(&format!(
-                "the revision {rev} has no {catalog} and no release bundles; it holds a \
+    let (_temp, temp, root) =
+        kustomize::copy::confined_temp().map_err(|err| Miss::Broken(err.into()))?;
+    write_files(top, commit, &everything, "", &root).map_err(Miss::Broken)?;
+    let tree = root.join(folder);
+    let shown_tree = format!("{reference}:");
+    let built = kustomize::build(&temp, &root, &tree, &shown_tree, lookup.remote).map_err(
+        |why| match why {
+            kustomize::Failure::Refused(err) => Miss::Broken(err.into()),
+            kustomize::Failure::NoTool => Miss::Broken(
+                kustomize::no_tool(&format!(
+                    "the revision {rev} has no {catalog} and no release bundles; it holds a \
                  kustomize tree ({}kustomization.yaml)",
-                if folder.is_empty() {
-                    String::new()
-                } else {
-                    format!("{folder}/")
-                }
-            ))
-            .into(),
-        ),
-        kustomize::Failure::Failed { tool, message } => broken(format!(
-            "`{tool}` could not build the kustomize tree of revision {rev} ({}): {message}",
-            shown(folder)
-        )),
-    })?;
+                    if folder.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{folder}/")
+                    }
+                ))
+                .into(),
+            ),
+            kustomize::Failure::Failed { tool, message } => broken(format!(
+                "`{tool}` could not build the kustomize tree of revision {rev} ({}): {message}",
+                shown(folder)
+            )),
+        },
+    )?;
     Ok(Found::Built(Built {
         text: built.text,
         folder: shown(folder),
