@@ -7,12 +7,13 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
+use super::in_place::{rewrite, writable, Failure, Purpose};
 use super::{diagnostics_exit_code, report, MessageFormat};
 use crate::diagnostic::sort_diagnostics;
 use crate::doc;
 use crate::doc::readme::{current_section, replace_section, RESOURCES_HEADING};
 use crate::resolve;
-use crate::source::{read_input, MAX_SOURCE_BYTES};
+use crate::source::{decode_text, read_committed_bytes, read_input_bytes, MAX_SOURCE_BYTES};
 
 /// Write generated documents as Markdown: the std reference, the README resource tables, the labels page
 ///
@@ -109,7 +110,7 @@ pub fn run(args: DocArgs) -> ExitCode {
     if let Some(path) = &args.write {
         return write(args.topic, path, &text);
     }
-    super::print_text(&text);
+    super::stdout::text(&text);
     ExitCode::SUCCESS
 }
 
@@ -148,18 +149,24 @@ fn check(topic: Topic, path: &Path, text: &str, command: &str) -> ExitCode {
         Topic::Readme => format!("{command} --write {}", path.display()),
         _ => format!("{command} > {}", path.display()),
     };
-    if !path.exists() {
+    if path.symlink_metadata().is_err() {
         eprintln!("{} is missing: write it with `{update}`", path.display());
         return ExitCode::from(1);
     }
-    let actual = match read_input(path, "document", MAX_SOURCE_BYTES) {
+    // A committed document: a symbolic link is refused, never followed
+    // (its target would be printed in the diff).
+    let actual = match read_committed_bytes(path, "document", MAX_SOURCE_BYTES)
+        .and_then(|bytes| decode_text(path, "document", bytes))
+    {
         Ok(actual) => actual,
         Err(err) => {
             eprintln!("error: {}", err.message);
+            eprintln!("  help: {}", err.help);
             return ExitCode::from(2);
         }
     };
-    let Some(actual) = part_of(topic, &actual) else {
+    let actual = actual.strip_prefix('\u{feff}').unwrap_or(&actual);
+    let Some(actual) = part_of(topic, actual) else {
         eprintln!(
             "{} has no `{RESOURCES_HEADING}` section: add it with `{update}`",
             path.display()
@@ -175,29 +182,38 @@ fn check(topic: Topic, path: &Path, text: &str, command: &str) -> ExitCode {
         _ => path.display().to_string(),
     };
     eprintln!("{what} differs from `{command}`: update it with `{update}`");
-    let diff = similar::TextDiff::from_lines(actual, text);
-    let unified = diff
-        .unified_diff()
-        .context_radius(1)
-        .header(&path.display().to_string(), command)
-        .to_string();
-    for line in unified.lines().take(20) {
+    // Bounded: lines cut, at most 20 of them.
+    let headers = (&path.display().to_string() as &str, command);
+    for line in crate::diagnostic::echo::unified_diff(actual, text, headers, 1, 20) {
         eprintln!("{line}");
     }
     ExitCode::from(1)
 }
 
+const DOC: Purpose = Purpose {
+    command: "doc",
+    verb: "update",
+    done: "written",
+    instead: "run `citc doc … --check` to only compare it",
+};
+
+/// `--write`: an existing file is rewritten in place by fmt's writer (it
+/// keeps its permissions, owner and hard links; a read-only one is
+/// refused); a missing one is created.
 fn write(topic: Topic, path: &Path, text: &str) -> ExitCode {
-    let old = if path.exists() {
-        match read_input(path, "document", MAX_SOURCE_BYTES) {
+    let before = std::fs::metadata(path);
+    let old = match &before {
+        Ok(_) => match read_input_bytes(path, "document", MAX_SOURCE_BYTES)
+            .and_then(|bytes| decode_text(path, "document", bytes))
+        {
             Ok(old) => Some(old),
             Err(err) => {
                 eprintln!("error: {}", err.message);
+                eprintln!("  help: {}", err.help);
                 return ExitCode::from(2);
             }
-        }
-    } else {
-        None
+        },
+        Err(_) => None,
     };
     let new = match topic {
         Topic::Readme => replace_section(old.as_deref().unwrap_or(""), text),
@@ -207,49 +223,46 @@ fn write(topic: Topic, path: &Path, text: &str) -> ExitCode {
         eprintln!("{} is up to date", path.display());
         return ExitCode::SUCCESS;
     }
-    match write_atomically(path, &new) {
+    let written = match (&before, &old) {
+        (Ok(before), Some(old)) => writable(path, before, &DOC)
+            .and_then(|()| rewrite(path, before, old.as_bytes(), new.as_bytes(), &DOC)),
+        _ => create(path, &new),
+    };
+    match written {
         Ok(()) => {
             eprintln!("wrote {}", path.display());
             ExitCode::SUCCESS
         }
-        Err(err) => {
-            eprintln!(
-                "error: cannot write {}: {}",
-                path.display(),
-                crate::source::plain_io_error(&err)
-            );
-            eprintln!("  help: check that its folder exists and is writable");
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            eprintln!("  help: {}", failure.help);
             ExitCode::from(2)
         }
     }
 }
 
-/// Replaces `path` (the file a symbolic link points to, when it is one)
-/// with `text` through a temporary file in the same folder and a rename:
-/// a reader sees the old file or the new one, never half of one, and an
-/// interrupted write leaves the old file. The file keeps its permissions.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".citc-doc-")
-        .tempfile_in(dir)?;
-    temp.write_all(text.as_bytes())?;
-    temp.as_file().sync_all()?;
-    match std::fs::metadata(&target) {
-        Ok(meta) => temp.as_file().set_permissions(meta.permissions())?,
-        Err(_) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                temp.as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+/// Writes a new file (never one that appeared meanwhile); a failed write
+/// removes it, so no half file is left.
+fn create(path: &Path, text: &str) -> Result<(), Failure> {
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut file| {
+            let result = file
+                .write_all(text.as_bytes())
+                .and_then(|()| file.sync_all());
+            if result.is_err() {
+                let _ = std::fs::remove_file(path);
             }
-        }
-    }
-    temp.persist(&target).map_err(|err| err.error)?;
-    Ok(())
+            result
+        });
+    written.map_err(|err| Failure {
+        message: format!(
+            "cannot write {}: {}",
+            path.display(),
+            crate::source::plain_io_error(&err)
+        ),
+        help: "check that its folder exists and is writable".to_string(),
+    })
 }
