@@ -498,3 +498,44 @@ fn a_build_waiting_on_a_lock_names_the_holder_and_gives_up() {
     let help = citc(&["build", "--help"], dir.path());
     assert!(String::from_utf8_lossy(&help.stdout).contains("--lock-wait <SECONDS>"));
 }
+
+#[test]
+fn show_why_cuts_a_long_source_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("catalog.cit"),
+        format!(
+            "import \"std/kubevirt\"\n\npreference p {{\n  spec.devices.preferredDiskBus = \"virtio\"  // {}{SECRET}\n}}\n",
+            "z".repeat(5000)
+        ),
+    )
+    .expect("write");
+    let out = citc(
+        &["show", "p", "spec.devices.preferredDiskBus", "--why"],
+        dir.path(),
+    );
+    let text = all_output(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("preferredDiskBus"), "{text}");
+    assert!(text.contains('…'), "{text}");
+    assert!(!text.contains(SECRET), "{text}");
+}
+
+#[test]
+fn an_import_error_never_echoes_a_long_value_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("odd.yaml"),
+        format!(
+            "apiVersion: v1\nkind: K{}{SECRET}\nmetadata:\n  name: x\n",
+            "k".repeat(50_000)
+        ),
+    )
+    .expect("write");
+    let out = citc(&["import", "odd.yaml"], dir.path());
+    let text = all_output(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("Kkkk"), "{text}");
+    assert!(!text.contains(SECRET), "{}", text.len());
+    assert!(text.len() < 5_000, "{} bytes", text.len());
+}

@@ -35,9 +35,11 @@ use crate::source::{decode_text, read_committed_bytes, read_input_bytes, MAX_SOU
 ///
 /// With --check FILE nothing is printed: the command exits 1 when FILE (for
 /// readme: its "## Resources" section) differs from the output or is
-/// missing, with a short diff, 0 when it is equal, and 2 when it cannot be
-/// read. --write FILE replaces the file (for readme: the section) safely,
-/// through a temporary file in the same folder.
+/// missing, with a short diff (at most 20 lines), 0 when it is equal, and 2
+/// when it cannot be read or is a symbolic link (a committed document is
+/// never followed through one). --write FILE rewrites the file (for readme:
+/// the section) in place as `citc fmt` does: it keeps its permissions,
+/// owner and hard links, and a read-only file is refused.
 ///
 /// Exit codes: 0 printed, written or up to date; 1 the catalog has errors,
 /// or --check found FILE stale; 2 usage and I/O errors.

@@ -35,8 +35,9 @@ use crate::import::{import, Options};
 /// built, or the output cannot be written.
 #[derive(Args)]
 pub struct ImportArgs {
-    /// Bundle files, folders of YAML files (read with their sub-folders),
-    /// folders holding a kustomize tree, or a mix.
+    /// Bundle files, folders of YAML files (read with their sub-folders;
+    /// symbolic links are followed, each folder and file read once), folders
+    /// holding a kustomize tree, or a mix.
     #[arg(required = true, value_name = "SOURCE")]
     sources: Vec<PathBuf>,
     /// The catalog to write (`-`, the default, is stdout). An existing file is

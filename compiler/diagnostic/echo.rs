@@ -67,7 +67,8 @@ mod tests {
             .collect();
         let lines = unified_diff(&old, "", ("a", "b"), 1, 10);
         assert_eq!(lines.len(), 11);
-        assert_eq!(lines[10], format!("… {} more lines", 102 - 10));
+        // Two file headers, one hunk header, 100 removed lines.
+        assert_eq!(lines[10], format!("… {} more lines", 103 - 10));
         assert!(lines
             .iter()
             .all(|l| l.chars().count() <= MAX_LINE_CHARS + 1));
