@@ -122,6 +122,9 @@ fn every_command_writing_stdout_exits_2_on_a_full_disk() {
         (vec!["check", "--message-format", "json", "bad.cit"], None),
         (vec!["check", "--message-format", "sarif"], None),
         (vec!["completions", "bash"], None),
+        (vec!["--help"], None),
+        (vec!["build", "--help"], None),
+        (vec!["--version"], None),
         (
             vec!["diff", "small/common-instancetypes-all-bundle.yaml"],
             None,

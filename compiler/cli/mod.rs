@@ -95,11 +95,33 @@ pub fn command() -> clap::Command {
 pub fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     color::init(color::from_args(&args));
-    let matches = command().get_matches_from(args);
-    match Cli::from_arg_matches(&matches) {
+    let parsed = command()
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    match parsed {
         Ok(cli) => run(cli),
-        Err(err) => err.exit(),
+        Err(err) => clap_output(err),
     }
+}
+
+/// `--help` and `--version` go to stdout through [`stdout`] too (clap's
+/// own printing ignores a failed write); usage errors go to stderr, exit 2.
+fn clap_output(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if !matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        err.exit();
+    }
+    let rendered = err.render();
+    let text = if color::stdout() {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    stdout::write(text.as_bytes());
+    stdout::finish(ExitCode::SUCCESS)
 }
 
 /// Runs the command; its output on stdout went through [`stdout`], and a
