@@ -58,14 +58,6 @@ fn failed(err: &std::io::Error) -> State {
     }
 }
 
-/// Whether stdout is still worth writing to (neither closed nor failed).
-pub fn open() -> bool {
-    matches!(
-        *STATE.lock().unwrap_or_else(|e| e.into_inner()),
-        State::Open
-    )
-}
-
 /// Flushes stdout and gives the exit code: the command's `code`, or 2 when
 /// a write failed (said on stderr).
 pub fn finish(code: ExitCode) -> ExitCode {
