@@ -10,6 +10,9 @@
 // Diagnostics are the error type of every phase; they are built only on the
 // error path, so their size does not matter.
 #![allow(clippy::result_large_err)]
+// Output goes through cli::stdout, which reports a failed write; println!
+// panics on one.
+#![deny(clippy::print_stdout)]
 
 // pest without its `std` feature (see Cargo.toml: its stack probe on every
 // rule is redundant with the parser's own nesting limit) generates code

@@ -200,6 +200,27 @@ pub fn decode_text(path: &Path, what: &str, bytes: Vec<u8>) -> Result<String, Re
 
 /// [`read_input`] without the text decoding.
 pub fn read_input_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_bytes(path, what, limit, Links::Follow)
+}
+
+/// A file citc compares as a committed output (`build --check`, `doc
+/// --check`): as [`read_input_bytes`], but a symbolic link is refused, not
+/// followed: a pull request that swaps a committed file for a link to
+/// `/proc/self/environ` must not have it printed in the check's diff.
+pub fn read_committed_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_bytes(path, what, limit, Links::Refuse)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Links {
+    Follow,
+    Refuse,
+}
+
+/// Every file citc reads goes through here: only a regular file on a disk
+/// (never procfs or sysfs, a device, a FIFO, a socket or a folder), at most
+/// `limit` bytes.
+fn read_bytes(path: &Path, what: &str, limit: u64, links: Links) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let io_error = |err: std::io::Error| {
         let help = match err.kind() {
@@ -209,13 +230,28 @@ pub fn read_input_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, 
         };
         ReadError::new(what, path, plain_io_error(&err), help)
     };
+    if links == Links::Refuse {
+        let metadata = std::fs::symlink_metadata(path).map_err(io_error)?;
+        if metadata.file_type().is_symlink() {
+            let target = std::fs::read_link(path)
+                .map(|t| format!(" (to {})", t.display()))
+                .unwrap_or_default();
+            return Err(ReadError::new(
+                what,
+                path,
+                format!("it is a symbolic link{target}, not a regular file"),
+                "a committed output must be a regular file; replace the link with the file itself",
+            ));
+        }
+    }
     // Refuse what is not a regular file before opening it: opening a FIFO
     // for reading blocks until a writer comes.
     let metadata = std::fs::metadata(path).map_err(io_error)?;
     check_regular(path, what, &metadata)?;
-    let file = open_nonblocking(path).map_err(io_error)?;
+    let file = open_nonblocking(path, links == Links::Follow).map_err(io_error)?;
     // Checked again on the open file: the path may have changed in between.
     check_regular(path, what, &file.metadata().map_err(io_error)?)?;
+    check_on_disk(path, what, &file)?;
     let mut bytes = Vec::with_capacity(metadata.len().min(limit) as usize);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
@@ -229,6 +265,48 @@ pub fn read_input_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, 
         ));
     }
     Ok(bytes)
+}
+
+/// Refuses a file of the kernel's pseudo file systems (procfs, sysfs and
+/// the like): their "regular files" are the machine's state
+/// (`/proc/self/environ` holds the environment, tokens included), not
+/// anyone's catalog, and a symlink in an untrusted checkout may point there.
+#[cfg(target_os = "linux")]
+// The magic numbers' and `f_type`'s types differ between C libraries and
+// word sizes: `i64::from` is a no-op only on some.
+#[allow(clippy::useless_conversion)]
+fn check_on_disk(path: &Path, what: &str, file: &std::fs::File) -> Result<(), ReadError> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: `statfs` is plain data, valid when zeroed; the descriptor is
+    // open for the duration of the call.
+    let mut stat: libc::statfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::fstatfs(file.as_raw_fd(), &mut stat) } != 0 {
+        return Ok(()); // Unknown: the type checks above still hold.
+    }
+    let pseudo = [
+        (i64::from(libc::PROC_SUPER_MAGIC), "procfs"),
+        (i64::from(libc::SYSFS_MAGIC), "sysfs"),
+        (i64::from(libc::DEBUGFS_MAGIC), "debugfs"),
+        (i64::from(libc::SECURITYFS_MAGIC), "securityfs"),
+        (i64::from(libc::TRACEFS_MAGIC), "tracefs"),
+        (i64::from(libc::CGROUP_SUPER_MAGIC), "cgroupfs"),
+        (i64::from(libc::CGROUP2_SUPER_MAGIC), "cgroup2"),
+        (i64::from(libc::BPF_FS_MAGIC), "bpffs"),
+    ];
+    match pseudo.iter().find(|(magic, _)| i64::from(stat.f_type) == *magic) {
+        Some((_, name)) => Err(ReadError::new(
+            what,
+            path,
+            format!("it is on {name}, the kernel's view of the machine, not a file on a disk"),
+            "give the path of a regular file; citc reads no files of /proc or /sys (a symbolic link to one is refused too)",
+        )),
+        None => Ok(()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn check_on_disk(_path: &Path, _what: &str, _file: &std::fs::File) -> Result<(), ReadError> {
+    Ok(())
 }
 
 fn check_regular(path: &Path, what: &str, metadata: &std::fs::Metadata) -> Result<(), ReadError> {
@@ -270,18 +348,20 @@ pub fn file_kind(metadata: &std::fs::Metadata) -> &'static str {
 }
 
 #[cfg(unix)]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+fn open_nonblocking(path: &Path, follow: bool) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
     // O_NONBLOCK: if a FIFO took the file's place since the check, opening
-    // it returns at once instead of waiting for a writer.
+    // it returns at once instead of waiting for a writer. O_NOFOLLOW: a
+    // link that took a committed file's place since the check is refused.
+    let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
     std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NONBLOCK)
+        .custom_flags(libc::O_NONBLOCK | nofollow)
         .open(path)
 }
 
 #[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+fn open_nonblocking(path: &Path, _follow: bool) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 

@@ -340,6 +340,7 @@ fn a_failure_while_writing_keeps_the_previous_output() {
         protected: &[],
         files: &names,
         documents: 1,
+        lock_wait: citc::emit::outdir::DEFAULT_LOCK_WAIT,
     };
     let result = citc::emit::outdir::replace_dir(&out, &options, |staging| {
         std::fs::write(

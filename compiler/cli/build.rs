@@ -69,6 +69,10 @@ pub struct BuildArgs {
     /// Build a catalog that defines no resources (E0119) into empty bundles.
     #[arg(long)]
     allow_empty: bool,
+    /// How long to wait for another citc build into the same folder (the
+    /// one holding its lock is named by pid) before giving up with exit 2.
+    #[arg(long, value_name = "SECONDS", default_value_t = outdir::DEFAULT_LOCK_WAIT.as_secs())]
+    lock_wait: u64,
 }
 
 /// `--version` as given to `build` and `diff`: a label value, else an
@@ -175,6 +179,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         protected: &protected,
         files: &names,
         documents,
+        lock_wait: std::time::Duration::from_secs(args.lock_wait),
     };
     // Lowered, rendered and written one resource at a time; an error found
     // while lowering discards the staging folder, so the old output stays.
@@ -209,28 +214,21 @@ pub fn run(args: BuildArgs) -> ExitCode {
     }
 }
 
-/// `-o -`: the all-bundle on stdout, for a pipe into kubectl.
+/// `-o -`: the all-bundle on stdout, for a pipe into kubectl (a failed
+/// write is exit 2, from cli::stdout::finish).
 fn write_stdout(all: &[u8]) -> ExitCode {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(all).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        // The reader went away (`| head`): what it read was right.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: cannot write to stdout: {err}");
-            ExitCode::from(2)
-        }
-    }
+    super::stdout::write(all);
+    ExitCode::SUCCESS
 }
 
 /// Compares the files `dir` should hold with what it holds.
 fn check_up_to_date(dir: &Path, expected: &[(String, Vec<u8>)]) -> ExitCode {
     let mut stale = Vec::new();
     for (name, bytes) in expected {
-        // Read as an input: a regular file of bounded size, never a FIFO.
+        // A committed file: regular, of bounded size, never a FIFO nor a
+        // symbolic link (whose target would be printed in the diff).
         let limit = bytes.len() as u64 * 2 + (1 << 20);
-        match crate::source::read_input_bytes(&dir.join(name), "file", limit) {
+        match crate::source::read_committed_bytes(&dir.join(name), "file", limit) {
             Ok(actual) if actual == *bytes => {}
             Ok(actual) => stale.push((name.clone(), short_diff(name, &actual, bytes))),
             Err(_) if dir.join(name).symlink_metadata().is_err() => {
@@ -269,34 +267,21 @@ fn check_up_to_date(dir: &Path, expected: &[(String, Vec<u8>)]) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// The first lines of a unified diff, enough to see what changed.
+/// The first lines of a unified diff, enough to see what changed (lines
+/// cut, at most 20: the committed file is not echoed whole).
 fn short_diff(name: &str, actual: &[u8], expected: &[u8]) -> String {
-    const MAX_LINES: usize = 20;
     let (actual, expected) = (
         String::from_utf8_lossy(actual),
         String::from_utf8_lossy(expected),
     );
-    let diff = similar::TextDiff::from_lines(actual.as_ref(), expected.as_ref())
-        .unified_diff()
-        .context_radius(1)
-        .header(
-            &format!("{name} (committed)"),
-            &format!("{name} (compiled)"),
-        )
-        .to_string();
-    let lines: Vec<&str> = diff.lines().collect();
-    let mut out: String = lines
+    let headers = (
+        &format!("{name} (committed)") as &str,
+        &format!("{name} (compiled)") as &str,
+    );
+    crate::diagnostic::echo::unified_diff(&actual, &expected, headers, 1, 20)
         .iter()
-        .take(MAX_LINES)
         .map(|l| format!("  {l}\n"))
-        .collect();
-    if lines.len() > MAX_LINES {
-        out.push_str(&format!(
-            "  … {} more diff lines\n",
-            lines.len() - MAX_LINES
-        ));
-    }
-    out
+        .collect()
 }
 
 /// The release version from git, as upstream's release step takes it;

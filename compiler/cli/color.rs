@@ -80,7 +80,10 @@ pub fn init(when: Option<When>) {
 
 /// Whether text written to stdout is coloured.
 pub fn stdout() -> bool {
-    anstream::AutoStream::choice(&std::io::stdout()) != ColorChoice::Never
+    // Only asks whether stdout is a terminal; nothing is written here.
+    #[allow(clippy::disallowed_methods)]
+    let out = std::io::stdout();
+    anstream::AutoStream::choice(&out) != ColorChoice::Never
 }
 
 /// Whether text written to stderr is coloured.

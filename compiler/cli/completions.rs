@@ -27,7 +27,7 @@ pub fn run(args: CompletionsArgs) -> ExitCode {
     let mut command = super::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "citc", &mut script);
-    super::print_text(&String::from_utf8_lossy(&script));
+    super::stdout::text(&String::from_utf8_lossy(&script));
     ExitCode::SUCCESS
 }
 
@@ -49,7 +49,7 @@ pub fn run_man(args: ManArgs) -> ExitCode {
     let Some(dir) = args.output else {
         return match page(&command) {
             Ok(page) => {
-                super::print_text(&page);
+                super::stdout::text(&page);
                 ExitCode::SUCCESS
             }
             Err(err) => failed(&err),

@@ -8,7 +8,6 @@
 //! catalog with errors).
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -292,8 +291,7 @@ fn diff(args: &DiffArgs) -> Result<Summary, Failure> {
             },
         ),
     };
-    // A closed pipe (`citc diff … | head`) is not an error worth a panic.
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    super::stdout::write(text.as_bytes());
     Ok(report.summary())
 }
 

@@ -7,12 +7,13 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
+use super::in_place::{rewrite, writable, Failure, Purpose};
 use super::{diagnostics_exit_code, report, MessageFormat};
 use crate::diagnostic::sort_diagnostics;
 use crate::doc;
 use crate::doc::readme::{Generated, RESOURCES_HEADING};
 use crate::resolve;
-use crate::source::{read_input, MAX_SOURCE_BYTES};
+use crate::source::{decode_text, read_committed_bytes, read_input_bytes, MAX_SOURCE_BYTES};
 
 /// Write generated documents as Markdown: the std reference, the README's series and resource tables, the labels page
 ///
@@ -42,9 +43,11 @@ use crate::source::{read_input, MAX_SOURCE_BYTES};
 ///
 /// With --check FILE nothing is printed: the command exits 1 when FILE (for
 /// readme: its generated parts) differs from the output or is missing,
-/// with a short diff, 0 when it is equal, and 2 when it cannot be
-/// read. --write FILE replaces the file (for readme: those parts) safely,
-/// through a temporary file in the same folder.
+/// with a short diff (at most 20 lines), 0 when it is equal, and 2 when it
+/// cannot be read or is a symbolic link (a committed document is never
+/// followed through one). --write FILE rewrites the file (for readme: those
+/// parts) in place as `citc fmt` does: it keeps its permissions, owner and
+/// hard links, and a read-only file is refused.
 ///
 /// Exit codes: 0 printed, written or up to date; 1 the catalog has errors,
 /// or --check found FILE stale; 2 usage and I/O errors.
@@ -119,7 +122,7 @@ pub fn run(args: DocArgs) -> ExitCode {
     if let Some(path) = &args.write {
         return write(path, |_| text.clone());
     }
-    super::print_text(&text);
+    super::stdout::text(&text);
     ExitCode::SUCCESS
 }
 
@@ -139,24 +142,18 @@ fn readme(args: &DocArgs, generated: &Generated) -> ExitCode {
     if let Some(path) = &args.write {
         return write(path, |old| generated.rewrite(old));
     }
-    super::print_text(&generated.rewrite(""));
+    super::stdout::text(&generated.rewrite(""));
     ExitCode::SUCCESS
 }
 
 fn check_readme(path: &Path, generated: &Generated, command: &str) -> ExitCode {
     let update = format!("{command} --write {}", path.display());
-    if !path.exists() {
-        eprintln!("{} is missing: write it with `{update}`", path.display());
-        return ExitCode::from(1);
-    }
-    let actual = match read_input(path, "document", MAX_SOURCE_BYTES) {
+    let actual = match read_committed(path, &update) {
         Ok(actual) => actual,
-        Err(err) => {
-            eprintln!("error: {}", err.message);
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let missing = generated.missing(&actual);
+    let actual = actual.strip_prefix('\u{feff}').unwrap_or(&actual);
+    let missing = generated.missing(actual);
     if !missing.is_empty() {
         eprintln!(
             "{} has no {}: add {} with `{update}`",
@@ -166,7 +163,7 @@ fn check_readme(path: &Path, generated: &Generated, command: &str) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    let expected = generated.rewrite(&actual);
+    let expected = generated.rewrite(actual);
     if actual == expected {
         eprintln!("{} is up to date", path.display());
         return ExitCode::SUCCESS;
@@ -175,18 +172,30 @@ fn check_readme(path: &Path, generated: &Generated, command: &str) -> ExitCode {
         "the generated parts of {} (series diagram, series table, `{RESOURCES_HEADING}` section) differ from `{command}`: update them with `{update}`",
         path.display()
     );
-    print_diff(&actual, &expected, &path.display().to_string(), command);
+    print_diff(actual, &expected, &path.display().to_string(), command);
     ExitCode::from(1)
 }
 
+/// A committed document's text; else, said on stderr, exit 1 when it is
+/// missing, 2 when it is a symbolic link (refused, never followed: its
+/// target would be printed in the diff) or cannot be read.
+fn read_committed(path: &Path, update: &str) -> Result<String, ExitCode> {
+    if path.symlink_metadata().is_err() {
+        eprintln!("{} is missing: write it with `{update}`", path.display());
+        return Err(ExitCode::from(1));
+    }
+    read_committed_bytes(path, "document", MAX_SOURCE_BYTES)
+        .and_then(|bytes| decode_text(path, "document", bytes))
+        .map_err(|err| {
+            eprintln!("error: {}", err.message);
+            eprintln!("  help: {}", err.help);
+            ExitCode::from(2)
+        })
+}
+
+/// Bounded: lines cut, at most 20 of them.
 fn print_diff(actual: &str, expected: &str, path: &str, command: &str) {
-    let diff = similar::TextDiff::from_lines(actual, expected);
-    let unified = diff
-        .unified_diff()
-        .context_radius(1)
-        .header(path, command)
-        .to_string();
-    for line in unified.lines().take(20) {
+    for line in crate::diagnostic::echo::unified_diff(actual, expected, (path, command), 1, 20) {
         eprintln!("{line}");
     }
 }
@@ -238,17 +247,11 @@ fn document_catalog(
 /// `citc doc std|labels --check FILE`: FILE is the whole document.
 fn check(path: &Path, text: &str, command: &str) -> ExitCode {
     let update = format!("{command} > {}", path.display());
-    if !path.exists() {
-        eprintln!("{} is missing: write it with `{update}`", path.display());
-        return ExitCode::from(1);
-    }
-    let actual = match read_input(path, "document", MAX_SOURCE_BYTES) {
+    let actual = match read_committed(path, &update) {
         Ok(actual) => actual,
-        Err(err) => {
-            eprintln!("error: {}", err.message);
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
+    let actual = actual.strip_prefix('\u{feff}').unwrap_or(&actual);
     if actual == text {
         eprintln!("{} is up to date", path.display());
         return ExitCode::SUCCESS;
@@ -257,70 +260,81 @@ fn check(path: &Path, text: &str, command: &str) -> ExitCode {
         "{} differs from `{command}`: update it with `{update}`",
         path.display()
     );
-    print_diff(&actual, text, &path.display().to_string(), command);
+    print_diff(actual, text, &path.display().to_string(), command);
     ExitCode::from(1)
 }
 
+const DOC: Purpose = Purpose {
+    command: "doc",
+    verb: "update",
+    done: "written",
+    instead: "run `citc doc … --check` to only compare it",
+};
+
+/// `--write`: an existing file is rewritten in place by fmt's writer (it
+/// keeps its permissions, owner and hard links; a read-only one is
+/// refused); a missing one is created. `new_text` makes the new text from
+/// the old (empty for a new file).
 fn write(path: &Path, new_text: impl FnOnce(&str) -> String) -> ExitCode {
-    let old = if path.exists() {
-        match read_input(path, "document", MAX_SOURCE_BYTES) {
+    let before = std::fs::metadata(path);
+    let old = match &before {
+        Ok(_) => match read_input_bytes(path, "document", MAX_SOURCE_BYTES)
+            .and_then(|bytes| decode_text(path, "document", bytes))
+        {
             Ok(old) => Some(old),
             Err(err) => {
                 eprintln!("error: {}", err.message);
+                eprintln!("  help: {}", err.help);
                 return ExitCode::from(2);
             }
-        }
-    } else {
-        None
+        },
+        Err(_) => None,
     };
     let new = new_text(old.as_deref().unwrap_or(""));
     if old.as_deref() == Some(new.as_str()) {
         eprintln!("{} is up to date", path.display());
         return ExitCode::SUCCESS;
     }
-    match write_atomically(path, &new) {
+    let written = match (&before, &old) {
+        (Ok(before), Some(old)) => writable(path, before, &DOC)
+            .and_then(|()| rewrite(path, before, old.as_bytes(), new.as_bytes(), &DOC)),
+        _ => create(path, &new),
+    };
+    match written {
         Ok(()) => {
             eprintln!("wrote {}", path.display());
             ExitCode::SUCCESS
         }
-        Err(err) => {
-            eprintln!(
-                "error: cannot write {}: {}",
-                path.display(),
-                crate::source::plain_io_error(&err)
-            );
-            eprintln!("  help: check that its folder exists and is writable");
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            eprintln!("  help: {}", failure.help);
             ExitCode::from(2)
         }
     }
 }
 
-/// Replaces `path` (the file a symbolic link points to, when it is one)
-/// with `text` through a temporary file in the same folder and a rename:
-/// a reader sees the old file or the new one, never half of one, and an
-/// interrupted write leaves the old file. The file keeps its permissions.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".citc-doc-")
-        .tempfile_in(dir)?;
-    temp.write_all(text.as_bytes())?;
-    temp.as_file().sync_all()?;
-    match std::fs::metadata(&target) {
-        Ok(meta) => temp.as_file().set_permissions(meta.permissions())?,
-        Err(_) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                temp.as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+/// Writes a new file (never one that appeared meanwhile); a failed write
+/// removes it, so no half file is left.
+fn create(path: &Path, text: &str) -> Result<(), Failure> {
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut file| {
+            let result = file
+                .write_all(text.as_bytes())
+                .and_then(|()| file.sync_all());
+            if result.is_err() {
+                let _ = std::fs::remove_file(path);
             }
-        }
-    }
-    temp.persist(&target).map_err(|err| err.error)?;
-    Ok(())
+            result
+        });
+    written.map_err(|err| Failure {
+        message: format!(
+            "cannot write {}: {}",
+            path.display(),
+            crate::source::plain_io_error(&err)
+        ),
+        help: "check that its folder exists and is writable".to_string(),
+    })
 }

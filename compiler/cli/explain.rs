@@ -16,7 +16,7 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> ExitCode {
     let Some(code) = args.code else {
         for info in codes::all() {
-            super::print_line(&format!(
+            super::stdout::line(&format!(
                 "{}  {:<7}  {}",
                 info.code,
                 info.severity.as_str(),
@@ -27,7 +27,7 @@ pub fn run(args: ExplainArgs) -> ExitCode {
     };
     match codes::lookup(&code.to_ascii_uppercase()) {
         Some(info) => {
-            super::print_line(&format!(
+            super::stdout::line(&format!(
                 "{} ({}): {}
 
 {}",

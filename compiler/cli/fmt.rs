@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::in_place::{changed_while_writing, rewrite, writable, Failure, Purpose};
 use super::MessageFormat;
 use crate::diagnostic::{
     render_github, render_human, render_json, render_junit, render_sarif, render_short, Diagnostic,
@@ -58,6 +59,14 @@ pub struct FmtArgs {
 
 /// Exit code: a file has a syntax error or (with --check) is not formatted.
 const NOT_FORMATTED: u8 = 1;
+
+const FMT: Purpose = Purpose {
+    command: "fmt",
+    verb: "format",
+    done: "formatted",
+    instead: "run `citc fmt --check` to only list it",
+};
+
 /// Exit code: a file cannot be read or written.
 const IO_FAILURE: u8 = 2;
 
@@ -135,19 +144,9 @@ fn format_stdin(mode: Mode) -> u8 {
         }
     };
     if !mode.check {
-        let mut out = std::io::stdout().lock();
-        let written = out
-            .write_all(formatted.as_bytes())
-            .and_then(|()| out.flush());
-        return match written {
-            Ok(()) => 0,
-            // A reader that closed the pipe: nothing to report, as elsewhere.
-            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => 0,
-            Err(err) => fail(&Failure {
-                message: format!("cannot write stdout: {}", plain_io_error(&err)),
-                help: "check where stdout goes".to_string(),
-            }),
-        };
+        // A failed write is reported by cli::stdout::finish (exit 2).
+        super::stdout::write(formatted.as_bytes());
+        return 0;
     }
     if formatted == original {
         return 0;
@@ -159,17 +158,19 @@ fn format_stdin(mode: Mode) -> u8 {
     NOT_FORMATTED
 }
 
-/// A unified diff of a file's text and its formatted text, on stdout.
+/// Most lines `fmt --check --diff` shows per file.
+const MAX_DIFF_LINES: usize = 400;
+
+/// A unified diff of a file's text and its formatted text, on stdout:
+/// lines cut and at most [`MAX_DIFF_LINES`] of them, so a file is never
+/// echoed whole.
 fn show_diff(name: &str, original: &str, formatted: &str) {
-    let diff = similar::TextDiff::from_lines(original, formatted);
-    let text = diff
-        .unified_diff()
-        .context_radius(3)
-        .header(name, &format!("{name} (formatted)"))
-        .to_string();
+    let headers = (name, &format!("{name} (formatted)") as &str);
+    let lines =
+        crate::diagnostic::echo::unified_diff(original, formatted, headers, 3, MAX_DIFF_LINES);
     let colored = super::color::stdout();
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
+    let mut out = String::new();
+    for line in lines {
         let style = match line.as_bytes().first() {
             _ if !colored => anstyle::Style::new(),
             Some(b'+') if !line.starts_with("+++") => anstyle::AnsiColor::Green.on_default(),
@@ -177,22 +178,11 @@ fn show_diff(name: &str, original: &str, formatted: &str) {
             Some(b'@') => anstyle::AnsiColor::Cyan.on_default(),
             _ => anstyle::Style::new().bold(),
         };
-        let body = line.strip_suffix('\n').unwrap_or(line);
-        out.push_str(&format!("{style}{body}{style:#}\n"));
-        if !line.ends_with('\n') {
-            out.push_str("\\ No newline at end of file\n");
-        }
+        out.push_str(&format!("{style}{line}{style:#}\n"));
     }
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    super::stdout::write(out.as_bytes());
 }
 
-/// Why a file was not read or written, and what to do about it.
-struct Failure {
-    message: String,
-    help: String,
-}
-
-/// Formats one file; returns its exit code.
 fn format_file(path: &Path, mode: Mode) -> u8 {
     // Taken before reading, so a change made after it is seen at write time.
     let before = fs::metadata(path);
@@ -226,10 +216,16 @@ fn format_file(path: &Path, mode: Mode) -> u8 {
         return NOT_FORMATTED;
     }
     let written = before
-        .map_err(|_| changed_while_formatting(path))
+        .map_err(|_| changed_while_writing(path, &FMT))
         .and_then(|before| {
-            writable(path, &before)?;
-            rewrite(path, &before, original.as_bytes(), formatted.as_bytes())
+            writable(path, &before, &FMT)?;
+            rewrite(
+                path,
+                &before,
+                original.as_bytes(),
+                formatted.as_bytes(),
+                &FMT,
+            )
         });
     match written {
         Ok(()) => {
@@ -254,190 +250,6 @@ fn read_text(path: &Path) -> Result<String, Failure> {
     })
 }
 
-/// Refuses a file that its mode or its file system makes read-only. The
-/// mode is checked by itself because root may write any file: a file nobody
-/// may write (`chmod a-w`) is one its owner wants left alone.
-fn writable(path: &Path, metadata: &fs::Metadata) -> Result<(), Failure> {
-    let read_only = || {
-        Failure {
-        message: format!("{} is read-only; not formatted", path.display()),
-        help: format!(
-            "make it writable (chmod u+w {}) to format it, or run `citc fmt --check` to only list it",
-            path.display()
-        ),
-    }
-    };
-    if metadata.permissions().readonly() {
-        return Err(read_only());
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
-            return Err(read_only());
-        };
-        // SAFETY: `c_path` is a valid NUL-terminated string that outlives the call.
-        if unsafe { libc::access(c_path.as_ptr(), libc::W_OK) } != 0 {
-            let err = std::io::Error::last_os_error();
-            if err.raw_os_error() == Some(libc::EROFS) {
-                return Err(Failure {
-                    message: format!(
-                        "{} is on a read-only file system; not formatted",
-                        path.display()
-                    ),
-                    help: "format a copy on a writable file system, or run `citc fmt --check` to only list it".to_string(),
-                });
-            }
-            return Err(read_only());
-        }
-    }
-    Ok(())
-}
-
-/// Writes `new` over the file's `old` text, in place.
-///
-/// In place, not through a new file renamed over the old one: a rename
-/// would give the path a new inode, so hard links would keep the old text,
-/// and the file would belong to whoever runs citc, with default
-/// permissions. The risk of writing in place is a crash or a full disk in
-/// the middle, which would leave the file partly written. So first a copy
-/// of the old text is written and synced next to the file (or, if its
-/// folder is not writable, in the temporary folder); then the new text is
-/// written, the file cut to its length and synced; then the copy is removed.
-/// If the write fails, the old text is written back; only if that fails too
-/// is the copy kept, and the message says where it is. A process killed
-/// mid-write leaves the copy behind, named `FILE.citc-fmt-backup-*`.
-fn rewrite(path: &Path, before: &fs::Metadata, old: &[u8], new: &[u8]) -> Result<(), Failure> {
-    let not_written = |err: &std::io::Error| Failure {
-        message: format!(
-            "cannot write {}: {}; the file was not changed",
-            path.display(),
-            plain_io_error(err)
-        ),
-        help: "check the file's permissions and the free space on its disk".to_string(),
-    };
-    let mut backup = backup_copy(path, old).map_err(|err| Failure {
-        message: format!(
-            "cannot write a safety copy of {} before rewriting it: {}; the file was not changed",
-            path.display(),
-            plain_io_error(&err)
-        ),
-        help: "citc fmt keeps a copy of the old text while it rewrites a file; make the file's folder writable or free some disk space".to_string(),
-    })?;
-    // Neither create nor truncate: the file must be the one that was read.
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .open(path)
-        .map_err(|err| not_written(&err))?;
-    match file.metadata() {
-        Ok(now) if same_file_unchanged(before, &now) => {}
-        _ => return Err(changed_while_formatting(path)),
-    }
-    let written = overwrite(&mut file, new);
-    let Err(err) = written else {
-        return Ok(()); // `backup` is removed as it goes out of scope.
-    };
-    if overwrite(&mut file, old).is_ok() {
-        return Err(Failure {
-            message: format!(
-                "cannot write {}: {}; its old text was written back",
-                path.display(),
-                plain_io_error(&err)
-            ),
-            help: "check the free space on the file's disk and the limits on file size".to_string(),
-        });
-    }
-    let kept = backup.disable_cleanup_and_path();
-    Err(Failure {
-        message: format!(
-            "cannot write {}: {}; the file may be partly written",
-            path.display(),
-            plain_io_error(&err)
-        ),
-        help: format!(
-            "its text before formatting is in {}; copy it back over the file",
-            kept.display()
-        ),
-    })
-}
-
-/// A synced copy of `text` beside `path`, else in the temporary folder;
-/// removed when dropped.
-fn backup_copy(path: &Path, text: &[u8]) -> std::io::Result<BackupCopy> {
-    let target = fs::canonicalize(path)?;
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let prefix = format!("{name}.citc-fmt-backup-");
-    let folders = [
-        target.parent().map(Path::to_path_buf),
-        Some(std::env::temp_dir()),
-    ];
-    let mut last_error = std::io::Error::other("no folder for the copy");
-    for folder in folders.into_iter().flatten() {
-        let copy = tempfile::Builder::new()
-            .prefix(&prefix)
-            .tempfile_in(&folder)
-            .and_then(|mut copy| {
-                copy.write_all(text)?;
-                copy.as_file().sync_all()?;
-                Ok(copy)
-            });
-        match copy {
-            Ok(copy) => return Ok(BackupCopy(Some(copy))),
-            Err(err) => last_error = err,
-        }
-    }
-    Err(last_error)
-}
-
-/// The safety copy of a file being rewritten.
-struct BackupCopy(Option<tempfile::NamedTempFile>);
-
-impl BackupCopy {
-    /// Keeps the copy on disk; returns its path.
-    fn disable_cleanup_and_path(&mut self) -> PathBuf {
-        match self.0.take().map(|copy| copy.keep()) {
-            Some(Ok((_, path))) => path,
-            Some(Err(err)) => err.file.path().to_path_buf(),
-            None => PathBuf::new(),
-        }
-    }
-}
-
-/// Writes the whole of `text` from the start of `file`, cuts the file to
-/// its length and syncs it.
-fn overwrite(file: &mut fs::File, text: &[u8]) -> std::io::Result<()> {
-    use std::io::{Seek, SeekFrom};
-    file.seek(SeekFrom::Start(0))?;
-    file.write_all(text)?;
-    file.set_len(text.len() as u64)?;
-    file.sync_all()
-}
-
-/// The same file (device and inode), not modified since `before`.
-fn same_file_unchanged(before: &fs::Metadata, now: &fs::Metadata) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if (before.dev(), before.ino()) != (now.dev(), now.ino()) {
-            return false;
-        }
-    }
-    before.len() == now.len() && before.modified().ok() == now.modified().ok()
-}
-
-fn changed_while_formatting(path: &Path) -> Failure {
-    Failure {
-        message: format!(
-            "{} changed while it was being formatted; not formatted",
-            path.display()
-        ),
-        help: "run citc fmt again once nothing else is writing the file".to_string(),
-    }
-}
-
 /// Prints a failure on stderr; returns the exit code of I/O failures.
 fn fail(failure: &Failure) -> u8 {
     let mut err = std::io::stderr().lock();
@@ -448,9 +260,9 @@ fn fail(failure: &Failure) -> u8 {
 
 /// Prints a line on stdout. A closed stdout (`citc fmt | head -0`) is
 /// ignored: the files are still formatted and the exit code still tells
-/// the outcome (`print_line` would exit 0 and stop).
+/// the outcome.
 fn say(line: &str) {
-    let _ = writeln!(std::io::stdout().lock(), "{line}");
+    super::stdout::line(line);
 }
 
 /// Prints a syntax error in the chosen format, ignoring closed outputs.

@@ -35,8 +35,9 @@ use crate::import::{import, Options};
 /// built, or the output cannot be written.
 #[derive(Args)]
 pub struct ImportArgs {
-    /// Bundle files, folders of YAML files (read with their sub-folders),
-    /// folders holding a kustomize tree, or a mix.
+    /// Bundle files, folders of YAML files (read with their sub-folders;
+    /// symbolic links are followed, each folder and file read once), folders
+    /// holding a kustomize tree, or a mix.
     #[arg(required = true, value_name = "SOURCE")]
     sources: Vec<PathBuf>,
     /// The catalog to write (`-`, the default, is stdout). An existing file is
@@ -74,7 +75,7 @@ pub fn run(args: ImportArgs) -> ExitCode {
     }
     let output = args.output.filter(|o| o.as_os_str() != "-");
     match &output {
-        None => super::print_text(&imported.text),
+        None => super::stdout::text(&imported.text),
         Some(path) => {
             if let Err(message) = write_catalog(path, &imported.text, args.force) {
                 eprintln!("error: {message}");
@@ -83,17 +84,29 @@ pub fn run(args: ImportArgs) -> ExitCode {
         }
     }
     let lines = imported.text.lines().count();
-    let target = output.map_or("stdout".to_string(), |p| p.display().to_string());
-    let build = match &imported.version {
-        Some(version) => format!("; build it with `citc build {target} --version {version}`"),
-        None => String::new(),
-    };
-    eprintln!(
-        "imported {} instance types and {} preferences into {target} ({lines} lines, {} warning(s)){build}",
-        imported.instance_types,
-        imported.preferences,
-        imported.warnings.len()
+    let counts = format!(
+        "{} instance types and {} preferences",
+        imported.instance_types, imported.preferences
     );
+    let warnings = imported.warnings.len();
+    match (&output, &imported.version) {
+        (Some(path), Some(version)) => eprintln!(
+            "imported {counts} into {} ({lines} lines, {warnings} warning(s)); build it with `citc build {} --version {version}`",
+            path.display(),
+            path.display()
+        ),
+        (Some(path), None) => eprintln!(
+            "imported {counts} into {} ({lines} lines, {warnings} warning(s))",
+            path.display()
+        ),
+        // On stdout the catalog has no name yet: say how to build it once saved.
+        (None, Some(version)) => eprintln!(
+            "imported {counts} ({lines} lines, {warnings} warning(s)) on stdout; save it as a .cit file and build it with `--version {version}`"
+        ),
+        (None, None) => {
+            eprintln!("imported {counts} ({lines} lines, {warnings} warning(s)) on stdout")
+        }
+    }
     ExitCode::SUCCESS
 }
 

@@ -31,8 +31,10 @@ mod examples;
 mod explain;
 mod fmt;
 mod import;
+mod in_place;
 mod lsp;
 mod show;
+pub mod stdout;
 
 use std::process::ExitCode;
 
@@ -93,16 +95,40 @@ pub fn command() -> clap::Command {
 pub fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     color::init(color::from_args(&args));
-    let matches = command().get_matches_from(args);
-    match Cli::from_arg_matches(&matches) {
+    let parsed = command()
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    match parsed {
         Ok(cli) => run(cli),
-        Err(err) => err.exit(),
+        Err(err) => clap_output(err),
     }
 }
 
+/// `--help` and `--version` go to stdout through [`stdout`] too (clap's
+/// own printing ignores a failed write); usage errors go to stderr, exit 2.
+fn clap_output(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if !matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        err.exit();
+    }
+    let rendered = err.render();
+    let text = if color::stdout() {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    stdout::write(text.as_bytes());
+    stdout::finish(ExitCode::SUCCESS)
+}
+
+/// Runs the command; its output on stdout went through [`stdout`], and a
+/// write that failed there makes the exit code 2.
 pub fn run(cli: Cli) -> ExitCode {
     color::init(Some(cli.color));
-    match cli.command {
+    let code = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
@@ -114,29 +140,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => completions::run_man(args),
-    }
-}
-
-/// Prints a line on stdout. A closed pipe (`citc explain | head`) is not an
-/// error worth a panic, nor a reason to change the exit status: the reader
-/// has what it wanted, so later lines are dropped quietly.
-pub fn print_line(line: &str) {
-    use std::io::Write;
-    use std::sync::atomic::{AtomicBool, Ordering};
-    static CLOSED: AtomicBool = AtomicBool::new(false);
-    if CLOSED.load(Ordering::Relaxed) {
-        return;
-    }
-    let mut out = std::io::stdout().lock();
-    if writeln!(out, "{line}").is_err() {
-        CLOSED.store(true, Ordering::Relaxed);
-    }
-}
-
-/// Prints text that ends in a newline on stdout, quietly stopping at a
-/// closed pipe like [`print_line`].
-pub fn print_text(text: &str) {
-    print_line(text.strip_suffix('\n').unwrap_or(text));
+    };
+    stdout::finish(code)
 }
 
 /// The exit code that diagnostics call for, if any: 2 when an input could
@@ -189,11 +194,11 @@ pub fn report_denying(
 ) {
     let color = color::stderr();
     match format {
-        MessageFormat::Sarif => print_text(&render_sarif(sources, diagnostics)),
-        MessageFormat::Junit => print_text(&render_junit(sources, diagnostics, warnings_fail)),
+        MessageFormat::Sarif => stdout::text(&render_sarif(sources, diagnostics)),
+        MessageFormat::Junit => stdout::text(&render_junit(sources, diagnostics, warnings_fail)),
         MessageFormat::Github => {
             for line in render_github_grouped(sources, diagnostics) {
-                print_line(&line);
+                stdout::line(&line);
             }
         }
         MessageFormat::Human | MessageFormat::Short | MessageFormat::Json => {
@@ -201,7 +206,7 @@ pub fn report_denying(
                 match format {
                     MessageFormat::Human => eprint!("{}", render_human(sources, diag, color)),
                     MessageFormat::Short => eprintln!("{}", render_short(sources, diag)),
-                    _ => print_line(&render_json(sources, diag)),
+                    _ => stdout::line(&render_json(sources, diag)),
                 }
             }
         }

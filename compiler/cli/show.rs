@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use super::{print_text, report, MessageFormat};
+use super::{report, stdout, MessageFormat};
 use crate::lower::ApiKind;
 use crate::provenance::{self, render, NotFound, KIND_NAMES};
 use crate::release::validate_version;
@@ -164,6 +164,6 @@ pub fn run(args: ShowArgs) -> ExitCode {
         };
         out.push_str(&text);
     }
-    print_text(&out);
+    stdout::text(&out);
     ExitCode::SUCCESS
 }

@@ -376,4 +376,15 @@ by hand would be overwritten, so it is an error.\n\nMistake:\n\n    patch * {\n 
 Fix: remove the assignment and build with `citc build --version v2`; to stamp under another \
 key, set `version_label` in a `release` block.\n",
     },
+    CodeInfo {
+        code: "E0135",
+        severity: E,
+        title: "version label names a derived label",
+        explanation: "A `release` block's `version_label` names a label that citc itself derives \
+(a `derive` rule of the standard library or the catalog, such as \
+`instancetype.kubevirt.io/cpu`). The build stamps the version over every resource's labels, so \
+the derived value would be replaced without a word; like a hand-written version label \
+(E0134), it is an error.\n\nMistake:\n\n    release { version_label = \"instancetype.kubevirt.io/cpu\" }\n\n\
+Fix: give the version a key of its own:\n\n    release { version_label = \"acme.example/catalog-version\" }\n",
+    },
 ];

@@ -14,6 +14,9 @@ pub const MAX_LINE_CHARS: usize = 160;
 const LEAD_CHARS: usize = 50;
 /// Lines shown before and after the labelled ones (miette's default).
 const CONTEXT_LINES: usize = 1;
+/// Most lines a label covers: a span over a whole block of thousands of
+/// lines is cut after these, so a report never echoes a file whole.
+pub const MAX_SPAN_LINES: usize = 8;
 
 /// An excerpt of one file: the text of lines `first_line..` (0-based), long
 /// lines cut, and the label spans moved into it.
@@ -36,7 +39,15 @@ impl Excerpt {
         let clamp = |o: usize| floor_boundary(text, o.min(text.len()));
         let spans: Vec<(usize, usize)> = spans
             .iter()
-            .map(|&(s, e)| (clamp(s), clamp(e.max(s))))
+            .map(|&(s, e)| {
+                let (s, e) = (clamp(s), clamp(e.max(s)));
+                // A label over many lines keeps its first MAX_SPAN_LINES.
+                let last = line_of(s) + MAX_SPAN_LINES - 1;
+                match lines.get(last) {
+                    Some(&(_, line_end)) if e > line_end => (s, line_end),
+                    _ => (s, e),
+                }
+            })
             .collect();
         let first = spans
             .iter()
@@ -218,5 +229,14 @@ mod tests {
         let at = moved[0].offset();
         assert_eq!(&out[at..at + 3], "XYZ");
         assert!(out.starts_with('…') && out.trim_end().ends_with('…'));
+    }
+
+    #[test]
+    fn a_label_over_many_lines_shows_only_its_first_lines() {
+        let text: String = (0..1000).map(|i| format!("secret line {i}\n")).collect();
+        let (out, moved) = excerpt(&text, &[(0, text.len())]);
+        let span = &out[moved[0].offset()..moved[0].offset() + moved[0].len()];
+        assert_eq!(span.lines().count(), MAX_SPAN_LINES, "{span}");
+        assert!(!out.contains("secret line 999"), "{out}");
     }
 }

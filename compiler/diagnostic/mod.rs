@@ -5,6 +5,7 @@
 //! JUnit XML (`junit.rs`), which name files from the repository's root
 //! (`paths.rs`).
 
+pub mod echo;
 mod excerpt;
 mod fix;
 mod github;
@@ -66,7 +67,7 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity: codes::severity(code),
-            message: message.into(),
+            message: echo::bounded(message.into(), echo::MAX_MESSAGE_CHARS),
             span,
             label: String::new(),
             secondary: Vec::new(),
@@ -76,20 +77,20 @@ impl Diagnostic {
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
-        self.label = label.into();
+        self.label = echo::bounded(label.into(), echo::MAX_MESSAGE_CHARS);
         self
     }
 
     pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
         self.secondary.push(Label {
             span,
-            message: message.into(),
+            message: echo::bounded(message.into(), echo::MAX_MESSAGE_CHARS),
         });
         self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(echo::bounded(help.into(), echo::MAX_HELP_CHARS));
         self
     }
 

@@ -191,15 +191,19 @@ pub struct Error {
 }
 
 impl Error {
+    /// Bounded as a diagnostic is: a message that quotes a value of the
+    /// input (a YAML `kind` of a megabyte) keeps its start.
     pub fn new(message: impl Into<String>) -> Error {
+        use crate::diagnostic::echo;
         Error {
-            message: message.into(),
+            message: echo::bounded(message.into(), echo::MAX_MESSAGE_CHARS),
             help: None,
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Error {
-        self.help = Some(help.into());
+        use crate::diagnostic::echo;
+        self.help = Some(echo::bounded(help.into(), echo::MAX_HELP_CHARS));
         self
     }
 }

@@ -15,7 +15,8 @@
 //!   SIGTERM and SIGHUP during the write remove their own.
 //! - **Concurrency.** Builds into one parent folder take an exclusive
 //!   `flock` on that folder (no lock file is left behind) and run one at a
-//!   time; a build that must wait says so.
+//!   time; a build that must wait says for whom (the holder's pid) and
+//!   gives up after `Options::lock_wait`.
 //! - **Symlinks.** `-o LINK` where LINK names a folder writes into the
 //!   folder it names; the link itself is kept.
 
@@ -39,7 +40,12 @@ pub struct Options<'a> {
     pub files: &'a [String],
     /// How many documents the build holds (0 for an empty catalog).
     pub documents: usize,
+    /// How long to wait for another build's lock before giving up.
+    pub lock_wait: std::time::Duration,
 }
+
+/// How long a build waits for another one by default (`--lock-wait`).
+pub const DEFAULT_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 #[derive(Debug)]
 pub enum OutputError {
@@ -98,7 +104,7 @@ pub fn replace_dir(
         })?;
     std::fs::create_dir_all(&parent).map_err(io(format!("cannot create {}", parent.display())))?;
     check_not_protected(dir, &parent.join(&base), options.protected)?;
-    let _lock = lock_folder(&parent, dir)?;
+    let _lock = lock_folder(&parent, dir, options.lock_wait)?;
     let _signals = signals::Guard::install();
     remove_stale_staging(&parent, &base);
     check_replaceable(dir, &target, options)?;
@@ -446,36 +452,100 @@ fn exchange_unsupported(err: &std::io::Error) -> bool {
 /// dropped. Builds into one parent folder run one at a time.
 struct FolderLock(#[allow(dead_code)] std::fs::File);
 
-fn lock_folder(parent: &Path, dir: &Path) -> Result<FolderLock, OutputError> {
+/// Takes the lock, waiting at most `wait` for the build that holds it: the
+/// wait names that build (its pid, from the kernel's list of locks) and
+/// how long citc waits, and a build that never ends is not waited on
+/// forever.
+fn lock_folder(
+    parent: &Path,
+    dir: &Path,
+    wait: std::time::Duration,
+) -> Result<FolderLock, OutputError> {
     let folder =
         std::fs::File::open(parent).map_err(io(format!("cannot open {}", parent.display())))?;
-    if try_lock(&folder, false)? {
+    if try_lock(&folder)? {
         return Ok(FolderLock(folder));
     }
+    let holder = match lock_holder(&folder) {
+        Some(pid) => format!("another citc build (pid {pid})"),
+        None => "another citc build".to_string(),
+    };
     eprintln!(
-        "waiting for another citc build into {} to finish…",
-        dir.display()
+        "waiting for {holder} into {} to finish (at most {} s; --lock-wait SECONDS to wait longer)…",
+        dir.display(),
+        wait.as_secs()
     );
-    try_lock(&folder, true)?;
-    Ok(FolderLock(folder))
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        // Polled: a blocking flock cannot be given a deadline.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        if try_lock(&folder)? {
+            return Ok(FolderLock(folder));
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(refused(
+                format!(
+                    "{holder} into {} still holds the lock after {} s; nothing was written",
+                    dir.display(),
+                    wait.as_secs()
+                ),
+                "wait for it to finish (or stop it), or pass --lock-wait with more seconds",
+            ));
+        }
+    }
+}
+
+/// The pid of the process holding a `flock` on `folder`, from
+/// /proc/locks (Linux); `None` where that is not known.
+fn lock_holder(folder: &std::fs::File) -> Option<u32> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::io::Read;
+        use std::os::unix::fs::MetadataExt;
+        let metadata = folder.metadata().ok()?;
+        let dev = metadata.dev();
+        // /proc/locks names a file as MAJOR:MINOR:INODE, the device in hex.
+        let id = format!(
+            "{:02x}:{:02x}:{}",
+            libc::major(dev),
+            libc::minor(dev),
+            metadata.ino()
+        );
+        let mut text = String::new();
+        std::fs::File::open("/proc/locks")
+            .ok()?
+            .take(4 << 20)
+            .read_to_string(&mut text)
+            .ok()?;
+        // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; a waiter's
+        // line has "->" after the number.
+        text.lines().find_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            match fields.as_slice() {
+                [_, "FLOCK", _, _, pid, file, ..] if *file == id => pid.parse().ok(),
+                _ => None,
+            }
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = folder;
+        None
+    }
 }
 
 #[cfg(unix)]
-fn try_lock(folder: &std::fs::File, wait: bool) -> Result<bool, OutputError> {
+/// Takes the lock if it is free; `false` when another process holds it.
+fn try_lock(folder: &std::fs::File) -> Result<bool, OutputError> {
     use std::os::unix::io::AsRawFd;
     loop {
-        let flags = if wait {
-            libc::LOCK_EX
-        } else {
-            libc::LOCK_EX | libc::LOCK_NB
-        };
         // SAFETY: flock on a file descriptor this function borrows.
-        if unsafe { libc::flock(folder.as_raw_fd(), flags) } == 0 {
+        if unsafe { libc::flock(folder.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
             return Ok(true);
         }
         let err = std::io::Error::last_os_error();
         match err.raw_os_error() {
-            Some(libc::EWOULDBLOCK) if !wait => return Ok(false),
+            Some(libc::EWOULDBLOCK) => return Ok(false),
             Some(libc::EINTR) => {
                 if let Some(signal) = signals::pending() {
                     return Err(OutputError::Interrupted(signal));
@@ -489,7 +559,7 @@ fn try_lock(folder: &std::fs::File, wait: bool) -> Result<bool, OutputError> {
 }
 
 #[cfg(not(unix))]
-fn try_lock(_: &std::fs::File, _: bool) -> Result<bool, OutputError> {
+fn try_lock(_: &std::fs::File) -> Result<bool, OutputError> {
     Ok(true)
 }
 

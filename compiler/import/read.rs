@@ -13,7 +13,7 @@
 //! checksum file. So importing a tree gives the catalog that importing the
 //! release it builds gives.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diff::read::{parse_bundle, MAX_BUNDLE_BYTES};
@@ -67,7 +67,8 @@ pub fn read_sources(sources: &[PathBuf]) -> Result<Input, Error> {
             read_tree(source, &mut input)?;
         } else if metadata.is_dir() {
             let mut files = Vec::new();
-            walk(source, &mut files, &mut input.checksums)?;
+            let mut seen = HashSet::new();
+            walk(source, &mut files, &mut input.checksums, &mut seen)?;
             if files.is_empty() {
                 return Err(Error::new(format!(
                     "{} holds no .yaml or .yml files",
@@ -139,7 +140,30 @@ fn stamp(body: &mut Yaml, key: &str, value: &str) {
     }
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, checksums: &mut Vec<String>) -> Result<(), Error> {
+/// A file's identity: the same folder reached through a symbolic link
+/// (`loop -> .`, `up -> ..`) has the same one.
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.dev(), metadata.ino()))
+}
+
+/// The YAML files under `dir`, sorted, hidden ones left out. Symbolic links
+/// are followed (a release's folder may be a link to where it was
+/// unpacked), but every folder and file is read once, by device and inode:
+/// a link back to a folder being walked (`loop -> .`, `up -> ..`) or to
+/// one already read is skipped, so the walk ends.
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    checksums: &mut Vec<String>,
+    seen: &mut HashSet<(u64, u64)>,
+) -> Result<(), Error> {
+    if let Some(id) = identity(dir) {
+        if !seen.insert(id) {
+            return Ok(());
+        }
+    }
     let unreadable = |err: std::io::Error| {
         Error::new(format!(
             "cannot read the folder {}: {}",
@@ -162,9 +186,11 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, checksums: &mut Vec<String>) -> Re
             continue;
         }
         if path.is_dir() {
-            walk(&path, files, checksums)?;
+            walk(&path, files, checksums, seen)?;
         } else if name.ends_with(".yaml") || name.ends_with(".yml") {
-            files.push(path);
+            if identity(&path).is_none_or(|id| seen.insert(id)) {
+                files.push(path);
+            }
         } else if name.ends_with(".sha256") || name.starts_with("CHECKSUMS") {
             checksums.push(name);
         }

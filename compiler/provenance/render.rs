@@ -187,7 +187,8 @@ pub fn location(span: Span, sources: &SourceMap) -> String {
     format!("{}:{line}:{column}", sources.get(span.file).name)
 }
 
-/// The first source line of a span, numbered: `  45 |   medium  1  4Gi`.
+/// The first source line of a span, numbered: `  45 |   medium  1  4Gi`;
+/// a long line is cut, as in a diagnostic.
 pub fn excerpt(span: Span, sources: &SourceMap) -> String {
     let (line, _) = sources.line_col(span.file, span.start);
     let text = sources
@@ -196,6 +197,7 @@ pub fn excerpt(span: Span, sources: &SourceMap) -> String {
         .lines()
         .nth(line - 1)
         .unwrap_or_default();
+    let text = crate::diagnostic::echo::cut_line(text);
     format!("{line:>5} | {text}")
 }
 

@@ -439,10 +439,40 @@ impl<'a> Resolver<'a, '_> {
                 if let (Some(tracer), Value::Map(map)) = (&mut self.trace, &settings.value) {
                     tracer.out.version_label = map.get("version_label").map(|n| n.span);
                 }
-                Release::from_settings(&settings, def.keyword, self.diags)
+                let release = Release::from_settings(&settings, def.keyword, self.diags);
+                if let Value::Map(map) = &settings.value {
+                    self.check_version_label_not_derived(map.get("version_label"));
+                }
+                release
             }
             None => Release::default(),
         }
+    }
+
+    /// E0135: the version label is stamped over every resource's labels,
+    /// so a key that a derive rule writes would silently replace the
+    /// derived value.
+    fn check_version_label_not_derived(&mut self, setting: Option<&crate::value::Node>) {
+        let Some(node) = setting else { return };
+        let Value::Str(key) = &node.value else { return };
+        let Some((_, rule)) = self
+            .symbols
+            .derive_rules
+            .iter()
+            .find(|(_, rule)| rule.label == *key)
+        else {
+            return;
+        };
+        self.diags.push(
+            Diagnostic::new(
+                "E0135",
+                node.span,
+                format!("the version label `{key}` is a label citc derives"),
+            )
+            .label("the build would write the version over the derived value")
+            .with_secondary(rule.span, "derived here")
+            .help("name a key of its own, e.g. \"acme.example/catalog-version\" (or false for no version label)"),
+        );
     }
 }
 
