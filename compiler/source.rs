@@ -221,14 +221,20 @@ pub fn read_input_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, 
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
     if bytes.len() as u64 > limit {
-        return Err(ReadError::new(
-            what,
-            path,
-            format!("it is larger than citc reads ({} MiB at most)", limit >> 20),
-            "split the catalog into files joined by `import`, or check that this is the file you meant",
-        ));
+        return Err(too_large(path, what, limit));
     }
     Ok(bytes)
+}
+
+/// The error for an input over `limit` bytes (a file, or a document an
+/// editor holds open).
+pub fn too_large(path: &Path, what: &str, limit: u64) -> ReadError {
+    ReadError::new(
+        what,
+        path,
+        format!("it is larger than citc reads ({} MiB at most)", limit >> 20),
+        "split the catalog into files joined by `import`, or check that this is the file you meant",
+    )
 }
 
 fn check_regular(path: &Path, what: &str, metadata: &std::fs::Metadata) -> Result<(), ReadError> {
