@@ -257,12 +257,7 @@ fn read_bytes(path: &Path, what: &str, limit: u64, links: Links) -> Result<Vec<u
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
     if bytes.len() as u64 > limit {
-        return Err(ReadError::new(
-            what,
-            path,
-            format!("it is larger than citc reads ({} MiB at most)", limit >> 20),
-            "split the catalog into files joined by `import`, or check that this is the file you meant",
-        ));
+        return Err(too_large(path, what, limit));
     }
     Ok(bytes)
 }
@@ -307,6 +302,17 @@ fn check_on_disk(path: &Path, what: &str, file: &std::fs::File) -> Result<(), Re
 #[cfg(not(target_os = "linux"))]
 fn check_on_disk(_path: &Path, _what: &str, _file: &std::fs::File) -> Result<(), ReadError> {
     Ok(())
+}
+
+/// The error for an input over `limit` bytes (a file, or a document an
+/// editor holds open).
+pub fn too_large(path: &Path, what: &str, limit: u64) -> ReadError {
+    ReadError::new(
+        what,
+        path,
+        format!("it is larger than citc reads ({} MiB at most)", limit >> 20),
+        "split the catalog into files joined by `import`, or check that this is the file you meant",
+    )
 }
 
 fn check_regular(path: &Path, what: &str, metadata: &std::fs::Metadata) -> Result<(), ReadError> {

@@ -239,8 +239,9 @@ fn parses(snippet: &str) -> bool {
 /// A snippet that is a piece of punctuation or a unit (`}`, `,`, `Mi`) is
 /// a token to type, not code to parse.
 fn is_code(snippet: &str) -> bool {
-    // A command line, or the start of a path (`spec.`), is not catalog code.
-    if snippet.starts_with("citc ") || snippet.ends_with('.') {
+    // A command line, the start of a path (`spec.`) or a character named by
+    // its escape (`\r`) is not catalog code.
+    if snippet.starts_with("citc ") || snippet.ends_with('.') || snippet.starts_with('\\') {
         return false;
     }
     snippet.chars().any(|c| c.is_ascii_alphanumeric())

@@ -360,7 +360,8 @@ fn an_empty_catalog_is_an_error_and_keeps_the_previous_output() {
     for text in [
         "",
         "// only a comment\n// and another\n",
-        "\r\r\r",
+        // Blank lines (a lone CR is E0007, not a line end: see tests/ui).
+        "\r\n\r\n",
         "\u{feff}",
     ] {
         std::fs::write(dir.path().join("empty.cit"), text).expect("write");

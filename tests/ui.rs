@@ -49,6 +49,7 @@ const HUMAN_CASES: &[&str] = &[
     "W0102_std_table_rows_off",
     "W0102_ratio_variant_except",
     "W0102_inherited_ratio",
+    "E0007_lone_carriage_return",
 ];
 
 fn ui_dir() -> PathBuf {

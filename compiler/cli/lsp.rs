@@ -40,6 +40,12 @@ use clap::Args;
 /// server writes. Log lines go to stderr. `initializationOptions` may set
 /// `debounceMs` (default 50): how long typing must pause before the
 /// document is checked.
+///
+/// Exit status: 0 when the client sent `shutdown` before `exit` (or before
+/// closing stdin), 1 when it did not, 2 when stdout cannot be written. A
+/// malformed message is logged and answered with an error, never fatal; a
+/// message over 128 MiB is refused unread, and a document over 32 MiB gets
+/// one diagnostic and is not checked.
 // Verbatim: the configurations above keep their lines.
 #[derive(Args)]
 #[command(verbatim_doc_comment)]
@@ -51,7 +57,8 @@ pub struct LspArgs {
 
 pub fn run(_args: LspArgs) -> ExitCode {
     match crate::lsp::run_stdio() {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(crate::lsp::Ended::AfterShutdown) => ExitCode::SUCCESS,
+        Ok(crate::lsp::Ended::WithoutShutdown) => ExitCode::from(1),
         Err(err) => {
             eprintln!("citc lsp: {err}");
             ExitCode::from(2)

@@ -86,6 +86,17 @@ Fix:
 ",
     },
     CodeInfo {
+        code: "E0007",
+        severity: E,
+        title: "lone carriage return",
+        explanation: "A line ends with a carriage return (CR) that no line feed (LF) follows, as files saved with classic Mac OS line endings do. Editors and the language server start a new line there while the grammar would read a space (and a `//` comment would run on to the next LF), so the file is refused rather than read one way or the other. LF and CRLF line endings are both accepted. The error points at the first lone CR and says how many there are.
+
+Mistake: a file saved with CR line endings, which `citc check` would otherwise read as one line.
+
+Fix: save the file with LF (or CRLF) line endings (`tr '\\r' '\\n' < old.cit > new.cit`); in a string, write the escape `\\r`.
+",
+    },
+    CodeInfo {
         code: "E0101",
         severity: E,
         title: "unknown import",

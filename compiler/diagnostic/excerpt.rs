@@ -81,7 +81,12 @@ impl Excerpt {
             let prefix = if from > start { "…" } else { "" };
             out.push_str(prefix);
             let excerpt_start = out.len();
-            out.push_str(&text[from..to]);
+            // A lone CR (error E0007) shown as a space: miette would start
+            // a line there that the line numbers do not count.
+            for (i, c) in text[from..to].char_indices() {
+                let lone_cr = c == '\r' && text.as_bytes().get(from + i + 1) != Some(&b'\n');
+                out.push(if lone_cr { ' ' } else { c });
+            }
             if to < end {
                 out.push('…');
             }

@@ -72,7 +72,7 @@ struct Context<'a> {
 
 impl<'a> Context<'a> {
     fn new(text: &'a str, offset: usize) -> Context<'a> {
-        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let line = &text[line_start..offset];
         let partial_start = line
             .char_indices()

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use lsp_types::{Position, Range, Uri};
 
 /// The start of every line of a text, for offset ↔ position in O(log n).
+/// Lines end as the protocol says: at `\n`, `\r\n` or a lone `\r`.
+/// Every conversion of the server goes through it (edits, diagnostics,
+/// requests), so all of them agree on where a line is.
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
@@ -13,8 +16,13 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
+        let bytes = text.as_bytes();
         let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(
+                text.match_indices(['\n', '\r'])
+                    .filter(|&(i, _)| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+                    .map(|(i, _)| i + 1),
+            )
             .collect();
         LineIndex { text, starts }
     }
@@ -34,15 +42,26 @@ impl<'a> LineIndex<'a> {
         Range::new(self.position(start), self.position(end))
     }
 
-    /// The byte offset of a position; past the end of a line is its end.
+    /// Where a line's text ends, before its line ending.
+    fn line_end(&self, line: usize) -> usize {
+        let Some(&next) = self.starts.get(line + 1) else {
+            return self.text.len();
+        };
+        if self.text[..next].ends_with("\r\n") {
+            next - 2
+        } else {
+            next - 1
+        }
+    }
+
+    /// The byte offset of a position; past the end of a line is its end
+    /// (before the line ending), past the last line the end of the text,
+    /// and a column inside a character's UTF-16 pair the character's end.
     pub fn offset(&self, position: Position) -> usize {
         let Some(&start) = self.starts.get(position.line as usize) else {
             return self.text.len();
         };
-        let line_end = self
-            .starts
-            .get(position.line as usize + 1)
-            .map_or(self.text.len(), |&next| next - 1);
+        let line_end = self.line_end(position.line as usize);
         let mut units = 0usize;
         for (i, c) in self.text[start..line_end].char_indices() {
             if units >= position.character as usize {
@@ -103,6 +122,20 @@ mod tests {
         assert_eq!(index.position(x), Position::new(1, 3));
         assert_eq!(index.offset(Position::new(1, 3)), x);
         assert_eq!(index.offset(Position::new(0, 99)), 2);
+    }
+
+    #[test]
+    fn lf_crlf_and_a_lone_cr_each_end_a_line() {
+        let text = "a\nb\r\nc\rd";
+        let index = LineIndex::new(text);
+        for (needle, line) in [("a", 0), ("b", 1), ("c", 2), ("d", 3)] {
+            let at = text.find(needle).unwrap_or_default();
+            assert_eq!(index.position(at), Position::new(line, 0), "{needle}");
+            assert_eq!(index.offset(Position::new(line, 0)), at, "{needle}");
+            // Past the end of a line is before its line ending.
+            assert_eq!(index.offset(Position::new(line, 9)), at + 1, "{needle}");
+        }
+        assert_eq!(index.offset(Position::new(9, 0)), text.len());
     }
 
     #[test]

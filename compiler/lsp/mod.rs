@@ -3,12 +3,16 @@
 //! own: diagnostics are `citc check`'s, hover shows what `citc build`
 //! writes, formatting is `citc fmt`'s printer.
 //!
-//! The loop is synchronous (lsp-server): edits are coalesced and analysed
-//! once the client has been quiet for a moment (or before the next
-//! request), then diagnostics are published for every open document. Every
-//! handler runs under `catch_unwind`: a panic is logged and answered with
-//! an error, and the server goes on. The only files it writes are the
-//! read-only copies of the standard library in its cache folder.
+//! The loop is synchronous (lsp-server's messages, our own transport:
+//! transport.rs): edits are coalesced and analysed once the client has been
+//! quiet for a moment (or before the next request), then diagnostics are
+//! published for every open document. Every handler runs under
+//! `catch_unwind`: a panic is logged and answered with an error, and the
+//! server goes on. The lifecycle is the specification's: requests before
+//! `initialize` and after `shutdown` are answered with errors, and `exit`
+//! ends the process with 0 after `shutdown`, 1 without. The only files it
+//! writes are the read-only copies of the standard library in its cache
+//! folder.
 
 // lsp-types' `Uri` hashes and compares by its text; clippy cannot see that
 // its inner cell never changes, and `WorkspaceEdit` needs it as a map key.
@@ -24,6 +28,7 @@ mod navigate;
 mod outline;
 mod select;
 mod semantic;
+pub mod transport;
 pub mod workspace;
 
 use std::collections::{HashMap, HashSet};
@@ -44,21 +49,48 @@ use workspace::{Snapshot, Workspace};
 /// How long the client must be quiet after an edit before it is analysed.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(50);
 
-/// Serves on stdin/stdout until the client says `exit`.
-pub fn run_stdio() -> Result<(), String> {
-    let (connection, threads) = Connection::stdio();
-    serve(&connection)?;
+/// How a session ended, for the process's exit code: the specification
+/// asks for 0 when `exit` (or the end of input) follows `shutdown`, else 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    AfterShutdown,
+    WithoutShutdown,
+}
+
+/// Serves on stdin/stdout until the client says `exit` or closes stdin.
+pub fn run_stdio() -> Result<Ended, String> {
+    let (connection, threads) = transport::stdio();
+    let ended = serve(&connection);
     drop(connection);
-    threads.join().map_err(|e| e.to_string())
+    threads.join().map_err(|e| e.to_string())?;
+    Ok(ended)
 }
 
 /// Serves one client over a connection (stdio, or in memory for tests).
-pub fn serve(connection: &Connection) -> Result<(), String> {
-    let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
-    let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
+pub fn serve(connection: &Connection) -> Ended {
+    let send = |message: Message| {
+        let _ = connection.sender.send(message);
+    };
+    // Before `initialize`: requests are refused, notifications dropped.
+    let (id, params) = loop {
+        match connection.receiver.recv() {
+            Err(_) => return Ended::WithoutShutdown,
+            Ok(Message::Request(request)) if request.method == req::Initialize::METHOD => {
+                break (request.id, request.params);
+            }
+            Ok(Message::Request(request)) => send(transport::error_response(
+                request.id,
+                ErrorCode::ServerNotInitialized,
+                format!("`{}` before `initialize`", request.method),
+            )),
+            Ok(Message::Notification(n)) if n.method == notif::Exit::METHOD => {
+                return Ended::WithoutShutdown;
+            }
+            Ok(_) => {}
+        }
+    };
     let debounce = params
-        .initialization_options
-        .as_ref()
+        .get("initializationOptions")
         .and_then(|o| o.get("debounceMs"))
         .and_then(Value::as_u64)
         .map_or(DEFAULT_DEBOUNCE, Duration::from_millis);
@@ -66,15 +98,14 @@ pub fn serve(connection: &Connection) -> Result<(), String> {
         "capabilities": capabilities(),
         "serverInfo": { "name": "citc", "version": crate::version::LONG },
     });
-    connection
-        .initialize_finish(id, result)
-        .map_err(|e| e.to_string())?;
+    send(Message::Response(Response::new_ok(id, result)));
     let mut server = Server {
         connection,
         workspace: Workspace::new(),
         debounce,
         deadline: None,
         published: HashMap::new(),
+        shut_down: false,
     };
     server.main_loop()
 }
@@ -150,15 +181,24 @@ struct Server<'c> {
     deadline: Option<Instant>,
     /// What was last published for each document.
     published: HashMap<Uri, Vec<Diagnostic>>,
+    /// `shutdown` was answered: only `exit` is accepted now.
+    shut_down: bool,
 }
 
 impl Server<'_> {
-    fn main_loop(&mut self) -> Result<(), String> {
+    fn main_loop(&mut self) -> Ended {
+        let ended = |shut_down: bool| {
+            if shut_down {
+                Ended::AfterShutdown
+            } else {
+                Ended::WithoutShutdown
+            }
+        };
         loop {
             let message = match self.deadline {
                 None => match self.connection.receiver.recv() {
                     Ok(message) => message,
-                    Err(_) => return Ok(()),
+                    Err(_) => return ended(self.shut_down),
                 },
                 Some(deadline) => {
                     let wait = deadline.saturating_duration_since(Instant::now());
@@ -168,25 +208,43 @@ impl Server<'_> {
                             self.flush();
                             continue;
                         }
-                        Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                        Err(RecvTimeoutError::Disconnected) => return ended(self.shut_down),
                     }
                 }
             };
             match message {
+                Message::Request(request) if self.shut_down => {
+                    self.send(transport::error_response(
+                        request.id,
+                        ErrorCode::InvalidRequest,
+                        format!(
+                            "`{}` after `shutdown`: only `exit` is accepted now",
+                            request.method
+                        ),
+                    ));
+                }
+                Message::Request(request) if request.method == req::Shutdown::METHOD => {
+                    self.shut_down = true;
+                    self.deadline = None;
+                    self.send(Message::Response(Response::new_ok(request.id, ())));
+                }
+                Message::Request(request) if request.method == req::Initialize::METHOD => {
+                    self.send(transport::error_response(
+                        request.id,
+                        ErrorCode::InvalidRequest,
+                        "`initialize` was already received",
+                    ));
+                }
                 Message::Request(request) => {
-                    if self
-                        .connection
-                        .handle_shutdown(&request)
-                        .map_err(|e| e.to_string())?
-                    {
-                        return Ok(());
-                    }
                     self.flush();
                     self.answer(request);
                 }
                 Message::Notification(notification) => {
                     if notification.method == notif::Exit::METHOD {
-                        return Ok(());
+                        return ended(self.shut_down);
+                    }
+                    if self.shut_down {
+                        continue;
                     }
                     let method = notification.method.clone();
                     let outcome = catch_unwind(AssertUnwindSafe(|| self.notified(notification)));
@@ -208,22 +266,15 @@ impl Server<'_> {
     }
 
     fn log(&self, message: String) {
-        eprintln!("{message}");
-        let params = LogMessageParams {
-            typ: MessageType::ERROR,
-            message,
-        };
-        self.send(Message::Notification(Notification::new(
-            notif::LogMessage::METHOD.into(),
-            params,
-        )));
+        self.send(transport::log_message(message));
     }
 
     fn notified(&mut self, notification: Notification) {
-        let changed = match notification.method.as_str() {
+        let method = notification.method.clone();
+        let changed = match method.as_str() {
             notif::DidOpenTextDocument::METHOD => {
-                let Ok(params) =
-                    serde_json::from_value::<DidOpenTextDocumentParams>(notification.params)
+                let Some(params) =
+                    self.notification_params::<DidOpenTextDocumentParams>(notification)
                 else {
                     return;
                 };
@@ -232,8 +283,8 @@ impl Server<'_> {
                 true
             }
             notif::DidChangeTextDocument::METHOD => {
-                let Ok(params) =
-                    serde_json::from_value::<DidChangeTextDocumentParams>(notification.params)
+                let Some(params) =
+                    self.notification_params::<DidChangeTextDocumentParams>(notification)
                 else {
                     return;
                 };
@@ -241,17 +292,15 @@ impl Server<'_> {
                 else {
                     return;
                 };
-                for change in params.content_changes {
-                    apply_change(&mut document.text, change);
-                }
+                document.change(params.content_changes);
                 document.version = params.text_document.version;
                 let path = document.path.clone();
                 self.workspace.dirty.insert(path);
                 true
             }
             notif::DidCloseTextDocument::METHOD => {
-                let Ok(params) =
-                    serde_json::from_value::<DidCloseTextDocumentParams>(notification.params)
+                let Some(params) =
+                    self.notification_params::<DidCloseTextDocumentParams>(notification)
                 else {
                     return;
                 };
@@ -266,6 +315,24 @@ impl Server<'_> {
         };
         if changed {
             self.deadline = Some(Instant::now() + self.debounce);
+        }
+    }
+
+    /// A notification's params, or `None` and a log line saying why not
+    /// (a notification has no response to carry an error).
+    fn notification_params<P: serde::de::DeserializeOwned>(
+        &self,
+        notification: Notification,
+    ) -> Option<P> {
+        match serde_json::from_value(notification.params) {
+            Ok(params) => Some(params),
+            Err(err) => {
+                self.log(format!(
+                    "citc lsp: `{}` ignored, its params are invalid: {err}",
+                    notification.method
+                ));
+                None
+            }
         }
     }
 
@@ -297,18 +364,24 @@ impl Server<'_> {
             .flat_map(|s| s.loaded.iter().cloned())
             .chain(analysed.iter().cloned())
             .collect();
-        let mut documents: Vec<(Uri, PathBuf, i32)> = self
+        let mut documents: Vec<(Uri, PathBuf, i32, Option<Diagnostic>)> = self
             .workspace
             .documents
             .iter()
-            .map(|(uri, d)| (uri.clone(), d.path.clone(), d.version))
+            .map(|(uri, d)| {
+                let oversized = d.oversized().then(|| oversized_diagnostic(d));
+                (uri.clone(), d.path.clone(), d.version, oversized)
+            })
             .collect();
         documents.sort_by(|a, b| a.0.cmp(&b.0));
-        for (uri, path, version) in documents {
+        for (uri, path, version, oversized) in documents {
             if self.workspace.is_std_copy(&path) {
                 continue;
             }
-            let diagnostics = per_uri.get(&uri).cloned().unwrap_or_default();
+            let diagnostics = match oversized {
+                Some(diagnostic) => vec![diagnostic],
+                None => per_uri.get(&uri).cloned().unwrap_or_default(),
+            };
             if touched.contains(&path) || self.published.get(&uri) != Some(&diagnostics) {
                 self.published.insert(uri.clone(), diagnostics.clone());
                 self.publish_one(uri, diagnostics, Some(version));
@@ -444,6 +517,20 @@ fn diagnostics_by_uri(workspace: &mut Workspace) -> HashMap<Uri, Vec<Diagnostic>
         }
     }
     out
+}
+
+/// The one diagnostic of a document too large to analyse, at its start.
+fn oversized_diagnostic(document: &workspace::Document) -> Diagnostic {
+    let diag = workspace::oversized(document);
+    let help = diag.help.unwrap_or_default();
+    Diagnostic {
+        range: Range::default(),
+        severity: Some(DiagnosticSeverity::ERROR),
+        code: Some(NumberOrString::String(diag.code.to_string())),
+        source: Some("citc".into()),
+        message: format!("{}\nhelp: {help}", diag.message),
+        ..Diagnostic::default()
+    }
 }
 
 pub fn span_range(snapshot: &Snapshot, span: crate::source::Span) -> Range {

@@ -236,13 +236,8 @@ pub fn rename(
             "a variable named `{new_name}` already exists: the two would be confused"
         )));
     }
-    let spans: Vec<Span> = snapshot
-        .index
-        .references(&occurrence.key)
-        .map(|o| o.span)
-        .collect();
-    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-    for span in spans {
+    let mut spans: Vec<Span> = Vec::new();
+    for span in snapshot.index.references(&occurrence.key).map(|o| o.span) {
         let text = &snapshot.analysis.sources.get(span.file).text;
         let written = text
             .get(span.start as usize..span.end as usize)
@@ -250,7 +245,18 @@ pub fn rename(
         let (skip, inner) = unquoted(written);
         let start = span.start as usize + skip;
         let inner_span = Span::new(span.file, start, start + inner.len());
-        let Some(uri) = workspace.uri_of(snapshot, span.file) else {
+        if !spans.contains(&inner_span) {
+            spans.push(inner_span);
+        }
+    }
+    if let Some(broken) = rename_breaks(workspace, snapshot, &spans, &new_name) {
+        return Err(Failure::refused(format!(
+            "renaming to `{new_name}` would make the catalog invalid: {broken}"
+        )));
+    }
+    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    for inner_span in spans {
+        let Some(uri) = workspace.uri_of(snapshot, inner_span.file) else {
             continue;
         };
         let edits = changes.entry(uri).or_default();
@@ -260,4 +266,77 @@ pub fn rename(
         }
     }
     Ok(Some(WorkspaceEdit::new(changes)))
+}
+
+/// The first error that renaming `spans` to `new_name` would bring, as
+/// `citc check` would report it: the rename is made on copies of the
+/// texts and the catalog analysed again (names `check` refuses, such as a
+/// resource name that is no DNS-1123 subdomain, E0207, or a keyword).
+fn rename_breaks(
+    workspace: &Workspace,
+    snapshot: &Snapshot,
+    spans: &[Span],
+    new_name: &str,
+) -> Option<String> {
+    let sources = &snapshot.analysis.sources;
+    let root = sources.get(crate::source::FileId(0)).path.clone()?;
+    let mut unsaved: HashMap<std::path::PathBuf, String> = workspace
+        .documents
+        .values()
+        .filter(|d| !d.oversized())
+        .map(|d| (d.path.clone(), d.text.clone()))
+        .collect();
+    let mut by_file: HashMap<crate::source::FileId, Vec<Span>> = HashMap::new();
+    for span in spans {
+        by_file.entry(span.file).or_default().push(*span);
+    }
+    for (file, mut edits) in by_file {
+        let source = sources.get(file);
+        let path = source.path.clone()?;
+        let mut text = source.text.clone();
+        // From the end, so that earlier offsets still hold.
+        edits.sort_by_key(|span| std::cmp::Reverse(span.start));
+        for span in edits {
+            text.replace_range(span.start as usize..span.end as usize, new_name);
+        }
+        unsaved.insert(path, text);
+    }
+    // Errors counted by code: a message that names the old name changes
+    // with the rename without being a new error.
+    let errors = |diagnostics: &[crate::diagnostic::Diagnostic]| {
+        let mut count: HashMap<&'static str, usize> = HashMap::new();
+        for d in diagnostics {
+            if d.severity == crate::diagnostic::Severity::Error {
+                *count.entry(d.code).or_default() += 1;
+            }
+        }
+        count
+    };
+    let before = errors(&snapshot.diagnostics);
+    let after = Snapshot::new(&root, &unsaved);
+    let counted = errors(&after.diagnostics);
+    let more = |code: &str| counted.get(code) > before.get(code).or(Some(&0));
+    let known: std::collections::HashSet<&str> = snapshot
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    let new_errors: Vec<&crate::diagnostic::Diagnostic> = after
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error && more(d.code))
+        .collect();
+    let broken = new_errors
+        .iter()
+        .find(|d| !known.contains(d.message.as_str()))
+        .or(new_errors.first())?;
+    let source = after.analysis.sources.get(broken.span.file);
+    let (line, column) = after
+        .analysis
+        .sources
+        .line_col(broken.span.file, broken.span.start);
+    Some(format!(
+        "{}:{line}:{column}: error[{}]: {}",
+        source.name, broken.code, broken.message
+    ))
 }

@@ -118,7 +118,9 @@ pub fn full(workspace: &mut Workspace, params: SemanticTokensParams) -> Option<S
     let path = path.canonicalize().unwrap_or(path);
     let text = match workspace.document_at(&path) {
         Some(document) => document.text.clone(),
-        None => std::fs::read_to_string(&path).ok()?,
+        // A file not open is read as `citc check` reads one: a regular
+        // file, within the size cap.
+        None => crate::source::read_input(&path, "file", crate::source::MAX_SOURCE_BYTES).ok()?,
     };
     let analysed = workspace
         .snapshot_for(&path, true)
@@ -172,19 +174,19 @@ impl<'a> Tokens<'a> {
     }
 
     fn push(&mut self, start: usize, end: usize, kind: Kind, modifiers: u32) {
-        // A token does not span lines (clients need not support that).
+        // A token does not span lines (clients need not support that), nor
+        // holds a line ending (`\n`, `\r\n` or a lone `\r`).
         let mut from = start;
         for (i, b) in self.text[start..end].bytes().enumerate() {
-            if b == b'\n' {
+            if b == b'\n' || b == b'\r' {
                 if start + i > from {
                     self.found.push((from, start + i, kind, modifiers));
                 }
                 from = start + i + 1;
             }
         }
-        let trimmed = self.text[from..end].trim_end_matches('\r').len();
-        if trimmed > 0 {
-            self.found.push((from, from + trimmed, kind, modifiers));
+        if end > from {
+            self.found.push((from, end, kind, modifiers));
         }
     }
 

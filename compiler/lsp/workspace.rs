@@ -25,6 +25,46 @@ pub struct Document {
     pub text: String,
     pub version: i32,
     pub path: PathBuf,
+    /// Edits made it larger than a message may be: its text was dropped,
+    /// and only a change with the whole text brings it back.
+    pub dropped: bool,
+}
+
+impl Document {
+    /// Over the cap of a file on disk: not analysed, and every request
+    /// about it answered as if it were not open (see [`oversized`]).
+    pub fn oversized(&self) -> bool {
+        self.dropped || self.text.len() as u64 > crate::source::MAX_SOURCE_BYTES
+    }
+
+    /// Applies a `didChange`'s changes in turn.
+    pub fn change(&mut self, changes: Vec<lsp_types::TextDocumentContentChangeEvent>) {
+        for change in changes {
+            if change.range.is_none() {
+                self.dropped = false;
+            }
+            if self.dropped {
+                continue;
+            }
+            super::apply_change(&mut self.text, change);
+            if self.text.len() as u64 > super::transport::MAX_FRAME_BYTES {
+                self.text = String::new();
+                self.dropped = true;
+            }
+        }
+    }
+}
+
+/// The one diagnostic of a document over the size cap: what `citc check`
+/// says of such a file.
+pub fn oversized(document: &Document) -> Diagnostic {
+    let err = crate::source::too_large(&document.path, "catalog", crate::source::MAX_SOURCE_BYTES);
+    Diagnostic::new(
+        "E0002",
+        crate::source::Span::new(FileId(0), 0, 0),
+        err.message,
+    )
+    .help(format!("{}; citc lsp does not check it", err.help))
 }
 
 /// One analysis and what the server derived from it.
@@ -47,7 +87,7 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    fn new(root: &Path, unsaved: &HashMap<PathBuf, String>) -> Snapshot {
+    pub fn new(root: &Path, unsaved: &HashMap<PathBuf, String>) -> Snapshot {
         let mut analysis = crate::analyze_with(resolve::Root::Path(root), unsaved);
         let mut diagnostics = std::mem::take(&mut analysis.diagnostics);
         // What `citc build` writes without `--version` and without a git
@@ -144,6 +184,7 @@ impl Workspace {
                 text,
                 version,
                 path,
+                dropped: false,
             },
         );
     }
@@ -169,12 +210,22 @@ impl Workspace {
     }
 
     /// Re-analyses every open root that the edits since the last call
-    /// reach. Returns the roots analysed.
+    /// reach. Returns the roots analysed, and the edited documents too
+    /// large to analyse (their diagnostic is published all the same).
     pub fn analyse(&mut self) -> Vec<PathBuf> {
         if self.dirty.is_empty() {
             return Vec::new();
         }
         let dirty = std::mem::take(&mut self.dirty);
+        // An oversized document is not a root; its old analyses go.
+        let mut out = Vec::new();
+        for document in self.documents.values().filter(|d| d.oversized()) {
+            self.snapshots.remove(&document.path);
+            self.good.remove(&document.path);
+            if dirty.contains(&document.path) {
+                out.push(document.path.clone());
+            }
+        }
         let unsaved: HashMap<PathBuf, String> = self
             .documents
             .values()
@@ -183,6 +234,7 @@ impl Workspace {
         let roots: Vec<PathBuf> = self
             .documents
             .values()
+            .filter(|d| !d.oversized())
             .map(|d| d.path.clone())
             .filter(|path| !self.is_std_copy(path))
             .filter(|path| {
@@ -202,7 +254,8 @@ impl Workspace {
             }
             self.snapshots.insert(root.clone(), snapshot);
         }
-        roots
+        out.extend(roots);
+        out
     }
 
     /// The analysis to answer a request about `path` with, and the file's
@@ -236,8 +289,12 @@ impl Workspace {
         best
     }
 
+    /// The open document at a path, unless it is over the size cap.
     pub fn document_at(&self, path: &Path) -> Option<&Document> {
-        self.documents.values().find(|d| d.path == path)
+        self.documents
+            .values()
+            .find(|d| d.path == path)
+            .filter(|d| !d.oversized())
     }
 
     /// The URI of a file of an analysis: its path, or for a standard

@@ -205,10 +205,18 @@ fn read_unsaved_or_disk(
     if !unsaved.is_empty() {
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if let Some(text) = unsaved.get(&canonical) {
-            return Ok(text.clone());
+            return unsaved_text(path, text, what);
         }
     }
     read_input(path, what, MAX_SOURCE_BYTES)
+}
+
+/// An editor's unsaved text, under the cap a file on disk has.
+fn unsaved_text(path: &Path, text: &str, what: &str) -> Result<String, crate::source::ReadError> {
+    if text.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(crate::source::too_large(path, what, MAX_SOURCE_BYTES));
+    }
+    Ok(text.to_string())
 }
 
 /// Each file's rank in a depth-first post-order from the root along the
@@ -420,7 +428,7 @@ fn resolve_import(
         return None;
     }
     let text = match unsaved.get(&canonical) {
-        Some(text) => Ok(text.clone()),
+        Some(text) => unsaved_text(&full, text, "imported file"),
         None => read_input(&full, "imported file", MAX_SOURCE_BYTES),
     };
     match text {

@@ -30,6 +30,7 @@ pub fn parse_file(file: FileId, text: &str) -> Result<File, Diagnostic> {
 }
 
 fn parse_in_parts(file: FileId, text: &str, parts: usize) -> Result<File, Diagnostic> {
+    check_line_endings(file, text)?;
     check_nesting(file, text)?;
     let starts = part_starts(text, parts);
     let mut items = Vec::new();
@@ -254,6 +255,39 @@ fn whole_file_syntax_error(file: FileId, text: &str, item_start: usize) -> Diagn
         .label("expected an item")
         .help("see grammar/LANGUAGE.md for the syntax of each construct"),
     }
+}
+
+/// Refuses a carriage return that no line feed follows. Editors and the
+/// language server end a line there (the protocol says so), while the
+/// grammar would read it as a space, and a comment would run on to the
+/// next `\n`: one file, two readings. Refused rather than guessed, at the
+/// first one (no lone CR comes before it, so every reader agrees on its
+/// line and column).
+fn check_line_endings(file: FileId, text: &str) -> Result<(), Diagnostic> {
+    let bytes = text.as_bytes();
+    let lone = bytes
+        .iter()
+        .enumerate()
+        .find(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    let Some((at, _)) = lone else {
+        return Ok(());
+    };
+    let count = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        .count();
+    let more = match count {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Err(Diagnostic::new(
+        "E0007",
+        Span::new(file, at, at),
+        format!("this line ends with a lone carriage return (CR){more}"),
+    )
+    .label("CR without LF")
+    .help("save the file with LF (or CRLF) line endings; in a string, write `\\r`"))
 }
 
 /// Deeper nesting than any catalog needs, and shallow enough that the

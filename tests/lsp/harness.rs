@@ -29,7 +29,7 @@ pub fn uri(path: &Path) -> String {
 
 pub struct Client {
     pub child: Child,
-    stdin: ChildStdin,
+    stdin: Option<ChildStdin>,
     incoming: Receiver<Value>,
     next_id: i64,
     /// Notifications received while waiting for something else.
@@ -42,6 +42,30 @@ pub struct Client {
 
 impl Client {
     pub fn start() -> Client {
+        let mut client = Client::spawn();
+        client.initialize();
+        client
+    }
+
+    /// `initialize` and `initialized`, as an editor begins.
+    pub fn initialize(&mut self) {
+        let root = uri(&repo());
+        let result = self.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root,
+                "capabilities": {},
+                "initializationOptions": { "debounceMs": 5 },
+            }),
+        );
+        assert!(result["capabilities"]["hoverProvider"].as_bool() == Some(true));
+        self.capabilities = result["capabilities"].clone();
+        self.notify("initialized", json!({}));
+    }
+
+    /// The server started, not initialized.
+    pub fn spawn() -> Client {
         let cache = tempfile::tempdir().expect("cache dir");
         let mut child = Command::new(env!("CARGO_BIN_EXE_citc"))
             .arg("lsp")
@@ -82,36 +106,63 @@ impl Client {
             }
         });
         let cache_path = cache.path().to_path_buf();
-        let mut client = Client {
+        Client {
             child,
-            stdin,
+            stdin: Some(stdin),
             incoming,
             next_id: 1,
             backlog: Vec::new(),
             _cache: cache,
             cache: cache_path,
             capabilities: Value::Null,
-        };
-        let root = uri(&repo());
-        let result = client.request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": root,
-                "capabilities": {},
-                "initializationOptions": { "debounceMs": 5 },
-            }),
-        );
-        assert!(result["capabilities"]["hoverProvider"].as_bool() == Some(true));
-        client.capabilities = result["capabilities"].clone();
-        client.notify("initialized", json!({}));
-        client
+        }
     }
 
     pub fn send(&mut self, message: Value) {
         let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
-        self.stdin.flush().expect("flush");
+        let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        self.send_raw(frame.as_bytes());
+    }
+
+    /// Bytes as they are, framed or not.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin still open");
+        stdin.write_all(bytes).expect("write");
+        stdin.flush().expect("flush");
+    }
+
+    /// Closes the server's stdin (the end of input).
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// The server's exit status, waiting for it to end.
+    pub fn exit_status(&mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("the server did not exit");
+    }
+
+    /// The next message that `keep` accepts; others go to the backlog.
+    pub fn next_where(&mut self, what: &str, keep: impl Fn(&Value) -> bool) -> Value {
+        if let Some(at) = self.backlog.iter().position(&keep) {
+            return self.backlog.remove(at);
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self
+                .receive(deadline)
+                .unwrap_or_else(|| panic!("no {what} from the server"));
+            if keep(&message) {
+                return message;
+            }
+            self.backlog.push(message);
+        }
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -211,15 +262,8 @@ impl Client {
     pub fn shutdown(mut self) {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
-        let deadline = Instant::now() + TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                assert!(status.success(), "exit status {status}");
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        panic!("the server did not exit");
+        let status = self.exit_status();
+        assert!(status.success(), "exit status {status}");
     }
 }
 

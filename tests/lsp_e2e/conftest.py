@@ -138,7 +138,8 @@ def open_doc(client: LanguageClient, path: pathlib.Path, text: str | None = None
                 uri=uri,
                 language_id="cit",
                 version=version,
-                text=path.read_text(encoding="utf-8") if text is None else text,
+                # The file as it is: read_text would turn a lone CR into LF.
+                text=path.read_bytes().decode("utf-8") if text is None else text,
             )
         )
     )

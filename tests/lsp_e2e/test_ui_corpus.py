@@ -32,7 +32,8 @@ def expected(case: pathlib.Path) -> dict[pathlib.Path, list[tuple[str, str, int,
             continue  # a continuation line of a multi-line message
         path = (UI / m["file"]).resolve()
         line, col = int(m["line"]) - 1, int(m["col"]) - 1
-        text_line = path.read_text(encoding="utf-8").split("\n")[line] if line >= 0 else ""
+        # Lines as `citc check` counts them (a lone CR is E0007, never a line end).
+        text_line = path.read_bytes().decode("utf-8").split("\n")[line] if line >= 0 else ""
         utf16 = len(text_line[:col].encode("utf-16-le")) // 2
         out.setdefault(path, []).append((m["code"], m["sev"], line, utf16))
     out.setdefault(case.resolve(), [])

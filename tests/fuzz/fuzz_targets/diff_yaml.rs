@@ -41,6 +41,6 @@ fuzz_target!(|data: &[u8]| {
         let _ = render::text(&report, true);
         let _ = render::unified(&report, false);
         let _ = render::json(&report);
-        let _ = render::markdown(&report);
+        let _ = render::markdown(&report, render::MarkdownOptions::default());
     }
 });
