@@ -15,7 +15,7 @@ use crate::doc::readme::{current_section, replace_section, RESOURCES_HEADING};
 use crate::resolve;
 use crate::source::{read_input, MAX_SOURCE_BYTES};
 
-/// Write generated documents as Markdown: the std reference, the README resource tables, the labels page
+/// Write generated documents: as Markdown the std reference, the README resource tables, the labels page; a static site of the catalog (html)
 ///
 /// `citc doc std`: the reference of the standard library (every module's
 /// aliases, derived labels, constants, mixins with the fields they set,
@@ -57,7 +57,7 @@ use crate::source::{read_input, MAX_SOURCE_BYTES};
 pub struct DocArgs {
     /// What to document.
     topic: Topic,
-    /// The catalog to document (readme, labels) [default: catalog.cit].
+    /// The catalog to document (readme, labels, html) [default: catalog.cit].
     #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
     /// Compare FILE with the output instead of printing it (readme: the
