@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::emit::yaml::{write_document, Yaml};
 use crate::lower::{ApiKind, Document};
-use crate::resolve::Catalog;
+use crate::resolve::{Catalog, Resource};
 use crate::syntax::ast::Kind;
 use crate::value::Quantity;
 
@@ -184,130 +184,168 @@ impl Instancetype {
 
 /// Builds the model from the catalog and its lowered documents.
 pub fn model(catalog: &Catalog, documents: &[Document]) -> Model {
-    let by_key: HashMap<(ApiKind, &str), &Document> = documents
+    let documents = Documents::new(documents);
+    let instancetypes = instancetypes(catalog, &documents);
+    let declared = declared_series(catalog);
+    let series = declared
         .iter()
-        .map(|d| ((d.kind, d.name.as_str()), d))
+        .filter_map(|(name, ratio, _)| series(name, ratio.clone(), &instancetypes, &documents))
         .collect();
-    let pair = |kind: Kind, name: &str| -> Option<[&Document; 2]> {
+    let sizes: Vec<Vec<String>> = declared.into_iter().map(|(_, _, sizes)| sizes).collect();
+    let preferences = preferences(catalog, &documents, &instancetypes);
+    Model {
+        series,
+        sizes: merge_orders(&sizes),
+        instancetypes,
+        preferences,
+    }
+}
+
+/// The lowered documents by kind and name.
+struct Documents<'a>(HashMap<(ApiKind, &'a str), &'a Document>);
+
+impl<'a> Documents<'a> {
+    fn new(documents: &'a [Document]) -> Documents<'a> {
+        Documents(
+            documents
+                .iter()
+                .map(|d| ((d.kind, d.name.as_str()), d))
+                .collect(),
+        )
+    }
+
+    /// A resource's cluster-wide and namespaced documents.
+    fn pair(&self, kind: Kind, name: &str) -> Option<[&'a Document; 2]> {
         let [cluster, namespaced] = ApiKind::of(kind);
         Some([
-            *by_key.get(&(cluster, name))?,
-            *by_key.get(&(namespaced, name))?,
+            *self.0.get(&(cluster, name))?,
+            *self.0.get(&(namespaced, name))?,
         ])
-    };
-    let mut instancetypes = Vec::new();
-    let mut series: Vec<Series> = Vec::new();
-    let mut ratios: HashMap<String, Option<String>> = HashMap::new();
-    let mut size_lists: Vec<Vec<String>> = Vec::new();
-    let mut resources: Vec<_> = catalog
-        .resources
+    }
+}
+
+fn attribute(resource: &Resource, key: &str) -> Option<String> {
+    resource
+        .attributes
         .iter()
-        .filter(|r| r.kind == Kind::Instancetype)
-        .collect();
-    // Series in the order the catalog defines them; their members by name.
-    let attribute = |r: &crate::resolve::Resource, key: &str| {
-        r.attributes
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-    };
-    resources.sort_by_key(|r| r.name.as_bytes().to_vec());
-    let mut first_seen: Vec<String> = Vec::new();
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+}
+
+/// The series in the order the catalog makes them, each with its declared
+/// ratio and its sizes in the order of its size table.
+fn declared_series(catalog: &Catalog) -> Vec<(String, Option<String>, Vec<String>)> {
+    let mut declared: Vec<(String, Option<String>, Vec<String>)> = Vec::new();
     for r in catalog
         .resources
         .iter()
         .filter(|r| r.kind == Kind::Instancetype)
     {
-        if let Some(name) = attribute(r, "series") {
-            if !first_seen.contains(&name) {
-                first_seen.push(name.clone());
-                size_lists.push(Vec::new());
-            }
-            let index = first_seen
-                .iter()
-                .position(|s| *s == name)
-                .unwrap_or_default();
-            if let Some(size) = attribute(r, "size") {
-                size_lists[index].push(size);
-            }
-            ratios.entry(name).or_insert_with(|| {
-                r.ratio
-                    .map(|ratio| format!("{}:{}", ratio.cpu, ratio.memory_gib))
-            });
-        }
-    }
-    for r in resources {
-        let Some([cluster, namespaced]) = pair(Kind::Instancetype, &r.name) else {
+        let Some(name) = attribute(r, "series") else {
             continue;
         };
-        let spec = at(&cluster.yaml, &["spec"]).cloned().unwrap_or(Yaml::Null);
-        instancetypes.push(Instancetype {
-            name: r.name.clone(),
-            series: attribute(r, "series"),
-            size: attribute(r, "size"),
-            display_name: text_at(
-                &cluster.yaml,
-                &[
-                    "metadata",
-                    "annotations",
-                    "instancetype.kubevirt.io/displayName",
-                ],
-            ),
-            cpu: match at(&spec, &["cpu", "guest"]) {
-                Some(Yaml::Int(n)) => Some(*n),
-                _ => None,
-            },
-            memory: at(&spec, &["memory", "guest"]).and_then(|m| Quantity::parse(&scalar(m))),
-            features: Feature::ALL
-                .iter()
-                .filter_map(|f| f.of(&spec).map(|value| (*f, value)))
-                .collect(),
-            labels: labels(&cluster.yaml),
-            yaml: [render(&cluster.yaml), render(&namespaced.yaml)],
-        });
+        let index = match declared.iter().position(|(n, _, _)| *n == name) {
+            Some(index) => index,
+            None => {
+                let ratio = r
+                    .ratio
+                    .map(|ratio| format!("{}:{}", ratio.cpu, ratio.memory_gib));
+                declared.push((name, ratio, Vec::new()));
+                declared.len() - 1
+            }
+        };
+        declared[index].2.extend(attribute(r, "size"));
     }
-    for name in &first_seen {
-        let members: Vec<usize> = (0..instancetypes.len())
-            .filter(|&i| instancetypes[i].series.as_deref() == Some(name))
-            .collect();
-        let Some(&first) = members.first() else {
-            continue;
-        };
-        let doc = pair(Kind::Instancetype, &instancetypes[first].name).map(|[c, _]| &c.yaml);
-        let annotation = |key: &str| {
-            doc.map(|d| text_at(d, &["metadata", "annotations", key]))
-                .unwrap_or_default()
-        };
-        let label = |key: &str| {
-            doc.map(|d| text_at(d, &["metadata", "labels", key]))
-                .unwrap_or_default()
-        };
-        let declared = ratios.get(name).cloned().flatten();
-        let features = Feature::ALL
-            .iter()
-            .filter_map(|f| {
-                let mut values: Vec<&str> = Vec::new();
-                for &i in &members {
-                    let (_, value) = instancetypes[i].features.iter().find(|(g, _)| g == f)?;
-                    if !value.is_empty() && !values.contains(&value.as_str()) {
-                        values.push(value);
-                    }
-                }
-                Some((*f, values.join(", ")))
+    declared
+}
+
+/// Every instance type, by name (the order of a bundle).
+fn instancetypes(catalog: &Catalog, documents: &Documents) -> Vec<Instancetype> {
+    let mut resources: Vec<&Resource> = catalog
+        .resources
+        .iter()
+        .filter(|r| r.kind == Kind::Instancetype)
+        .collect();
+    resources.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+    resources
+        .into_iter()
+        .filter_map(|r| {
+            let [cluster, namespaced] = documents.pair(Kind::Instancetype, &r.name)?;
+            let spec = at(&cluster.yaml, &["spec"]).cloned().unwrap_or(Yaml::Null);
+            Some(Instancetype {
+                name: r.name.clone(),
+                series: attribute(r, "series"),
+                size: attribute(r, "size"),
+                display_name: text_at(
+                    &cluster.yaml,
+                    &[
+                        "metadata",
+                        "annotations",
+                        "instancetype.kubevirt.io/displayName",
+                    ],
+                ),
+                cpu: int_at(&spec, &["cpu", "guest"]),
+                memory: quantity_at(&spec, &["memory", "guest"]),
+                features: Feature::ALL
+                    .iter()
+                    .filter_map(|f| f.of(&spec).map(|value| (*f, value)))
+                    .collect(),
+                labels: labels(&cluster.yaml),
+                yaml: [render(&cluster.yaml), render(&namespaced.yaml)],
             })
-            .collect();
-        series.push(Series {
-            name: name.clone(),
-            display_name: annotation("instancetype.kubevirt.io/displayName"),
-            class: label("instancetype.kubevirt.io/class"),
-            description: annotation("instancetype.kubevirt.io/description"),
-            ratio_declared: declared.is_some(),
-            ratio: declared.or_else(|| common_ratio(members.iter().map(|&i| &instancetypes[i]))),
-            features,
-            members,
-        });
-    }
-    let mut preferences: Vec<Preference> = Vec::new();
+        })
+        .collect()
+}
+
+/// A series from its instance types; its name, class and description are
+/// those its instance types carry. `None` when it made none.
+fn series(
+    name: &str,
+    declared_ratio: Option<String>,
+    instancetypes: &[Instancetype],
+    documents: &Documents,
+) -> Option<Series> {
+    let members: Vec<usize> = (0..instancetypes.len())
+        .filter(|&i| instancetypes[i].series.as_deref() == Some(name))
+        .collect();
+    let first = &instancetypes[*members.first()?];
+    let [doc, _] = documents.pair(Kind::Instancetype, &first.name)?;
+    let annotation = |key: &str| text_at(&doc.yaml, &["metadata", "annotations", key]);
+    // A feature of the series is one every member has; values are joined.
+    let features = Feature::ALL
+        .iter()
+        .filter_map(|f| {
+            let mut values: Vec<&str> = Vec::new();
+            for &i in &members {
+                let (_, value) = instancetypes[i].features.iter().find(|(g, _)| g == f)?;
+                if !value.is_empty() && !values.contains(&value.as_str()) {
+                    values.push(value);
+                }
+            }
+            Some((*f, values.join(", ")))
+        })
+        .collect();
+    Some(Series {
+        name: name.to_string(),
+        display_name: annotation("instancetype.kubevirt.io/displayName"),
+        class: text_at(
+            &doc.yaml,
+            &["metadata", "labels", "instancetype.kubevirt.io/class"],
+        ),
+        description: annotation("instancetype.kubevirt.io/description"),
+        ratio_declared: declared_ratio.is_some(),
+        ratio: declared_ratio.or_else(|| common_ratio(members.iter().map(|&i| &instancetypes[i]))),
+        features,
+        members,
+    })
+}
+
+/// Every preference, by name, with the instance types that meet it.
+fn preferences(
+    catalog: &Catalog,
+    documents: &Documents,
+    instancetypes: &[Instancetype],
+) -> Vec<Preference> {
     let mut names: Vec<&str> = catalog
         .resources
         .iter()
@@ -315,47 +353,48 @@ pub fn model(catalog: &Catalog, documents: &[Document]) -> Model {
         .map(|r| r.name.as_str())
         .collect();
     names.sort_unstable_by_key(|n| n.as_bytes());
-    for name in names {
-        let Some([cluster, namespaced]) = pair(Kind::Preference, name) else {
-            continue;
-        };
-        let spec = at(&cluster.yaml, &["spec"]).cloned().unwrap_or(Yaml::Null);
-        let mut requirements = Vec::new();
-        if let Some(tree) = at(&spec, &["requirements"]) {
-            flatten(tree, "", &mut requirements);
-        }
-        let architecture = at(&spec, &["requirements", "architecture"])
-            .or_else(|| at(&spec, &["preferredArchitecture"]))
-            .map(scalar);
-        let mut preference = Preference {
-            name: name.to_string(),
-            display_name: text_at(
-                &cluster.yaml,
-                &["metadata", "annotations", "openshift.io/display-name"],
-            ),
-            architecture,
-            required_cpu: match at(&spec, &["requirements", "cpu", "guest"]) {
-                Some(Yaml::Int(n)) => Some(*n),
-                _ => None,
-            },
-            required_memory: at(&spec, &["requirements", "memory", "guest"])
-                .and_then(|m| Quantity::parse(&scalar(m))),
-            requirements,
-            labels: labels(&cluster.yaml),
-            yaml: [render(&cluster.yaml), render(&namespaced.yaml)],
-            fits: Vec::new(),
-        };
-        preference.fits = (0..instancetypes.len())
-            .filter(|&i| instancetypes[i].meets(&preference))
-            .collect();
-        preferences.push(preference);
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let [cluster, namespaced] = documents.pair(Kind::Preference, name)?;
+            let spec = at(&cluster.yaml, &["spec"]).cloned().unwrap_or(Yaml::Null);
+            let mut requirements = Vec::new();
+            if let Some(tree) = at(&spec, &["requirements"]) {
+                flatten(tree, "", &mut requirements);
+            }
+            let mut preference = Preference {
+                name: name.to_string(),
+                display_name: text_at(
+                    &cluster.yaml,
+                    &["metadata", "annotations", "openshift.io/display-name"],
+                ),
+                architecture: at(&spec, &["requirements", "architecture"])
+                    .or_else(|| at(&spec, &["preferredArchitecture"]))
+                    .map(scalar),
+                required_cpu: int_at(&spec, &["requirements", "cpu", "guest"]),
+                required_memory: quantity_at(&spec, &["requirements", "memory", "guest"]),
+                requirements,
+                labels: labels(&cluster.yaml),
+                yaml: [render(&cluster.yaml), render(&namespaced.yaml)],
+                fits: Vec::new(),
+            };
+            preference.fits = (0..instancetypes.len())
+                .filter(|&i| instancetypes[i].meets(&preference))
+                .collect();
+            Some(preference)
+        })
+        .collect()
+}
+
+fn int_at(yaml: &Yaml, path: &[&str]) -> Option<i64> {
+    match at(yaml, path) {
+        Some(Yaml::Int(n)) => Some(*n),
+        _ => None,
     }
-    Model {
-        series,
-        sizes: merge_orders(&size_lists),
-        instancetypes,
-        preferences,
-    }
+}
+
+fn quantity_at(yaml: &Yaml, path: &[&str]) -> Option<Quantity> {
+    at(yaml, path).and_then(|q| Quantity::parse(&scalar(q)))
 }
 
 /// The vCPU-to-memory ratio (`1:4`, memory in GiB per vCPU) that most of
