@@ -218,18 +218,12 @@ fn series_section(out: &mut String, model: &Model) {
 }
 
 fn series_card(out: &mut String, model: &Model, s: &Series) {
+    let id = anchor("series", &s.name);
     let _ = writeln!(
         out,
-        "<article class=\"series\" id=\"series-{}\" aria-labelledby=\"series-{}-title\">",
-        esc(&s.name),
-        esc(&s.name)
+        "<article class=\"series\" id=\"{id}\" aria-labelledby=\"{id}-title\">"
     );
-    let _ = write!(
-        out,
-        "<h3 id=\"series-{}-title\">{}",
-        esc(&s.name),
-        esc(&s.name)
-    );
+    let _ = write!(out, "<h3 id=\"{id}-title\">{}", esc(&s.name));
     if !s.display_name.is_empty() {
         let _ = write!(out, " — {}", esc(&s.display_name));
     }
@@ -296,7 +290,13 @@ fn size_grid(out: &mut String, model: &Model) {
     }
     out.push_str("<div class=\"scroll\">\n<table class=\"grid\">\n<caption>Each series' sizes: guest vCPUs and memory</caption>\n<thead>\n<tr><th scope=\"col\">Size</th>");
     for s in &model.series {
-        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(&s.name));
+        let _ = write!(
+            out,
+            "<th scope=\"col\"><a href=\"#{}\">{}</a> <span class=\"sub\">{}</span></th>",
+            anchor("series", &s.name),
+            esc(&s.name),
+            esc(&s.display_name),
+        );
     }
     out.push_str("</tr>\n</thead>\n<tbody>\n");
     for size in &model.sizes {
