@@ -489,6 +489,17 @@ fn the_site_is_deterministic_and_replaced_only_when_citc_wrote_it() {
         "{stderr}"
     );
     assert!(out.join("notes.txt").exists());
+    // A build's folder is citc's, but not a site.
+    let build = dir.path().join("_build");
+    let build = build.to_str().expect("utf-8");
+    ok(&citc(&["build", "catalog.cit", "-o", build], &project()));
+    let refused = citc(&["doc", "html", "-o", build], &project());
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("output of `citc build`"), "{stderr}");
+    assert!(Path::new(build)
+        .join("common-instancetypes-all-bundle.yaml")
+        .exists());
     // -o is required, and html's options belong to html.
     let missing = citc(&["doc", "html"], &project());
     assert_eq!(missing.status.code(), Some(2));

@@ -37,9 +37,9 @@ pub struct HtmlArgs {
     /// default_version], as `citc build` stamps them.
     #[arg(long)]
     version: Option<String>,
-    /// html: replace an output folder that holds files citc did not write
-    /// (never one that holds the catalog, its imports or the current
-    /// directory).
+    /// html: replace an output folder that holds files citc did not write,
+    /// or the output of `citc build` (never one that holds the catalog, its
+    /// imports or the current directory).
     #[arg(long)]
     force: bool,
 }
@@ -127,6 +127,18 @@ pub fn run(catalog: &Path, args: HtmlArgs, format: MessageFormat) -> ExitCode {
         changes: changes.as_ref().zip(args.compare.as_deref()),
     };
     let files = html::site(&analysis.catalog, &documents, &meta);
+    // A folder `citc build` wrote is citc's too, but not a site: its
+    // bundles are not replaced by a page unless asked.
+    if let Some(file) = built_file(&output).filter(|_| !args.force) {
+        eprintln!(
+            "error: {} holds the output of `citc build` ({file}), not a site; citc will not replace it with one",
+            output.display()
+        );
+        eprintln!(
+            "  help: choose another folder with -o (e.g. `-o site`), or pass --force to replace it"
+        );
+        return ExitCode::from(2);
+    }
 
     let mut protected: Vec<PathBuf> = analysis.sources.paths().map(Path::to_path_buf).collect();
     protected.push(catalog.to_path_buf());
@@ -163,4 +175,14 @@ pub fn run(catalog: &Path, args: HtmlArgs, format: MessageFormat) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A file that the manifest of `dir` lists and a site never holds: `dir`
+/// is the output of another command (`citc build`).
+fn built_file(dir: &Path) -> Option<String> {
+    let manifest = dir.join(outdir::MANIFEST);
+    let text = crate::source::read_input(&manifest, "manifest", 1 << 20).ok()?;
+    text.lines()
+        .find(|line| !line.is_empty() && !line.starts_with('#') && !html::FILES.contains(line))
+        .map(str::to_string)
 }
