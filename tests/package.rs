@@ -140,6 +140,9 @@ fn the_package_ships_what_its_tests_read_and_nothing_built() {
         "action.yml",
         "dist/install.sh",
         "tests/tools/venv.sh",
+        "tests/tools/npm.sh",
+        "tests/browser/package-lock.json",
+        "tests/browser/page.test.mjs",
     ] {
         assert!(files.contains(&needed), "the package lacks {needed}");
     }

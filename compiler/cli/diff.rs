@@ -365,6 +365,52 @@ fn repository_links(base: &str, catalog: &std::path::Path, sources: &SourceMap) 
     Links::new(base, files)
 }
 
+/// `citc doc html --compare REF`: REF found and read as `citc diff REF`
+/// finds it, compared with the catalog analysed in `analysis` (stamped with
+/// `version`). Errors are printed; the exit code is returned.
+pub(super) fn compare_with_catalog(
+    reference: &str,
+    catalog: &std::path::Path,
+    releases: Option<&std::path::Path>,
+    allow_remote_resources: bool,
+    analysis: &mut crate::Analysis,
+    version: &str,
+    format: MessageFormat,
+) -> Result<crate::diff::compare::Report, ExitCode> {
+    let conventions = Conventions::with(analysis.catalog.release.clone());
+    let lookup = Lookup {
+        catalog,
+        releases,
+        cache: refs::default_cache_dir(),
+        allow_http: false,
+        remote: if allow_remote_resources {
+            crate::kustomize::Remote::AllowHttps
+        } else {
+            crate::kustomize::Remote::Refuse
+        },
+        conventions: &conventions,
+    };
+    let label = catalog.display().to_string();
+    let sides = load(reference, &lookup, &conventions, format).and_then(|old| {
+        let new = snapshot(
+            analysis,
+            Some(version.to_string()),
+            &label,
+            &conventions,
+            format,
+        )?;
+        Ok((old, new))
+    });
+    match sides {
+        Ok((old, new)) => Ok(compare(&old, &new)),
+        Err(Failure::Reported) => Err(ExitCode::from(2)),
+        Err(Failure::Error(err)) => {
+            eprintln!("error: {err}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 /// Resolves a REF and reads or compiles what it names.
 fn load(
     reference: &str,

@@ -1,5 +1,6 @@
 //! `citc doc std|readme|labels`: generated documents, printed, written in
-//! place or checked (the CI gate for committed documents).
+//! place or checked (the CI gate for committed documents). `citc doc html`
+//! writes a folder (compiler/cli/doc_html.rs).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use crate::doc::readme::{Generated, RESOURCES_HEADING};
 use crate::resolve;
 use crate::source::{decode_text, read_committed_bytes, read_input_bytes, MAX_SOURCE_BYTES};
 
-/// Write generated documents as Markdown: the std reference, the README's series and resource tables, the labels page
+/// Write generated documents: as Markdown the std reference, the README's series and resource tables, the labels page; a static site of the catalog (html)
 ///
 /// `citc doc std`: the reference of the standard library (every module's
 /// aliases, derived labels, constants, mixins with the fields they set,
@@ -49,13 +50,25 @@ use crate::source::{decode_text, read_committed_bytes, read_input_bytes, MAX_SOU
 /// parts) in place as `citc fmt` does: it keeps its permissions, owner and
 /// hard links, and a read-only file is refused.
 ///
+/// `citc doc html -o DIR`: a static site of the catalog to choose from
+/// (index.html, site.css, site.js; no server, nothing fetched from the
+/// network): the series with their description, features and ratio, the
+/// size grid, every instance type and preference with its labels,
+/// requirements and the YAML to apply, which instance types meet each
+/// preference's requirements, filters by vCPUs, memory, architecture and
+/// feature, and search by name. With --compare REF (a REF as `citc diff`
+/// takes it) the page also shows what changed since REF, as `citc diff`
+/// reports it, and marks the changed resources. DIR is replaced as `citc
+/// build -o` replaces its folder: atomically, one writer at a time, only
+/// when it is new, empty or a previous site (else --force).
+///
 /// Exit codes: 0 printed, written or up to date; 1 the catalog has errors,
 /// or --check found FILE stale; 2 usage and I/O errors.
 #[derive(Args)]
 pub struct DocArgs {
     /// What to document.
     topic: Topic,
-    /// The catalog to document (readme, labels) [default: catalog.cit].
+    /// The catalog to document (readme, labels, html) [default: catalog.cit].
     #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
     /// Compare FILE with the output instead of printing it (readme: the
@@ -71,6 +84,8 @@ pub struct DocArgs {
     /// How to print the catalog's diagnostics, if it has errors.
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
+    #[command(flatten)]
+    html: super::doc_html::HtmlArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -81,6 +96,8 @@ enum Topic {
     Readme,
     /// The labels of the catalog's resources (upstream's docs/labels.md).
     Labels,
+    /// A static site of the catalog to choose from, written to -o DIR.
+    Html,
 }
 
 impl Topic {
@@ -89,11 +106,28 @@ impl Topic {
             Topic::Std => "citc doc std",
             Topic::Readme => "citc doc readme",
             Topic::Labels => "citc doc labels",
+            Topic::Html => "citc doc html",
         }
     }
 }
 
 pub fn run(args: DocArgs) -> ExitCode {
+    if args.topic == Topic::Html {
+        if args.check.is_some() || args.write.is_some() {
+            eprintln!(
+                "error: `citc doc html` writes a folder: it takes -o DIR, not --check or --write"
+            );
+            eprintln!("  help: run `citc doc html -o DIR`");
+            return ExitCode::from(2);
+        }
+        let catalog = args.catalog.unwrap_or_else(|| PathBuf::from("catalog.cit"));
+        return super::doc_html::run(&catalog, args.html, args.message_format);
+    }
+    if let Some(option) = args.html.given() {
+        eprintln!("error: {option} is for `citc doc html`");
+        eprintln!("  help: leave out {option}, or run `citc doc html`");
+        return ExitCode::from(2);
+    }
     let text = match args.topic {
         Topic::Std => {
             if args.catalog.is_some() {
@@ -103,7 +137,7 @@ pub fn run(args: DocArgs) -> ExitCode {
             }
             doc::std_reference()
         }
-        Topic::Readme | Topic::Labels => {
+        Topic::Readme | Topic::Labels | Topic::Html => {
             let catalog = args
                 .catalog
                 .clone()

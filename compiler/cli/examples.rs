@@ -68,6 +68,8 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "citc doc readme --write README.md           # series diagram and table, \"## Resources\" tables",
             "citc doc readme --check README.md           # CI: exit 1 when stale",
             "citc doc labels --catalog catalog.cit",
+            "citc doc html -o site                       # a page to choose from: open site/index.html",
+            "citc doc html -o site --compare v1.7.0      # and what changed since v1.7.0",
         ],
     ),
     (

@@ -27,6 +27,7 @@ pub mod color;
 mod completions;
 mod diff;
 mod doc;
+mod doc_html;
 mod examples;
 mod explain;
 mod fmt;

@@ -11,10 +11,13 @@
 //!   from the specs and the catalog's `readme_series` (`citc doc readme`).
 //! - [`labels`]: the labels of a catalog, derived or set by hand, in the
 //!   style of upstream's docs/labels.md (`citc doc labels`).
+//! - [`html`]: a static site of a catalog to choose from: series, size
+//!   grid, resources with their YAML, filters (`citc doc html`).
 //! - [`std_index`]: where std defines a name, for the help lines of unknown
 //!   names (E0102, E0104, E0105, E0113). Built on the first such error only:
 //!   a catalog that resolves never parses a module it did not import.
 
+pub mod html;
 pub mod labels;
 pub mod readme;
 pub mod series;

@@ -26,8 +26,9 @@ use std::path::{Path, PathBuf};
 pub const MANIFEST: &str = ".citc-build";
 
 const MANIFEST_HEADER: &str =
-    "# Written by `citc build`. citc replaces this folder only while it holds\n\
-# exactly the files listed here; delete this file to keep citc away.\n";
+    "# Written by citc (`citc build`, `citc doc html`). citc replaces this folder\n\
+# only while it holds exactly the files listed here; delete this file to keep\n\
+# citc away.\n";
 
 /// What a replacement must respect.
 pub struct Options<'a> {
