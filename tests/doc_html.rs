@@ -360,7 +360,7 @@ fn series_features_and_ratios_agree_with_upstreams_readme() {
         };
         for (title, ours_title) in [
             ("Hugepages", "Hugepages"),
-            ("Overcommitted Memory", "Overcommitted memory"),
+            ("Overcommitted Memory", "Overcommitted Memory"),
             ("Dedicated CPU", "Dedicated CPU"),
             ("Burstable CPU performance", "Burstable CPU performance"),
             ("Isolated emulator threads", "Isolated emulator threads"),

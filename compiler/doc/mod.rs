@@ -17,6 +17,7 @@
 //!   names (E0102, E0104, E0105, E0113). Built on the first such error only:
 //!   a catalog that resolves never parses a module it did not import.
 
+pub mod features;
 pub mod html;
 pub mod labels;
 pub mod readme;

@@ -9,85 +9,23 @@
 //! `let readme_series` (see grammar/LANGUAGE.md, "The README's series").
 //! citc holds no list of series.
 //!
-//! Each row of the table is one rule of [`FEATURES`], the one place that
-//! says how a feature is read from a spec.
+//! Each row of the table is a feature of `features.rs` that upstream's
+//! README has, the one place that says how a feature is read from a spec.
 
 use std::collections::HashSet;
 
+use super::features::readme_features;
 use crate::resolve::Resource;
 use crate::source::SourceMap;
 use crate::syntax::ast::{self, Expr, Statement, TextPart};
-use crate::value::{Node, Quantity, Value};
+use crate::value::{Quantity, Value};
 use crate::Analysis;
 
 /// The global `let` that declares the README's series.
 pub const DECLARATION: &str = "readme_series";
 
-/// One row of the series table: its label and when a series has it. A
-/// series has a feature when every one of its instance types has it.
-pub struct Feature {
-    pub label: &'static str,
-    /// How the row is derived, as README.md's doc section says it.
-    pub rule: &'static str,
-    pub has: fn(&Node) -> bool,
-}
-
-/// The rows of the table, in order: each read from an instance type's tree.
-pub const FEATURES: &[Feature] = &[
-    Feature {
-        label: "Hugepages",
-        rule: "`spec.memory.hugepages` is set",
-        has: |tree| is_set(tree, &["spec", "memory", "hugepages"]),
-    },
-    Feature {
-        label: "Overcommitted Memory",
-        rule: "`spec.memory.overcommitPercent` is above 0",
-        has: |tree| {
-            matches!(
-                tree.get_path(&["spec", "memory", "overcommitPercent"]).map(|n| &n.value),
-                Some(Value::Int(percent)) if *percent > 0
-            )
-        },
-    },
-    Feature {
-        label: "Dedicated CPU",
-        rule: "`spec.cpu.dedicatedCPUPlacement` is true",
-        has: dedicated_cpu,
-    },
-    Feature {
-        label: "Burstable CPU performance",
-        rule: "the absence of dedicated CPU: shared cores may burst beyond their baseline",
-        has: |tree| !dedicated_cpu(tree),
-    },
-    Feature {
-        label: "Isolated emulator threads",
-        rule: "`spec.cpu.isolateEmulatorThread` is true",
-        has: |tree| is_true(tree, &["spec", "cpu", "isolateEmulatorThread"]),
-    },
-    Feature {
-        label: "vNUMA",
-        rule: "`spec.cpu.numa.guestMappingPassthrough` is set",
-        has: |tree| is_set(tree, &["spec", "cpu", "numa", "guestMappingPassthrough"]),
-    },
-];
-
 /// The last row's label: the ratio of the series' largest instance type.
 pub const RATIO_LABEL: &str = "vCPU-To-Memory Ratio";
-
-fn dedicated_cpu(tree: &Node) -> bool {
-    is_true(tree, &["spec", "cpu", "dedicatedCPUPlacement"])
-}
-
-fn is_true(tree: &Node, path: &[&str]) -> bool {
-    matches!(
-        tree.get_path(path).map(|n| &n.value),
-        Some(Value::Bool(true))
-    )
-}
-
-fn is_set(tree: &Node, path: &[&str]) -> bool {
-    tree.get_path(path).is_some()
-}
 
 /// One series as the README shows it.
 pub struct Series {
@@ -97,7 +35,7 @@ pub struct Series {
     pub title: String,
     /// The table's column: `CX` (the name without its version digits).
     pub column: String,
-    /// One mark per [`FEATURES`] row.
+    /// One mark per row of `readme_features()`.
     pub features: Vec<bool>,
     /// `1:2`.
     pub ratio: String,
@@ -159,9 +97,8 @@ pub fn series_groups(analysis: &Analysis) -> Result<Option<Vec<Group>>, String> 
             }
             group.series.push(Series {
                 column: column_name(&name),
-                features: FEATURES
-                    .iter()
-                    .map(|f| members.iter().all(|r| (f.has)(&r.tree)))
+                features: readme_features()
+                    .map(|f| members.iter().all(|r| f.has(&r.tree)))
                     .collect(),
                 ratio: ratio(&members),
                 title: series_title,
@@ -315,7 +252,7 @@ pub fn series_table(groups: &[Group], old: Option<&str>) -> String {
     header.extend(series.iter().map(|s| s.column.clone()));
     rows.push(header);
     rows.push(vec!["-".to_string(); series.len() + 1]);
-    for (i, feature) in FEATURES.iter().enumerate() {
+    for (i, feature) in readme_features().enumerate() {
         let mut row = vec![format!("*{}*", feature.label)];
         row.extend(
             series
@@ -494,7 +431,7 @@ fn series_id(title: &str) -> String {
 /// README.md's account of the table's rows, one line per rule.
 pub fn rules() -> String {
     let mut out = String::new();
-    for feature in FEATURES {
+    for feature in readme_features() {
         out.push_str(&format!("- *{}*: {}\n", feature.label, feature.rule));
     }
     out.push_str(&format!(

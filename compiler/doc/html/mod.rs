@@ -13,7 +13,7 @@
 mod model;
 mod page;
 
-pub use model::{model, Feature, Model};
+pub use model::{model, Model};
 pub use page::Meta;
 
 use crate::lower::Document;

@@ -5,108 +5,12 @@
 
 use std::collections::HashMap;
 
+use crate::doc::features::{Feature, FEATURES};
 use crate::emit::yaml::{write_document, Yaml};
 use crate::lower::{ApiKind, Document};
 use crate::resolve::{Catalog, Resource};
 use crate::syntax::ast::Kind;
 use crate::value::Quantity;
-
-/// A property an instance type has or lacks, read from its spec. The
-/// page's feature filter and the series' feature table list these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Feature {
-    /// `spec.memory.hugepages.pageSize` is set.
-    Hugepages,
-    /// `spec.memory.overcommitPercent` is set and not 0.
-    OvercommittedMemory,
-    /// `spec.cpu.dedicatedCPUPlacement` is true.
-    DedicatedCpu,
-    /// The absence of dedicated CPU: vCPUs share host cores.
-    BurstableCpu,
-    /// `spec.cpu.isolateEmulatorThread` is true.
-    IsolatedEmulatorThreads,
-    /// `spec.cpu.numa.guestMappingPassthrough` is set.
-    Vnuma,
-    /// `spec.cpu.realtime` is set.
-    Realtime,
-}
-
-impl Feature {
-    pub const ALL: [Feature; 7] = [
-        Feature::Hugepages,
-        Feature::OvercommittedMemory,
-        Feature::DedicatedCpu,
-        Feature::BurstableCpu,
-        Feature::IsolatedEmulatorThreads,
-        Feature::Vnuma,
-        Feature::Realtime,
-    ];
-
-    /// The token in the page's data attributes and filter values.
-    pub fn key(self) -> &'static str {
-        match self {
-            Feature::Hugepages => "hugepages",
-            Feature::OvercommittedMemory => "overcommitted-memory",
-            Feature::DedicatedCpu => "dedicated-cpu",
-            Feature::BurstableCpu => "burstable-cpu",
-            Feature::IsolatedEmulatorThreads => "isolated-emulator-threads",
-            Feature::Vnuma => "vnuma",
-            Feature::Realtime => "realtime",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Feature::Hugepages => "Hugepages",
-            Feature::OvercommittedMemory => "Overcommitted memory",
-            Feature::DedicatedCpu => "Dedicated CPU",
-            Feature::BurstableCpu => "Burstable CPU performance",
-            Feature::IsolatedEmulatorThreads => "Isolated emulator threads",
-            Feature::Vnuma => "vNUMA",
-            Feature::Realtime => "Realtime",
-        }
-    }
-
-    /// How the feature is read from the spec, shown beside the table.
-    pub fn rule(self) -> &'static str {
-        match self {
-            Feature::Hugepages => "spec.memory.hugepages.pageSize is set",
-            Feature::OvercommittedMemory => "spec.memory.overcommitPercent is set",
-            Feature::DedicatedCpu => "spec.cpu.dedicatedCPUPlacement is true",
-            Feature::BurstableCpu => "spec.cpu.dedicatedCPUPlacement is not true",
-            Feature::IsolatedEmulatorThreads => "spec.cpu.isolateEmulatorThread is true",
-            Feature::Vnuma => "spec.cpu.numa.guestMappingPassthrough is set",
-            Feature::Realtime => "spec.cpu.realtime is set",
-        }
-    }
-
-    /// The feature's value in `spec` (`2Mi`, `50%`, or empty for a yes),
-    /// `None` when the spec lacks it.
-    fn of(self, spec: &Yaml) -> Option<String> {
-        let dedicated = matches!(
-            at(spec, &["cpu", "dedicatedCPUPlacement"]),
-            Some(Yaml::Bool(true))
-        );
-        match self {
-            Feature::Hugepages => at(spec, &["memory", "hugepages", "pageSize"]).map(scalar),
-            Feature::OvercommittedMemory => match at(spec, &["memory", "overcommitPercent"]) {
-                None | Some(Yaml::Int(0)) => None,
-                Some(value) => Some(format!("{}%", scalar(value))),
-            },
-            Feature::DedicatedCpu => dedicated.then(String::new),
-            Feature::BurstableCpu => (!dedicated).then(String::new),
-            Feature::IsolatedEmulatorThreads => matches!(
-                at(spec, &["cpu", "isolateEmulatorThread"]),
-                Some(Yaml::Bool(true))
-            )
-            .then(String::new),
-            Feature::Vnuma => {
-                at(spec, &["cpu", "numa", "guestMappingPassthrough"]).map(|_| String::new())
-            }
-            Feature::Realtime => at(spec, &["cpu", "realtime"]).map(|_| String::new()),
-        }
-    }
-}
 
 /// Everything the page shows.
 pub struct Model {
@@ -128,7 +32,7 @@ pub struct Series {
     pub ratio_declared: bool,
     /// The features every instance type of the series has, with their
     /// values joined (`2Mi, 1Gi`).
-    pub features: Vec<(Feature, String)>,
+    pub features: Vec<(&'static Feature, String)>,
     /// Indexes into [`Model::instancetypes`].
     pub members: Vec<usize>,
 }
@@ -141,7 +45,7 @@ pub struct Instancetype {
     pub display_name: String,
     pub cpu: Option<i64>,
     pub memory: Option<Quantity>,
-    pub features: Vec<(Feature, String)>,
+    pub features: Vec<(&'static Feature, String)>,
     pub labels: Vec<(String, String)>,
     /// The documents to apply: cluster-wide, then namespaced.
     pub yaml: [String; 2],
@@ -286,9 +190,9 @@ fn instancetypes(catalog: &Catalog, documents: &Documents) -> Vec<Instancetype> 
                 ),
                 cpu: int_at(&spec, &["cpu", "guest"]),
                 memory: quantity_at(&spec, &["memory", "guest"]),
-                features: Feature::ALL
+                features: FEATURES
                     .iter()
-                    .filter_map(|f| f.of(&spec).map(|value| (*f, value)))
+                    .filter_map(|f| (f.value)(&r.tree).map(|value| (f, value)))
                     .collect(),
                 labels: labels(&cluster.yaml),
                 yaml: [render(&cluster.yaml), render(&namespaced.yaml)],
@@ -312,17 +216,20 @@ fn series(
     let [doc, _] = documents.pair(Kind::Instancetype, &first.name)?;
     let annotation = |key: &str| text_at(&doc.yaml, &["metadata", "annotations", key]);
     // A feature of the series is one every member has; values are joined.
-    let features = Feature::ALL
+    let features = FEATURES
         .iter()
         .filter_map(|f| {
             let mut values: Vec<&str> = Vec::new();
             for &i in &members {
-                let (_, value) = instancetypes[i].features.iter().find(|(g, _)| g == f)?;
+                let (_, value) = instancetypes[i]
+                    .features
+                    .iter()
+                    .find(|(g, _)| g.key == f.key)?;
                 if !value.is_empty() && !values.contains(&value.as_str()) {
                     values.push(value);
                 }
             }
-            Some((*f, values.join(", ")))
+            Some((f, values.join(", ")))
         })
         .collect();
     Some(Series {

@@ -4,8 +4,9 @@
 
 use std::fmt::Write as _;
 
-use super::model::{Feature, Instancetype, Model, Preference, Series};
+use super::model::{Instancetype, Model, Preference, Series};
 use crate::diff::compare::Report;
+use crate::doc::features::{Feature, FEATURES};
 
 /// What the page says about where it comes from.
 pub struct Meta<'a> {
@@ -147,15 +148,15 @@ fn filters(out: &mut String, model: &Model) {
         &preference_options,
     );
     out.push_str("<fieldset>\n<legend>Features (instance types)</legend>\n");
-    for feature in Feature::ALL {
+    for feature in FEATURES {
         if !model.instancetypes.iter().any(|t| has(t, feature)) {
             continue;
         }
-        let key = feature.key();
+        let key = feature.key;
         let _ = writeln!(
             out,
             "<label class=\"check\"><input type=\"checkbox\" id=\"feature-{key}\" name=\"feature-{key}\" value=\"{key}\"> {}</label>",
-            feature.title()
+            feature.label
         );
     }
     out.push_str(
@@ -172,8 +173,8 @@ for it and those that name none; instance types name none. Features select insta
     );
 }
 
-fn has(t: &Instancetype, feature: Feature) -> bool {
-    t.features.iter().any(|(f, _)| *f == feature)
+fn has(t: &Instancetype, feature: &Feature) -> bool {
+    t.features.iter().any(|(f, _)| f.key == feature.key)
 }
 
 fn series_section(out: &mut String, model: &Model) {
@@ -188,15 +189,15 @@ fn series_section(out: &mut String, model: &Model) {
         let _ = write!(out, "<th scope=\"col\">{}</th>", esc(&s.name));
     }
     out.push_str("</tr>\n</thead>\n<tbody>\n");
-    for feature in Feature::ALL {
+    for feature in FEATURES {
         let _ = write!(
             out,
             "<tr><th scope=\"row\">{} <span class=\"rule\">({})</span></th>",
-            feature.title(),
-            esc(feature.rule())
+            feature.label,
+            code_spans(feature.rule)
         );
         for s in &model.series {
-            match s.features.iter().find(|(f, _)| *f == feature) {
+            match s.features.iter().find(|(f, _)| f.key == feature.key) {
                 Some((_, value)) if value.is_empty() => out.push_str("<td>✓</td>"),
                 Some((_, value)) => {
                     let _ = write!(out, "<td>✓ {}</td>", esc(value));
@@ -245,9 +246,9 @@ fn series_card(out: &mut String, model: &Model, s: &Series) {
         .iter()
         .map(|(f, v)| {
             if v.is_empty() {
-                f.title().to_string()
+                f.label.to_string()
             } else {
-                format!("{} ({})", f.title(), esc(v))
+                format!("{} ({})", f.label, esc(v))
             }
         })
         .collect();
@@ -365,7 +366,7 @@ fn badge(out: &mut String, changes: Option<&Report>, kinds: [&str; 2], name: &st
 fn instancetypes(out: &mut String, model: &Model, changes: Option<&Report>) {
     out.push_str("<section id=\"instancetypes\" aria-labelledby=\"instancetypes-title\">\n<h2 id=\"instancetypes-title\">Instance types</h2>\n");
     for t in &model.instancetypes {
-        let features: Vec<&str> = t.features.iter().map(|(f, _)| f.key()).collect();
+        let features: Vec<&str> = t.features.iter().map(|(f, _)| f.key).collect();
         let _ = write!(
             out,
             "<details class=\"resource instancetype\" id=\"{id}\" data-name=\"{name}\" data-title=\"{title}\" data-cpu=\"{cpu}\" data-memory=\"{memory}\" data-features=\"{features}\">\n<summary><span class=\"name\">{name}</span> <span class=\"size\">{cpu_text}, {memory_text}</span>",
@@ -609,4 +610,18 @@ pub fn esc(text: &str) -> String {
         }
     }
     out
+}
+
+/// Text whose `quoted` parts are code, as HTML.
+fn code_spans(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", esc(part))
+            } else {
+                esc(part)
+            }
+        })
+        .collect()
 }
