@@ -17,7 +17,7 @@ pub use fix::{Edit, Fix};
 
 pub use github::{render_github, render_github_grouped};
 pub use junit::render_junit;
-pub use paths::ReportPaths;
+pub use paths::{file_uri, uri_path, uri_path_decoded, ReportPaths};
 pub use sarif::render_sarif;
 
 use crate::codes;
