@@ -17,7 +17,7 @@ pub use fix::{Edit, Fix};
 
 pub use github::{render_github, render_github_grouped};
 pub use junit::render_junit;
-pub use paths::ReportPaths;
+pub use paths::{file_uri, uri_path, uri_path_decoded, ReportPaths};
 pub use sarif::render_sarif;
 
 use crate::codes;
@@ -276,58 +276,84 @@ pub fn render_json(sources: &SourceMap, diag: &Diagnostic) -> String {
     let position = |span: Span| {
         let (line, column) = sources.line_col(span.file, span.start);
         let (end_line, end_column) = sources.line_col(span.file, span.end);
-        format!(
-            "\"file\":{},\"line\":{line},\"column\":{column},\"end\":{{\"line\":{end_line},\"column\":{end_column}}}",
-            json_string(&sources.get(span.file).name)
-        )
+        JsonPosition {
+            file: &sources.get(span.file).name,
+            line,
+            column,
+            end: JsonEnd {
+                line: end_line,
+                column: end_column,
+            },
+        }
     };
-    let labels: Vec<String> = std::iter::once((diag.span, diag.label.as_str()))
+    let labels = std::iter::once((diag.span, diag.label.as_str()))
         .chain(diag.secondary.iter().map(|l| (l.span, l.message.as_str())))
-        .map(|(span, message)| {
-            format!(
-                "{{{},\"message\":{}}}",
-                position(span),
-                json_string(message)
-            )
+        .map(|(span, message)| JsonLabel {
+            at: position(span),
+            message,
         })
         .collect();
-    let fixes: Vec<String> = diag
+    let fixes = diag
         .fixes(&sources.get(diag.span.file).text)
-        .iter()
-        .map(|fix| {
-            format!(
-                "{{{},\"replacement\":{}}}",
-                position(fix.span),
-                json_string(&fix.replacement)
-            )
+        .into_iter()
+        .map(|fix| JsonFix {
+            at: position(fix.span),
+            replacement: fix.replacement,
         })
         .collect();
-    format!(
-        "{{\"code\":{},\"severity\":{},\"message\":{},{},\"help\":{},\"labels\":[{}],\"fixes\":[{}]}}",
-        json_string(diag.code),
-        json_string(diag.severity.as_str()),
-        json_string(&diag.message),
-        position(diag.span),
-        diag.help.as_deref().map_or("null".to_string(), json_string),
-        labels.join(","),
-        fixes.join(",")
-    )
+    let line = JsonDiagnostic {
+        code: diag.code,
+        severity: diag.severity.as_str(),
+        message: &diag.message,
+        at: position(diag.span),
+        help: diag.help.as_deref(),
+        labels,
+        fixes,
+    };
+    serde_json::to_string(&line).expect("a diagnostic is always JSON")
 }
 
+#[derive(serde::Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    #[serde(flatten)]
+    at: JsonPosition<'a>,
+    help: Option<&'a str>,
+    labels: Vec<JsonLabel<'a>>,
+    fixes: Vec<JsonFix<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonPosition<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end: JsonEnd,
+}
+
+#[derive(serde::Serialize)]
+struct JsonEnd {
+    line: usize,
+    column: usize,
+}
+
+#[derive(serde::Serialize)]
+struct JsonLabel<'a> {
+    #[serde(flatten)]
+    at: JsonPosition<'a>,
+    message: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonFix<'a> {
+    #[serde(flatten)]
+    at: JsonPosition<'a>,
+    replacement: String,
+}
+
+/// `text` as a JSON string, quoted and escaped (serde_json's escaping).
 pub fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    serde_json::to_string(text).expect("a string is always JSON")
 }

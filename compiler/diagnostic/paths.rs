@@ -11,6 +11,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+
 use crate::source::SourceFile;
 
 /// The folders report paths are made relative to, most preferred first.
@@ -70,6 +72,34 @@ fn slashed(path: &Path) -> String {
         .join("/")
 }
 
+/// What stays itself in a path written as a URI: RFC 3986's unreserved
+/// characters and `/`; every other byte is percent-encoded.
+const PATH_ESCAPES: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// A path as a URI reference: `a b/c%.cit` → `a%20b/c%25.cit`.
+pub fn uri_path(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, PATH_ESCAPES).to_string()
+}
+
+/// An absolute path as a `file:` URI: `/x y/z.cit` → `file:///x%20y/z.cit`.
+pub fn file_uri(absolute: &str) -> String {
+    format!("file://{}", uri_path(absolute))
+}
+
+/// The path a URI's percent-encoded path spells, `None` when it is not
+/// UTF-8.
+pub fn uri_path_decoded(encoded: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .ok()
+        .map(|path| path.into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +140,22 @@ mod tests {
             name_of(&paths, "std/kubevirt.cit", None),
             ("std/kubevirt.cit".to_string(), false)
         );
+    }
+}
+
+#[cfg(test)]
+mod uri_tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri_path("a b/c%.cit"), "a%20b/c%25.cit");
+        assert_eq!(uri_path("é.cit"), "%C3%A9.cit");
+        assert_eq!(file_uri("/x y/z.cit"), "file:///x%20y/z.cit");
+        assert_eq!(
+            uri_path_decoded("/x%20y/%C3%A9%zz.cit").as_deref(),
+            Some("/x y/é%zz.cit")
+        );
+        assert_eq!(uri_path_decoded("/%FF.cit"), None);
     }
 }

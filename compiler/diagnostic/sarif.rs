@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use super::paths::ReportPaths;
+use super::paths::{file_uri, uri_path, ReportPaths};
 use super::{Diagnostic, Severity};
 use crate::codes;
 use crate::source::{SourceMap, Span};
@@ -144,11 +144,11 @@ fn location(sources: &SourceMap, paths: &ReportPaths, span: Span) -> Value {
     let file = sources.get(span.file);
     let (name, relative) = paths.name(file);
     let artifact = if relative {
-        json!({ "uri": percent_encode(&name), "uriBaseId": "%SRCROOT%" })
+        json!({ "uri": uri_path(&name), "uriBaseId": "%SRCROOT%" })
     } else if name.starts_with('/') {
         json!({ "uri": file_uri(&name) })
     } else {
-        json!({ "uri": percent_encode(&name) })
+        json!({ "uri": uri_path(&name) })
     };
     let (start_line, start_column) = sources.line_col(span.file, span.start);
     let (end_line, end_column) = sources.line_col(span.file, span.end);
@@ -163,35 +163,4 @@ fn location(sources: &SourceMap, paths: &ReportPaths, span: Span) -> Value {
             }
         }
     })
-}
-
-fn file_uri(absolute: &str) -> String {
-    format!("file://{}", percent_encode(absolute))
-}
-
-/// A path as a URI reference: bytes other than unreserved characters and
-/// `/` are percent-encoded.
-fn percent_encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_become_uri_references() {
-        assert_eq!(percent_encode("a b/c%.cit"), "a%20b/c%25.cit");
-        assert_eq!(percent_encode("é.cit"), "%C3%A9.cit");
-        assert_eq!(file_uri("/x y/z.cit"), "file:///x%20y/z.cit");
-    }
 }

@@ -140,9 +140,9 @@ pub(super) fn download(reference: &str, lookup: &Lookup) -> Result<Resolved, Mis
     }
     let cached = lookup.cache.as_ref().map(|dir| {
         let digest = Sha256::digest(url.as_bytes());
-        let hash: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        // The first six bytes, in hex (sha2's digest formats itself).
         dir.join("releases")
-            .join(format!("{reference}-{hash}.yaml"))
+            .join(format!("{reference}-{digest:.12x}.yaml"))
     });
     let mut bad_cache = None;
     if let Some(file) = cached.as_ref().filter(|f| f.exists()) {
@@ -274,10 +274,7 @@ fn digest_file(file: &Path) -> PathBuf {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 /// GETs `url`: its body, at most `limit` bytes; `None` for a 404. A
@@ -367,10 +364,7 @@ fn verify_checksum(
             .with_help(CHECKSUM_HELP),
         ));
     };
-    let actual: String = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let actual = sha256_hex(bytes);
     if actual != expected {
         return Err(Miss::Broken(
             Error::new(format!(

@@ -14,7 +14,8 @@
 //!   are recognised by their manifest and removed by the next build; SIGINT,
 //!   SIGTERM and SIGHUP during the write remove their own.
 //! - **Concurrency.** Builds into one parent folder take an exclusive
-//!   `flock` on that folder (no lock file is left behind) and run one at a
+//!   lock on that folder (std's `File::lock`: `flock` on Unix; no lock
+//!   file is left behind) and run one at a
 //!   time; a build that must wait says for whom (the holder's pid) and
 //!   gives up after `Options::lock_wait`.
 //! - **Symlinks.** `-o LINK` where LINK names a folder writes into the
@@ -535,33 +536,38 @@ fn lock_holder(folder: &std::fs::File) -> Option<u32> {
     }
 }
 
-#[cfg(unix)]
-/// Takes the lock if it is free; `false` when another process holds it.
+/// Takes the lock if it is free (std's `File::try_lock`: `flock` on Unix,
+/// `LockFileEx` on Windows); `false` when another process holds it.
 fn try_lock(folder: &std::fs::File) -> Result<bool, OutputError> {
-    use std::os::unix::io::AsRawFd;
     loop {
-        // SAFETY: flock on a file descriptor this function borrows.
-        if unsafe { libc::flock(folder.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        let err = match folder.try_lock() {
+            Ok(()) => return Ok(true),
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(false),
+            Err(std::fs::TryLockError::Error(err)) => err,
+        };
+        if err.kind() == std::io::ErrorKind::Interrupted {
+            if let Some(signal) = signals::pending() {
+                return Err(OutputError::Interrupted(signal));
+            }
+            continue;
+        }
+        if lockless(&err) {
+            // A file system (or a platform) without locks: go on unlocked,
+            // as git does.
             return Ok(true);
         }
-        let err = std::io::Error::last_os_error();
-        match err.raw_os_error() {
-            Some(libc::EWOULDBLOCK) => return Ok(false),
-            Some(libc::EINTR) => {
-                if let Some(signal) = signals::pending() {
-                    return Err(OutputError::Interrupted(signal));
-                }
-            }
-            // A file system without locks: go on unlocked, as git does.
-            Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP) => return Ok(true),
-            _ => return Err(io("cannot lock the output's folder")(err)),
-        }
+        return Err(io("cannot lock the output's folder")(err));
     }
 }
 
-#[cfg(not(unix))]
-fn try_lock(_: &std::fs::File) -> Result<bool, OutputError> {
-    Ok(true)
+/// Whether `err` says that locks are not to be had here at all.
+fn lockless(err: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    if matches!(err.raw_os_error(), Some(code) if code == libc::ENOLCK || code == libc::EOPNOTSUPP)
+    {
+        return true;
+    }
+    err.kind() == std::io::ErrorKind::Unsupported
 }
 
 /// SIGINT, SIGTERM and SIGHUP while the output is written: the handler only

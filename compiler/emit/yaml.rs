@@ -107,36 +107,32 @@ pub fn write_document(out: &mut String, doc: &Yaml) {
     emitter.write_indent();
 }
 
-/// A value as JSON (for `--format json` outputs): maps keep their order.
-pub fn write_json(out: &mut String, value: &Yaml) {
-    match value {
-        Yaml::Null => out.push_str("null"),
-        Yaml::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Yaml::Int(i) => out.push_str(&i.to_string()),
-        Yaml::Float(f) if f.is_finite() => out.push_str(&f.to_string()),
-        Yaml::Float(_) => out.push_str("null"),
-        Yaml::Str(s) => out.push_str(&crate::diagnostic::json_string(s)),
-        Yaml::Seq(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
+/// A document as JSON, through serde_json: maps keep their order, and a
+/// float that is not finite is `null`.
+impl serde::Serialize for Yaml {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Yaml::Null => serializer.serialize_unit(),
+            Yaml::Bool(b) => serializer.serialize_bool(*b),
+            Yaml::Int(i) => serializer.serialize_i64(*i),
+            Yaml::Float(f) if f.is_finite() => serializer.serialize_f64(*f),
+            Yaml::Float(_) => serializer.serialize_unit(),
+            Yaml::Str(s) => serializer.serialize_str(s),
+            Yaml::Seq(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
                 }
-                write_json(out, item);
+                seq.end()
             }
-            out.push(']');
-        }
-        Yaml::Map(entries) => {
-            out.push('{');
-            for (i, (key, item)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
+            Yaml::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, item) in entries {
+                    map.serialize_entry(key, item)?;
                 }
-                out.push_str(&crate::diagnostic::json_string(key));
-                out.push_str(": ");
-                write_json(out, item);
+                map.end()
             }
-            out.push('}');
         }
     }
 }

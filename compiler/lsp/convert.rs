@@ -78,34 +78,13 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     let rest = uri.as_str().strip_prefix("file://")?;
     // An authority of `localhost` or nothing: the path starts at the next `/`.
     let path = &rest[rest.find('/')?..];
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&path[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    Some(PathBuf::from(String::from_utf8(out).ok()?))
+    crate::diagnostic::uri_path_decoded(path).map(PathBuf::from)
 }
 
 /// `/a/b c.cit` → `file:///a/b%20c.cit`.
 pub fn path_to_uri(path: &Path) -> Uri {
-    let mut text = String::from("file://");
-    for byte in path.to_string_lossy().bytes() {
-        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
-            text.push(byte as char);
-        } else {
-            text.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    text.parse()
+    crate::diagnostic::file_uri(&path.to_string_lossy())
+        .parse()
         .unwrap_or_else(|_| "file:///".parse().expect("a valid URI"))
 }
 

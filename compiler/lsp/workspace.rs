@@ -337,12 +337,8 @@ impl Workspace {
             hash.update(known.title.as_bytes());
             hash.update(known.explanation.as_bytes());
         }
-        let short: String = hash
-            .finalize()
-            .iter()
-            .take(6)
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        // The first six bytes, in hex.
+        let short = format!("{:.12x}", hash.finalize());
         let dir = self
             .cache_home
             .as_ref()?
@@ -372,7 +368,7 @@ impl Workspace {
             hash.update(m.text.as_bytes());
         }
         let digest = hash.finalize();
-        let short: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        let short = format!("{digest:.12x}");
         let dir = self
             .cache_home
             .as_ref()?

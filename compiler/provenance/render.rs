@@ -5,9 +5,11 @@
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
+
 use super::Shown;
 use crate::diagnostic::json_string;
-use crate::emit::yaml::{write_document, write_json, Yaml};
+use crate::emit::yaml::{write_document, Yaml};
 use crate::lower::to_yaml;
 use crate::resolve::{Action, Assignment, Via};
 use crate::source::{SourceMap, Span};
@@ -255,118 +257,175 @@ pub fn dotted(keys: &[String]) -> String {
 /// The resource as JSON: `{"kind", "name", "document"}`, with `--why` a
 /// `"why"` object (each field's dotted path → where its value comes from),
 /// and with a field path a `"fields"` list of each field's whole chain.
+/// serde_json writes it, from structs whose fields are the keys in order.
 pub fn json(shown: &Shown, sources: &SourceMap, why: bool, path: Option<&[String]>) -> String {
-    let mut out = String::from("{\"kind\": ");
-    out.push_str(&json_string(shown.kind.name()));
-    out.push_str(", \"name\": ");
-    out.push_str(&json_string(&shown.resource.name));
-    out.push_str(", \"document\": ");
-    write_json(&mut out, &shown.document);
-    if why {
-        out.push_str(", \"why\": {");
-        for (i, (field, _)) in shown.fields(&[]).iter().enumerate() {
-            out.push_str(if i == 0 { "\n  " } else { ",\n  " });
-            out.push_str(&json_string(&dotted(field)));
-            out.push_str(": ");
-            match shown.winner(field) {
-                Some(winner) => json_assignment(&mut out, winner, sources, None),
-                None => out.push_str("null"),
-            }
-        }
-        out.push_str("\n}");
-    }
-    if let Some(path) = path {
-        out.push_str(", \"fields\": [");
-        for (i, (field, value)) in shown.fields(path).iter().enumerate() {
-            out.push_str(if i == 0 {
-                "\n  {\"field\": "
-            } else {
-                ",\n  {\"field\": "
-            });
-            out.push_str(&json_string(&dotted(field)));
-            out.push_str(", \"value\": ");
-            write_json(&mut out, value);
-            out.push_str(", \"chain\": [");
-            let chain = shown.chain(field);
-            let winner = chain.iter().rposition(|a| a.action != Action::Unset);
-            for (k, assignment) in chain.iter().enumerate() {
-                out.push_str(if k == 0 { "\n    " } else { ",\n    " });
-                json_assignment(&mut out, assignment, sources, Some(winner != Some(k)));
-            }
-            out.push_str("\n  ]}");
-        }
-        out.push_str("\n]");
-    }
-    out.push_str("}\n");
-    out
+    let why = why.then(|| {
+        Ordered(
+            shown
+                .fields(&[])
+                .iter()
+                .map(|(field, _)| {
+                    let winner = shown.winner(field);
+                    (
+                        dotted(field),
+                        winner.map(|w| JsonAssignment::of(w, sources, None)),
+                    )
+                })
+                .collect(),
+        )
+    });
+    let fields = path.map(|path| {
+        shown
+            .fields(path)
+            .into_iter()
+            .map(|(field, value)| {
+                let chain = shown.chain(&field);
+                let winner = chain.iter().rposition(|a| a.action != Action::Unset);
+                JsonField {
+                    field: dotted(&field),
+                    value,
+                    chain: chain
+                        .iter()
+                        .enumerate()
+                        .map(|(k, a)| JsonAssignment::of(a, sources, Some(winner != Some(k))))
+                        .collect(),
+                }
+            })
+            .collect()
+    });
+    let document = JsonShown {
+        kind: shown.kind.name(),
+        name: &shown.resource.name,
+        document: &shown.document,
+        why,
+        fields,
+    };
+    // A line per field of `why` and of `fields`, and per link of a chain.
+    crate::emit::json::to_string(&document, |path| {
+        matches!(path, ["why"] | ["fields"] | ["fields", "*", "chain"])
+    })
 }
 
-fn json_assignment(
-    out: &mut String,
-    a: &Assignment,
-    sources: &SourceMap,
+#[derive(Serialize)]
+struct JsonShown<'a> {
+    kind: &'a str,
+    name: &'a str,
+    document: &'a Yaml,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<Ordered<Option<JsonAssignment<'a>>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<Vec<JsonField<'a>>>,
+}
+
+/// A JSON object whose keys keep the order they are given in.
+struct Ordered<T>(Vec<(String, T)>);
+
+impl<T: Serialize> Serialize for Ordered<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+#[derive(Serialize)]
+struct JsonField<'a> {
+    field: String,
+    value: &'a Yaml,
+    chain: Vec<JsonAssignment<'a>>,
+}
+
+/// One assignment: where, what it did, how it got there; with `overridden`
+/// (in a chain) also whether a later one won and the value it set.
+#[derive(Serialize)]
+struct JsonAssignment<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    action: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     overridden: Option<bool>,
-) {
-    let (line, column) = sources.line_col(a.at.file, a.at.start);
-    let action = match a.action {
-        Action::Set => "set",
-        Action::Replace => "replace",
-        Action::Unset => "unset",
-        Action::Derived => "derived",
-        Action::Written => "written",
-    };
-    let _ = write!(
-        out,
-        "{{\"file\": {}, \"line\": {line}, \"column\": {column}, \"action\": \"{action}\"",
-        json_string(&sources.get(a.at.file).name)
-    );
-    if let Some(overridden) = overridden {
-        let _ = write!(out, ", \"overridden\": {overridden}");
-        out.push_str(", \"value\": ");
-        match &a.value {
-            Some(v) => write_json(out, &to_yaml(v)),
-            None => out.push_str("null"),
-        }
-    }
-    out.push_str(", \"via\": [");
-    for (i, step) in a.via.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        let (what, name, at) = match step {
-            Via::Parent { name, at } => ("parent", Some(name), *at),
-            Via::Series { name, at } => ("series", Some(name), *at),
-            Via::Mixin { name, used_at } => ("mixin", Some(name), *used_at),
-            Via::Patch { at } => ("patch", None, *at),
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<Option<Yaml>>,
+    via: Vec<JsonVia<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<JsonCell<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alias: Option<&'a str>,
+    description: String,
+}
+
+impl<'a> JsonAssignment<'a> {
+    fn of(a: &'a Assignment, sources: &'a SourceMap, overridden: Option<bool>) -> Self {
+        let (line, column) = sources.line_col(a.at.file, a.at.start);
+        let action = match a.action {
+            Action::Set => "set",
+            Action::Replace => "replace",
+            Action::Unset => "unset",
+            Action::Derived => "derived",
+            Action::Written => "written",
         };
-        let _ = write!(out, "{{\"{what}\": ");
-        match name {
-            Some(name) => out.push_str(&json_string(name)),
-            None => out.push_str("true"),
+        let via = a
+            .via
+            .iter()
+            .map(|step| {
+                let (what, name, at) = match step {
+                    Via::Parent { name, at } => ("parent", Some(name.as_str()), *at),
+                    Via::Series { name, at } => ("series", Some(name.as_str()), *at),
+                    Via::Mixin { name, used_at } => ("mixin", Some(name.as_str()), *used_at),
+                    Via::Patch { at } => ("patch", None, *at),
+                };
+                JsonVia {
+                    what,
+                    name,
+                    file: &sources.get(at.file).name,
+                    line: sources.line_col(at.file, at.start).0,
+                }
+            })
+            .collect();
+        JsonAssignment {
+            file: &sources.get(a.at.file).name,
+            line,
+            column,
+            action,
+            overridden,
+            value: overridden.map(|_| a.value.as_ref().map(to_yaml)),
+            via,
+            cell: a.cell.as_ref().map(|cell| JsonCell {
+                table: &cell.table,
+                row: &cell.row,
+                column: &cell.column,
+            }),
+            alias: a.alias.as_deref(),
+            description: describe(a, sources),
         }
-        let (line, _) = sources.line_col(at.file, at.start);
-        let _ = write!(
-            out,
-            ", \"file\": {}, \"line\": {line}}}",
-            json_string(&sources.get(at.file).name)
-        );
     }
-    out.push(']');
-    if let Some(cell) = &a.cell {
-        let _ = write!(
-            out,
-            ", \"cell\": {{\"table\": {}, \"row\": {}, \"column\": {}}}",
-            json_string(&cell.table),
-            json_string(&cell.row),
-            json_string(&cell.column)
-        );
+}
+
+/// `{"parent": NAME, "file", "line"}` (or `series`, `mixin`; a patch is
+/// `"patch": true`).
+struct JsonVia<'a> {
+    what: &'static str,
+    name: Option<&'a str>,
+    file: &'a str,
+    line: usize,
+}
+
+impl Serialize for JsonVia<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(3))?;
+        match self.name {
+            Some(name) => map.serialize_entry(self.what, name)?,
+            None => map.serialize_entry(self.what, &true)?,
+        }
+        map.serialize_entry("file", self.file)?;
+        map.serialize_entry("line", &self.line)?;
+        map.end()
     }
-    if let Some(alias) = &a.alias {
-        let _ = write!(out, ", \"alias\": {}", json_string(alias));
-    }
-    let _ = write!(
-        out,
-        ", \"description\": {}}}",
-        json_string(&describe(a, sources))
-    );
+}
+
+#[derive(Serialize)]
+struct JsonCell<'a> {
+    table: &'a str,
+    row: &'a str,
+    column: &'a str,
 }

@@ -1,9 +1,10 @@
 //! The `json` format, for CI and scripts: every resource with every change,
-//! then the changes shared by several resources.
+//! then the changes shared by several resources. serde_json writes it, from
+//! structs whose fields are the keys in order, laid out with a line
+//! per resource, per change and per grouped change.
 
-use std::fmt::Write as _;
+use serde::Serialize;
 
-use super::write_json_string;
 use crate::diff::compare::{path_string, Change, Report, Status};
 use crate::diff::group::Shared;
 use crate::emit::yaml::Yaml;
@@ -17,98 +18,124 @@ use crate::emit::yaml::Yaml;
 /// has its `reason`.
 pub fn json(report: &Report) -> String {
     let summary = report.summary();
-    let mut out = String::from("{\n  \"from\": ");
-    write_json_string(&mut out, &report.from.title);
-    out.push_str(",\n  \"to\": ");
-    write_json_string(&mut out, &report.to.title);
-    let _ = write!(
-        out,
-        ",\n  \"summary\": {{\"added\": {}, \"removed\": {}, \"changed\": {}, \"breaking\": {}}},\n  \"resources\": [",
-        summary.added, summary.removed, summary.changed, summary.breaking
-    );
-    for (i, entry) in report.entries.iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str("    {\"kind\": ");
-        write_json_string(&mut out, &entry.kind);
-        out.push_str(", \"name\": ");
-        write_json_string(&mut out, &entry.name);
-        let _ = write!(
-            out,
-            ", \"status\": \"{}\", \"breaking\": {}",
-            entry.status.as_str(),
-            entry.is_breaking()
-        );
-        if let Some(reason) = &entry.breaking {
-            out.push_str(", \"reason\": ");
-            write_json_string(&mut out, reason);
-        }
-        if let Some(hint) = &entry.hint {
-            out.push_str(", \"hint\": ");
-            write_json_string(&mut out, hint);
-        }
-        if entry.status == Status::Changed {
-            out.push_str(", \"changes\": [");
-            for (k, change) in entry.changes.iter().enumerate() {
-                out.push_str(if k == 0 { "\n" } else { ",\n" });
-                out.push_str("      {");
-                write_change(&mut out, change);
-                out.push('}');
-            }
-            out.push_str("\n    ]");
-        }
-        out.push('}');
-    }
-    if !report.entries.is_empty() {
-        out.push_str("\n  ");
-    }
-    out.push_str("],\n  \"grouped_changes\": [");
     let shared = Shared::of(report);
-    for (i, group) in shared.changes.iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str("    {");
-        write_change(&mut out, group.change);
-        let _ = write!(
-            out,
-            ", \"change\": \"{}\", \"count\": {}, \"resources\": [",
-            group.change.kind(),
-            group.resources.len()
-        );
-        for (k, (kind, name)) in group.resources.iter().enumerate() {
-            out.push_str(if k == 0 { "\n" } else { ",\n" });
-            out.push_str("      {\"kind\": ");
-            write_json_string(&mut out, kind);
-            out.push_str(", \"name\": ");
-            write_json_string(&mut out, name);
-            out.push('}');
+    let document = JsonReport {
+        from: &report.from.title,
+        to: &report.to.title,
+        summary: JsonSummary {
+            added: summary.added,
+            removed: summary.removed,
+            changed: summary.changed,
+            breaking: summary.breaking,
+        },
+        resources: report
+            .entries
+            .iter()
+            .map(|entry| JsonResource {
+                kind: &entry.kind,
+                name: &entry.name,
+                status: entry.status.as_str(),
+                breaking: entry.is_breaking(),
+                reason: entry.breaking.as_deref(),
+                hint: entry.hint.as_deref(),
+                changes: (entry.status == Status::Changed)
+                    .then(|| entry.changes.iter().map(JsonChange::of).collect()),
+            })
+            .collect(),
+        grouped_changes: shared
+            .changes
+            .iter()
+            .map(|group| JsonGroup {
+                change: JsonChange::of(group.change),
+                kind_of_change: group.change.kind(),
+                count: group.resources.len(),
+                resources: group
+                    .resources
+                    .iter()
+                    .map(|&(kind, name)| JsonName { kind, name })
+                    .collect(),
+            })
+            .collect(),
+    };
+    crate::emit::json::to_string(&document, |path| {
+        matches!(
+            path,
+            [] | ["resources"]
+                | ["grouped_changes"]
+                | ["resources", "*", "changes"]
+                | ["grouped_changes", "*", "resources"]
+        )
+    })
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    from: &'a str,
+    to: &'a str,
+    summary: JsonSummary,
+    resources: Vec<JsonResource<'a>>,
+    grouped_changes: Vec<JsonGroup<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    added: usize,
+    removed: usize,
+    changed: usize,
+    breaking: usize,
+}
+
+#[derive(Serialize)]
+struct JsonResource<'a> {
+    kind: &'a str,
+    name: &'a str,
+    status: &'static str,
+    breaking: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hint: Option<&'a str>,
+    /// Changed resources only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<Vec<JsonChange<'a>>>,
+}
+
+/// `path`, `old`, `new`, `breaking` and the reason when it breaks.
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    path: String,
+    old: Option<&'a Yaml>,
+    new: Option<&'a Yaml>,
+    breaking: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+impl<'a> JsonChange<'a> {
+    fn of(change: &'a Change) -> JsonChange<'a> {
+        JsonChange {
+            path: path_string(&change.path),
+            old: change.old.as_ref(),
+            new: change.new.as_ref(),
+            breaking: change.breaking.is_some(),
+            reason: change.breaking.as_deref(),
         }
-        out.push_str("\n    ]}");
-    }
-    if !shared.is_empty() {
-        out.push_str("\n  ");
-    }
-    out.push_str("]\n}\n");
-    out
-}
-
-/// `"path": …, "old": …, "new": …, "breaking": …` and the reason when it
-/// breaks.
-fn write_change(out: &mut String, change: &Change) {
-    out.push_str("\"path\": ");
-    write_json_string(out, &path_string(&change.path));
-    out.push_str(", \"old\": ");
-    write_json_value(out, change.old.as_ref());
-    out.push_str(", \"new\": ");
-    write_json_value(out, change.new.as_ref());
-    let _ = write!(out, ", \"breaking\": {}", change.breaking.is_some());
-    if let Some(reason) = &change.breaking {
-        out.push_str(", \"reason\": ");
-        write_json_string(out, reason);
     }
 }
 
-fn write_json_value(out: &mut String, value: Option<&Yaml>) {
-    match value {
-        Some(value) => crate::emit::yaml::write_json(out, value),
-        None => out.push_str("null"),
-    }
+#[derive(Serialize)]
+struct JsonGroup<'a> {
+    #[serde(flatten)]
+    change: JsonChange<'a>,
+    /// `added`, `removed` or `changed`.
+    #[serde(rename = "change")]
+    kind_of_change: &'static str,
+    count: usize,
+    resources: Vec<JsonName<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonName<'a> {
+    kind: &'a str,
+    name: &'a str,
 }

@@ -19,6 +19,8 @@ pub use markdown::{markdown, Links, Options as MarkdownOptions};
 pub use text::text;
 pub use unified::{canonical, unified};
 
+use anstyle::{AnsiColor, Style};
+
 use super::compare::{Side, Summary};
 use crate::emit::yaml::Yaml;
 
@@ -97,26 +99,23 @@ pub(super) fn write_json_string(out: &mut String, s: &str) {
 
 // ------------------------------------------------------------------ shared
 
-/// `text` painted with an SGR style named as in the renderers ("1" bold,
-/// "2" dim, "31" red, "32" green, "33" yellow, "36" cyan, "1;31" bold red),
-/// through anstyle; plain when `color` is off.
-fn paint(color: bool, code: &str, text: &str) -> String {
-    use anstyle::{AnsiColor, Style};
-    if !color {
-        return text.to_string();
+// The renderers' styles (anstyle's; written only when colour is on).
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const RED: Style = AnsiColor::Red.on_default();
+const GREEN: Style = AnsiColor::Green.on_default();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+const CYAN: Style = AnsiColor::Cyan.on_default();
+/// `breaking:`.
+const BREAKING: Style = RED.bold();
+
+/// `text` in `style` when `color` is on; plain otherwise.
+fn paint(color: bool, style: Style, text: &str) -> String {
+    if color {
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_string()
     }
-    let style = code
-        .split(';')
-        .fold(Style::new(), |style, part| match part {
-            "1" => style.bold(),
-            "2" => style.dimmed(),
-            "31" => style.fg_color(Some(AnsiColor::Red.into())),
-            "32" => style.fg_color(Some(AnsiColor::Green.into())),
-            "33" => style.fg_color(Some(AnsiColor::Yellow.into())),
-            "36" => style.fg_color(Some(AnsiColor::Cyan.into())),
-            _ => style,
-        });
-    format!("{style}{text}{style:#}")
 }
 
 fn counts_line(summary: &Summary) -> String {

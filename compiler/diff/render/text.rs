@@ -3,25 +3,30 @@
 
 use std::fmt::Write as _;
 
-use super::{counts_line, inline, plural, side_line, LINE_WIDTH, VALUE_WIDTH};
+use anstyle::Style;
+
+use super::{
+    counts_line, inline, plural, side_line, BOLD, BREAKING, CYAN, DIM, GREEN, LINE_WIDTH, RED,
+    VALUE_WIDTH, YELLOW,
+};
 use crate::diff::compare::{path_string, removed_reason, Change, Report, Status};
 use crate::diff::group::{describe, items, wrap, Item, Series, Shared, Twins, SHARED_MIN};
 
-type Paint<'p> = &'p dyn Fn(&str, &str) -> String;
+type Paint<'p> = &'p dyn Fn(Style, &str) -> String;
 
 /// The default report: counts first, then removed and added resources
 /// (series of one prefix together), the changes shared by
 /// [`SHARED_MIN`] resources or more once each, and every changed resource
 /// with its own changes.
 pub fn text(report: &Report, color: bool) -> String {
-    let paint = |code: &str, s: &str| super::paint(color, code, s);
+    let paint = |style: Style, s: &str| super::paint(color, style, s);
     let summary = report.summary();
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} → {}",
-        paint("1", &side_line(&report.from)),
-        paint("1", &side_line(&report.to))
+        paint(BOLD, &side_line(&report.from)),
+        paint(BOLD, &side_line(&report.to))
     );
     let _ = writeln!(out, "{}", counts_line(&summary));
     if !summary.any() {
@@ -35,7 +40,7 @@ pub fn text(report: &Report, color: bool) -> String {
             continue;
         }
         let count: usize = items.iter().map(Item::count).sum();
-        let _ = writeln!(out, "\n{}", paint("1", &format!("{title} ({count})")));
+        let _ = writeln!(out, "\n{}", paint(BOLD, &format!("{title} ({count})")));
         for item in &items {
             match item {
                 Item::One(twins) => {
@@ -52,7 +57,7 @@ pub fn text(report: &Report, color: bool) -> String {
     let changed = items(report, Status::Changed);
     if !changed.is_empty() {
         let count: usize = changed.iter().map(Item::count).sum();
-        let _ = writeln!(out, "\n{}", paint("1", &format!("Changed ({count})")));
+        let _ = writeln!(out, "\n{}", paint(BOLD, &format!("Changed ({count})")));
         let mut covered = 0;
         for item in &changed {
             let Item::One(twins) = item else { continue };
@@ -90,19 +95,19 @@ fn write_twins(
     paint: Paint,
 ) {
     let entry = twins.entry;
-    let (mark, code) = mark(entry.status);
+    let (mark, style) = mark(entry.status);
     let _ = writeln!(
         out,
         "  {} {}  {}",
-        paint(code, mark),
-        paint("1", &entry.name),
-        paint("2", &twins.kinds())
+        paint(style, mark),
+        paint(BOLD, &entry.name),
+        paint(DIM, &twins.kinds())
     );
     for change in changes {
         let line = change_line(change, paint);
         let _ = writeln!(out, "      {}", cited(line, change.source.as_deref()));
         if let Some(reason) = &change.breaking {
-            let _ = writeln!(out, "          {} {reason}", paint("1;31", "breaking:"));
+            let _ = writeln!(out, "          {} {reason}", paint(BREAKING, "breaking:"));
         }
     }
     if in_shared > 0 {
@@ -110,24 +115,24 @@ fn write_twins(
             out,
             "      {}",
             paint(
-                "2",
+                DIM,
                 &format!("plus {} above", plural(in_shared, "shared change"))
             )
         );
     }
     if let Some(reason) = &entry.breaking {
-        let _ = writeln!(out, "      {} {reason}", paint("1;31", "breaking:"));
+        let _ = writeln!(out, "      {} {reason}", paint(BREAKING, "breaking:"));
     }
     if let Some(hint) = &entry.hint {
-        let _ = writeln!(out, "      {} {hint}", paint("36", "hint:"));
+        let _ = writeln!(out, "      {} {hint}", paint(CYAN, "hint:"));
     }
 }
 
-fn mark(status: Status) -> (&'static str, &'static str) {
+fn mark(status: Status) -> (&'static str, Style) {
     match status {
-        Status::Added => ("+", "32"),
-        Status::Removed => ("-", "31"),
-        Status::Changed => ("~", "33"),
+        Status::Added => ("+", GREEN),
+        Status::Removed => ("-", RED),
+        Status::Changed => ("~", YELLOW),
     }
 }
 
@@ -139,7 +144,7 @@ fn write_series(out: &mut String, series: &Series, paint: Paint) {
     } else {
         Status::Added
     };
-    let (mark, code) = mark(status);
+    let (mark, style) = mark(status);
     let whole = match (series.whole, series.removed) {
         (true, true) => ", the whole series",
         (true, false) => ", a new series",
@@ -148,10 +153,10 @@ fn write_series(out: &mut String, series: &Series, paint: Paint) {
     let _ = writeln!(
         out,
         "  {} {}  {}{whole}  {}",
-        paint(code, mark),
-        paint("1", &format!("{}.*", series.prefix)),
+        paint(style, mark),
+        paint(BOLD, &format!("{}.*", series.prefix)),
         plural(series.names.len(), "name"),
-        paint("2", &series.kinds())
+        paint(DIM, &series.kinds())
     );
     let names: Vec<String> = series.names.iter().map(|n| n.to_string()).collect();
     for line in wrap(&names, ",", LINE_WIDTH, "      ", "      ") {
@@ -161,7 +166,7 @@ fn write_series(out: &mut String, series: &Series, paint: Paint) {
         let _ = writeln!(
             out,
             "      {} {}",
-            paint("1;31", "breaking:"),
+            paint(BREAKING, "breaking:"),
             removed_reason("them")
         );
     }
@@ -176,7 +181,7 @@ fn write_shared(out: &mut String, report: &Report, shared: &Shared, paint: Paint
         out,
         "\n{}",
         paint(
-            "1",
+            BOLD,
             &format!(
                 "Shared changes ({}, {each}made to {SHARED_MIN} or more resources)",
                 plural(count, "change")
@@ -190,7 +195,7 @@ fn write_shared(out: &mut String, report: &Report, shared: &Shared, paint: Paint
             &description.segments,
             ";",
             LINE_WIDTH,
-            &format!("  {} ", paint("1", &lead)),
+            &format!("  {} ", paint(BOLD, &lead)),
             "    ",
         );
         for line in lines {
@@ -200,7 +205,7 @@ fn write_shared(out: &mut String, report: &Report, shared: &Shared, paint: Paint
             let line = change_line(shared.change, paint);
             let _ = writeln!(out, "      {}", cited(line, shared.source));
             if let Some(reason) = &shared.change.breaking {
-                let _ = writeln!(out, "          {} {reason}", paint("1;31", "breaking:"));
+                let _ = writeln!(out, "          {} {reason}", paint(BREAKING, "breaking:"));
             }
         }
     }
@@ -218,11 +223,11 @@ fn cited(line: String, source: Option<&str>) -> String {
 pub(super) fn change_line(change: &Change, paint: Paint) -> String {
     let path = path_string(&change.path);
     match (&change.old, &change.new) {
-        (None, Some(new)) => format!("{} {path}: {}", paint("32", "+"), inline(new, VALUE_WIDTH)),
-        (Some(old), None) => format!("{} {path}: {}", paint("31", "-"), inline(old, VALUE_WIDTH)),
+        (None, Some(new)) => format!("{} {path}: {}", paint(GREEN, "+"), inline(new, VALUE_WIDTH)),
+        (Some(old), None) => format!("{} {path}: {}", paint(RED, "-"), inline(old, VALUE_WIDTH)),
         (Some(old), Some(new)) => format!(
             "{} {path}: {} → {}",
-            paint("33", "~"),
+            paint(YELLOW, "~"),
             inline(old, VALUE_WIDTH),
             inline(new, VALUE_WIDTH)
         ),

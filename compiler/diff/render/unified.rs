@@ -28,7 +28,7 @@ pub fn unified(report: &Report, color: bool) -> String {
         counts_line(&report.summary())
     );
     let shared = Shared::of(report);
-    let plain = |_: &str, s: &str| s.to_string();
+    let plain = |_: anstyle::Style, s: &str| s.to_string();
     for block in shared.blocks() {
         let description = describe(block.resources, report, &|name| name.to_string());
         let lead = format!(
@@ -69,22 +69,18 @@ pub fn unified(report: &Report, color: bool) -> String {
             .header(&a, &b)
             .to_string();
         for line in text.lines() {
-            let code = if line.starts_with("+++") || line.starts_with("---") {
-                "1"
+            let style = if line.starts_with("+++") || line.starts_with("---") {
+                super::BOLD
             } else if line.starts_with('+') {
-                "32"
+                super::GREEN
             } else if line.starts_with('-') {
-                "31"
+                super::RED
             } else if line.starts_with("@@") {
-                "36"
+                super::CYAN
             } else {
-                ""
+                anstyle::Style::new()
             };
-            let _ = writeln!(
-                out,
-                "{}",
-                super::paint(color && !code.is_empty(), code, line)
-            );
+            let _ = writeln!(out, "{}", super::paint(color, style, line));
         }
     }
     out
