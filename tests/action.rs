@@ -7,6 +7,10 @@
 //! pinned at a commit of this repository whose action is today's. The
 //! schema and zizmor checks of action.yml are in editors/github/test/lint.sh.
 
+mod common;
+
+use common::{stderr, stdout};
+
 mod served;
 mod workflow;
 
@@ -16,14 +20,6 @@ use std::process::{Command, Output};
 use saphyr::{LoadableYamlNode, YamlOwned};
 use served::{release_folder, Server, TARGET, VERSION};
 use workflow::{commit, git, project};
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn yaml(path: &Path) -> YamlOwned {
     let text = std::fs::read_to_string(path).expect("read");

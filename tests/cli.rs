@@ -1,32 +1,18 @@
 //! The `citc` binary: exit codes, the atomic output directory, and bad input
 //! that must give diagnostics, never a panic.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn citc(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_citc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run citc")
-}
+use common::{catalog_text, citc, stderr};
 
-fn catalog_text() -> String {
-    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalog.cit"))
-        .expect("catalog.cit")
-}
+use std::path::Path;
+use std::process::Command;
 
 /// A temp dir holding a copy of catalog.cit with `text` as its content.
 fn temp_catalog(text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("catalog.cit"), text).expect("write catalog");
     dir
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]

@@ -6,13 +6,13 @@
 //! `fmt -` and `fmt --check --diff`, examples at the end of every `--help`
 //! that the parser accepts, and catalog.cit as every command's default.
 
+mod common;
+
+use common::{project, stderr, stdout};
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn citc_in(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_citc"));
@@ -28,14 +28,6 @@ fn citc_in(dir: &Path, args: &[&str]) -> Command {
 
 fn run(command: &mut Command) -> Output {
     command.output().expect("run citc")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn git(args: &[&str]) -> Option<String> {

@@ -5,6 +5,10 @@
 //! Expectations are computed here from the bundles themselves (a line scan
 //! for names, saphyr for values), never with the diff code under test.
 
+mod common;
+
+use common::{git, project, stderr, stdout};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -19,10 +23,6 @@ const VERSION_LABEL: &str = "instancetype.kubevirt.io/common-instancetypes-versi
 
 /// The catalog as it was at release v1.7.0 (catalog.cit follows main).
 const GOLDEN_V1_7_0: &str = "tests/golden/v1.7.0.cit";
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The releases carried in tests/golden/releases (v1.7.0, main-7c1e305b):
 /// always there, so the tests that need only them run in any clone.
@@ -76,14 +76,6 @@ fn citc_env(args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> Output {
 
 fn citc(args: &[&str], dir: &Path) -> Output {
     citc_env(args, dir, &[])
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn parse_json(text: &str) -> Yaml<'_> {
@@ -1018,25 +1010,6 @@ fn bad_input_is_an_error_with_the_file_name_never_a_panic() {
 }
 
 // ------------------------------------------------------------------ git revisions
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .output()
-        .expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
-}
 
 #[test]
 fn a_git_revision_compiles_the_catalog_and_its_imports_as_they_were() {

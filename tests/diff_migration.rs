@@ -23,15 +23,15 @@
 //! here by hand), and in a clone made of those two trees two revisions
 //! compare without a catalog, each named from git.
 
+mod common;
+
+use common::{project, stderr, stdout};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use saphyr::{LoadableYamlNode, Yaml};
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `../shared/upstream`, or `None` (with the reason printed) when it is
 /// absent outside CI. Under CI=true a missing folder fails the test.
@@ -171,14 +171,6 @@ fn citc_with_path(args: &[&str], dir: &Path, path: Option<&Path>) -> Output {
 
 fn citc(args: &[&str], dir: &Path) -> Output {
     citc_with_path(args, dir, None)
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The JSON report of a diff that ran (exit 0 or 1).

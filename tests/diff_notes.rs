@@ -11,15 +11,15 @@
 //! name, whatever their kinds), every name the JSON report lists is in the
 //! notes, and README.md's example is the v1.7.0 → main notes as written.
 
+mod common;
+
+use common::project;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use saphyr::{LoadableYamlNode, Yaml};
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `../shared/upstream/releases`, or `None` (with the reason printed) when
 /// it is absent outside CI. Under CI=true a missing folder fails the test.

@@ -7,6 +7,10 @@
 //! Every case must end with a clear error and exit code 2, never a crash,
 //! a hang or a path into a deleted temporary folder.
 
+mod common;
+
+use common::{git, project, stderr};
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -16,10 +20,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The v1.7.0 release folder, carried in tests/golden/releases.
 fn v1_7_0() -> Option<PathBuf> {
@@ -71,10 +71,6 @@ fn citc(args: &[&str], dir: &Path) -> Output {
     citc_env(args, dir, &[])
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// Exit code 2, no crash, and every `needles` in the error.
 fn assert_refused(out: &Output, needles: &[&str]) {
     let err = stderr(out);
@@ -107,25 +103,6 @@ fn with_old(old: &[u8]) -> tempfile::TempDir {
 }
 
 // ------------------------------------------------------------------ git revisions
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .output()
-        .expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
-}
 
 /// A repository in `<temp>/repo` whose `cat/catalog.cit` is committed with
 /// `imports`, and a valid catalog `outside.cit` beside the repository (and

@@ -8,12 +8,9 @@
 //! docs/) and
 //! from the text of stdlib/kubevirt.cit, never from the code under test.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{citc, project, stderr, stdout};
 
 /// An upstream document in ../shared/upstream/docs, or `None` (with the
 /// reason printed) when it is absent outside CI. Under CI=true a missing
@@ -31,23 +28,6 @@ fn upstream_doc(name: &str) -> Option<String> {
     }
     eprintln!("skipping: {} is absent (CI is not set)", file.display());
     None
-}
-
-fn citc(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_citc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run citc")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// From the line "## Resources" to the end, found without the code under

@@ -11,15 +11,15 @@
 //! (tests/tools/npm.sh). Without Chromium or npm it skips with the reason,
 //! unless CI=true.
 
+mod common;
+
+use common::project;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use saphyr::{LoadableYamlNode, Yaml};
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn citc(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_citc"))

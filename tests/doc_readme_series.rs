@@ -9,12 +9,9 @@
 //! Expectations come from upstream's README in ../shared/upstream/main,
 //! cut out here without the code under test.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{citc, project, stderr, stdout};
 
 /// Upstream's README at main, or `None` (with the reason printed) when it
 /// is absent outside CI; under CI=true a missing file fails the test.
@@ -28,23 +25,6 @@ fn upstream_readme() -> Option<String> {
     }
     eprintln!("skipping: {} is absent (CI is not set)", file.display());
     None
-}
-
-fn citc(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_citc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run citc")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The ```mermaid block of `readme`, fences included.

@@ -26,15 +26,14 @@
 //!
 //! `CITC_BLESS=1 cargo test --test docs` rewrites grammar/STD.md.
 
-use std::path::PathBuf;
+mod common;
+
+use common::project;
+
 use std::process::Command;
 
 const DOCUMENTS: &[&str] = &["README.md", "grammar/LANGUAGE.md"];
 const REFERENCE: &str = "grammar/STD.md";
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 struct Block {
     /// Line of the opening fence, 1-based.

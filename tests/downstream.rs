@@ -17,14 +17,14 @@
 //!   expected/ (needs nothing but citc); `a_one_line_change_to_the_cit_overlay_is_caught`
 //!   shows that this comparison can fail.
 
+mod common;
+
+use common::project;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const LABEL: &str = "instancetype.kubevirt.io/common-instancetypes-version";
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn fixture() -> PathBuf {
     project().join("tests/downstream")

@@ -3,12 +3,12 @@
 //! release names; the downstream one differs from upstream's release by
 //! exactly its overlays.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::project;
+
+use std::path::Path;
+use std::process::{Command, Output};
 
 fn citc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_citc"))

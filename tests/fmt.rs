@@ -6,19 +6,14 @@
 //! `tests/fmt/<case>.expected.cit`. After a reviewed change of layout,
 //! `CITC_BLESS=1 cargo test --test fmt` rewrites the expectations.
 
+mod common;
+
+use common::{citc, project, read, stderr, stdout};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use citc::fmt::format_source;
 use citc::source::FileId;
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn format(name: &str, text: &str) -> String {
     format_source(FileId(0), text).unwrap_or_else(|d| panic!("{name}: {}: {}", d.code, d.message))
@@ -351,23 +346,6 @@ fn a_syntax_error_is_a_diagnostic() {
 }
 
 // ---------------------------------------------------------- command line
-
-fn citc(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_citc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run citc")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 const FORMATTED: &str = "mixin m {\n  a = 1\n}\n";
 const UNFORMATTED: &str = "mixin m{a=1\n}";

@@ -8,6 +8,10 @@
 //! writes: so the read-only test relies on citc checking the mode itself.
 #![cfg(unix)]
 
+mod common;
+
+use common::{read, stderr, stdout};
+
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -25,18 +29,6 @@ fn citc(dir: &Path, args: &[&str]) -> Command {
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     citc(dir, args).output().expect("run citc")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn write(path: &Path, text: &str) {

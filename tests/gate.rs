@@ -4,21 +4,13 @@
 //! committed `_build` (up to date and stale), and with each kind of failure,
 //! each caught by its own step.
 
+mod common;
+
+use common::citc;
+
 mod workflow;
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 use workflow::{assert_all_passed, codes, commit, edit, git, load, project, Runner, Workflow};
-
-fn citc(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_citc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run citc")
-}
 
 fn gate() -> Workflow {
     load("citc-gate.yml")

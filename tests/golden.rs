@@ -5,14 +5,14 @@
 //! (see its README), so any clone checks this; when ../shared is beside the
 //! project, the copies are checked against it too.
 
+mod common;
+
+use common::project;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use sha2::Digest as _;
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The upstream release folder carried in tests/golden/releases.
 pub fn release_dir(tag: &str) -> Option<PathBuf> {

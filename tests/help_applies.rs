@@ -9,14 +9,14 @@
 //! - every piece of code a help shows parses, as an item, a statement in a
 //!   definition or an expression (`…` standing for what the author fills in).
 
+mod common;
+
+use common::project;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `citc check FILE --message-format json` in `dir`: one value per line.
 fn check(dir: &Path, file: &str) -> Vec<Value> {

@@ -4,12 +4,11 @@
 //! skips, CI or not: an image engine is not something CI can install.
 //! What is checked without an engine: the file's stages and what they copy.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::project;
+
+use std::process::Command;
 
 /// The first of podman and docker that answers `info`, or why none does.
 fn engine() -> Result<&'static str, String> {

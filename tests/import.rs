@@ -5,12 +5,12 @@
 //! upstream's (tests/import/acme, tests/import/corp) round-trip byte for
 //! byte too.
 
+mod common;
+
+use common::project;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn citc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_citc"))

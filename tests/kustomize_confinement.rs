@@ -6,6 +6,10 @@
 //! its time and output bounds, and messages name a revision's files
 //! `REV:path`, never a temporary path.
 
+mod common;
+
+use common::{git, stderr};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -22,29 +26,6 @@ fn citc(args: &[&str], dir: &Path, env: &[(&str, &Path)]) -> Output {
         command.env(key, value);
     }
     command.output().expect("run citc")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .output()
-        .expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
 }
 
 fn has_kubectl() -> bool {

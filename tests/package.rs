@@ -5,12 +5,11 @@
 //! dist/check-package.sh (run by .ci/run); the x86_64 binary against
 //! glibc 2.17 by dist/build-linux.sh.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::project;
+
+use std::process::Command;
 
 fn cargo() -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));

@@ -2,8 +2,9 @@
 //! stamps its resources. Upstream's conventions are the defaults; each test
 //! changes one setting and looks at the files a build makes.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::citc;
 
 /// A small catalog: one preference with a label, one without any.
 const RESOURCES: &str = r#"
@@ -165,15 +166,6 @@ fn bundles_and_checksums_set_to_false_are_not_written() {
             "common-preferences-bundle.yaml",
         ]
     );
-}
-
-fn citc(args: &[&str], dir: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_citc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run citc")
 }
 
 #[test]

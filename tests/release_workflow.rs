@@ -9,6 +9,10 @@
 //! under `common-*-bundle-<tag>.yaml`, and CHECKSUMS.sha256 exactly as
 //! upstream's .github/scripts/build.sh leaves it after its `sed` renames.
 
+mod common;
+
+use common::citc;
+
 mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -273,15 +277,6 @@ fn a_catalog_that_fails_the_check_is_not_released() {
         codes(&release.ran)
     );
     assert_eq!(release.gh(), None, "nothing is published");
-}
-
-fn citc(args: &[&str], dir: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_citc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run citc")
 }
 
 #[test]

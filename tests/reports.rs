@@ -6,14 +6,14 @@
 //! annotation per root cause. A consumer that cannot be installed here
 //! skips its check with the reason, unless CI=true.
 
+mod common;
+
+use common::{project, stdout};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `citc ARGS` in `dir`, with GITHUB_WORKSPACE set to `workspace` (or unset).
 fn citc(args: &[&str], dir: &Path, workspace: Option<&Path>) -> Output {
@@ -24,10 +24,6 @@ fn citc(args: &[&str], dir: &Path, workspace: Option<&Path>) -> Output {
         None => command.env_remove("GITHUB_WORKSPACE"),
     };
     command.output().expect("run citc")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Runs a script of tests/tools; its stdout's last line, or `None` (with

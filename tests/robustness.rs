@@ -3,16 +3,14 @@
 //! (PROPTEST_CASES, default 256), so CI runs them every time; the longer
 //! coverage-guided search is the cargo-fuzz target in tests/fuzz.
 
+mod common;
+
+use common::catalog_text;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use citc::emit::yaml::{write_document, Yaml};
 use proptest::prelude::*;
-
-fn catalog_text() -> String {
-    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalog.cit"))
-        .expect("catalog.cit")
-}
 
 /// Every diagnostic of a compilation points inside a loaded file.
 fn assert_sane(text: &str) {

@@ -3,9 +3,13 @@
 //! its exit status tells the truth. Data-safety cases compare the full
 //! listing and contents of the folders involved before and after.
 
+mod common;
+
+use common::{catalog_text, stderr};
+
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -37,15 +41,6 @@ fn citc_within(args: &[&str], dir: &Path, limit: Duration) -> Output {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn catalog_text() -> String {
-    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("catalog.cit"))
-        .expect("catalog.cit")
 }
 
 const SMALL: &str = "preference p {\n  spec.devices.preferredDiskBus = \"virtio\"\n}\n";

@@ -4,6 +4,10 @@
 //! definition wins, `module::name` reaches the other, and what cannot be
 //! settled is an error at the use.
 
+mod common;
+
+use common::stderr;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -13,10 +17,6 @@ fn citc(args: &[&str], dir: &Path) -> Output {
         .current_dir(dir)
         .output()
         .expect("run citc")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// `citc show NAME FIELD_PATH` of `catalog` in `dir`: the field's YAML.

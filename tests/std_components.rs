@@ -8,14 +8,14 @@
 //! whose folders hold one component per architecture), and its `spec` and
 //! labels are compared with the component's YAML as upstream wrote it.
 
+mod common;
+
+use common::project;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use saphyr::{LoadableYamlNode, Yaml};
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `../shared/upstream/main/preferences/components`, or `None` (with the
 /// reason printed) when it is absent outside CI.

@@ -3,6 +3,10 @@
 //! is an error; committed outputs are never followed through a symlink;
 //! inputs on procfs are refused; what citc echoes of a file is bounded.
 
+mod common;
+
+use common::{project, stderr};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -38,20 +42,12 @@ fn citc_to_full_disk(args: &[&str], dir: &Path, stdin: Option<&Path>) -> Output 
     command.output().expect("run citc")
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 fn all_output(out: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )
-}
-
-fn project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A temporary folder holding the real catalog as catalog.cit.

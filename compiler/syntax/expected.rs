@@ -1,7 +1,7 @@
 //! What pest expected, in words: the names of grammar rules as a syntax
 //! error lists them.
 
-use super::parser::Rule;
+use super::grammar::Rule;
 
 pub(super) fn describe_rules(rules: &[Rule]) -> String {
     let mut names: Vec<&str> = rules.iter().map(|r| rule_name(*r)).collect();

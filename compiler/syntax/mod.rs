@@ -3,6 +3,7 @@
 
 pub mod ast;
 mod expected;
+mod grammar;
 mod parser;
 mod recovery;
 mod tokens;

@@ -7,7 +7,7 @@
 //! then for the common shapes of a mistake around pest's position, and says
 //! what to change where. `None` leaves pest's own message.
 
-use super::parser::Rule;
+use super::grammar::Rule;
 use super::tokens::{scan, Kind, Token};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
