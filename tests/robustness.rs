@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use citc::emit::yaml::{write_document, Yaml};
+use citc::yaml::{write_document, Yaml};
 use proptest::prelude::*;
 
 fn catalog_text() -> String {

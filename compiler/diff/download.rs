@@ -24,9 +24,10 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use super::read::{parse_bundle, MAX_BUNDLE_BYTES};
+use super::read::parse_bundle;
 use super::refs::{Lookup, Miss, Resolved, Source};
 use super::Error;
+use crate::kustomize::MAX_BUNDLE_BYTES;
 use crate::source::{read_input, FileId, MAX_SOURCE_BYTES};
 use crate::syntax::ast::{Expr, Item, TextPart};
 use crate::syntax::parse_file;

@@ -474,7 +474,7 @@ mod tests {
     use super::*;
     use crate::diff::compare::compare;
     use crate::diff::{Resource, Snapshot};
-    use crate::emit::yaml::Yaml;
+    use crate::yaml::Yaml;
 
     const IT: &str = "VirtualMachineClusterInstancetype";
     const NS_IT: &str = "VirtualMachineInstancetype";

@@ -29,9 +29,9 @@ pub mod render;
 
 use std::fmt;
 
-use crate::emit::yaml::Yaml;
 use crate::lower::Document;
 use crate::release::Release;
+use crate::yaml::Yaml;
 
 /// How the releases being compared name their files and stamp their
 /// version: upstream's way, and the catalog's own when it has a `release`

@@ -21,7 +21,7 @@ use crate::value::{Node, Quantity, Value};
 use crate::Analysis;
 
 /// The global `let` that declares the README's series.
-pub const DECLARATION: &str = "readme_series";
+use crate::resolve::SERIES_DECLARATION as DECLARATION;
 
 /// One row of the series table: its label and when a series has it. A
 /// series has a feature when every one of its instance types has it.

@@ -1,4 +1,4 @@
-//! Emit: Kubernetes documents become bytes (go-yaml v2 style), bundles and checksums.
+//! Emit: Kubernetes documents become bundles, checksums and output
+//! folders (the go-yaml v2 bytes of one document are crate::yaml's).
 pub mod bundle;
 pub mod outdir;
-pub mod yaml;

@@ -8,9 +8,9 @@
 
 use std::fmt::Write as _;
 
-use crate::emit::yaml::Yaml;
 use crate::source::FileId;
 use crate::syntax::ast::{AliasDef, Kind};
+use crate::yaml::Yaml;
 
 use super::model::{Catalog, Def, Derive, Field, Lit, Mixin, Series, Table, When};
 

@@ -5,8 +5,8 @@
 //! std/kubevirt and writes its own `derive` blocks with the rules that
 //! agree. Labels no rule derives stay explicit.
 
-use crate::emit::yaml::Yaml;
 use crate::syntax::ast::{DeriveRule, DeriveSource, Kind};
+use crate::yaml::Yaml;
 
 use super::model::{Def, Derive, Field, Lit};
 use super::stdlib::{rule_line, Std};

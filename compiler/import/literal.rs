@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use crate::diff::Resource;
-use crate::emit::yaml::Yaml;
-use crate::lower::{ApiKind, API_VERSION};
+use crate::kube::{ApiKind, API_VERSION};
 use crate::syntax::ast::Kind;
+use crate::yaml::Yaml;
 
 use super::model::{Def, Field};
 

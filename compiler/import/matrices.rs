@@ -17,8 +17,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::emit::yaml::Yaml;
 use crate::syntax::ast::AliasDef;
+use crate::yaml::Yaml;
 
 use super::labels::scalar_text;
 use super::model::{Field, Lit, Matrix, Part, Table, When};

@@ -13,8 +13,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::emit::yaml::Yaml;
 use crate::syntax::ast::Kind;
+use crate::yaml::Yaml;
 
 use super::model::{Catalog, Def, Derive, Field, Lit, Mixin, Series, Table};
 use super::stdlib::Std;

@@ -2,12 +2,12 @@
 //! (never a copy in Rust): std/kubevirt's aliases and derive rules,
 //! std/sizes' tables, and the fields each std/components mixin sets.
 
-use crate::emit::yaml::Yaml;
 use crate::resolve::STDLIB;
 use crate::source::FileId;
 use crate::syntax::ast::{
     AliasDef, AssignOp, DeriveRule, DeriveSource, Expr, Item, Kind, MixinDef, Statement, TextPart,
 };
+use crate::yaml::Yaml;
 
 use super::literal::flatten;
 use super::model::{Field, Table};

@@ -6,8 +6,8 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use crate::emit::yaml::Yaml;
 use crate::syntax::ast::{AliasDef, Kind};
+use crate::yaml::Yaml;
 
 use super::matrices::Pref;
 use super::model::Part;

@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 
 use super::Shown;
 use crate::diagnostic::json_string;
-use crate::emit::yaml::{write_document, write_json, Yaml};
 use crate::lower::to_yaml;
 use crate::resolve::{Action, Assignment, Via};
 use crate::source::{SourceMap, Span};
+use crate::yaml::{write_document, write_json, Yaml};
 
 /// The document exactly as the build writes it.
 pub fn yaml(shown: &Shown) -> String {

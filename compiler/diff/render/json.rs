@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::write_json_string;
 use crate::diff::compare::{path_string, Change, Report, Status};
 use crate::diff::group::Shared;
-use crate::emit::yaml::Yaml;
+use crate::yaml::Yaml;
 
 /// The machine-readable report: `from`, `to`, `summary`, `resources` (every
 /// resource, every change, whatever is shared) and `grouped_changes`: each
@@ -108,7 +108,7 @@ fn write_change(out: &mut String, change: &Change) {
 
 fn write_json_value(out: &mut String, value: Option<&Yaml>) {
     match value {
-        Some(value) => crate::emit::yaml::write_json(out, value),
+        Some(value) => crate::yaml::write_json(out, value),
         None => out.push_str("null"),
     }
 }

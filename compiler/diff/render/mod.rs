@@ -20,7 +20,7 @@ pub use text::text;
 pub use unified::{canonical, unified};
 
 use super::compare::{Side, Summary};
-use crate::emit::yaml::Yaml;
+use crate::yaml::Yaml;
 
 /// How long a value may get in `text` and `markdown` before it is cut.
 const VALUE_WIDTH: usize = 72;

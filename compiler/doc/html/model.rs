@@ -5,11 +5,12 @@
 
 use std::collections::HashMap;
 
-use crate::emit::yaml::{write_document, Yaml};
-use crate::lower::{ApiKind, Document};
+use crate::kube::ApiKind;
+use crate::lower::Document;
 use crate::resolve::{Catalog, Resource};
 use crate::syntax::ast::Kind;
 use crate::value::Quantity;
+use crate::yaml::{write_document, Yaml};
 
 /// A property an instance type has or lacks, read from its spec. The
 /// page's feature filter and the series' feature table list these.
