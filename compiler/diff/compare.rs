@@ -24,7 +24,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use super::render::inline;
+use super::inline::inline;
 use super::{Resource, Snapshot};
 use crate::kube::ApiKind;
 use crate::value::Quantity;

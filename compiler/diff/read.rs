@@ -454,7 +454,7 @@ fn to_yaml(node: &MarkedYaml, file: &str) -> Result<Yaml, Error> {
                 let key = match to_yaml(key, file)? {
                     Yaml::Str(s) => s,
                     Yaml::Map(_) | Yaml::Seq(_) => return unsupported("a complex map key"),
-                    scalar => super::render::inline(&scalar, usize::MAX),
+                    scalar => super::inline::inline(&scalar, usize::MAX),
                 };
                 entries.push((key, to_yaml(value, file)?));
             }

@@ -210,7 +210,7 @@ pub fn chain(shown: &Shown, path: &[String], sources: &SourceMap) -> String {
             out,
             "{}: {}",
             dotted(&field),
-            crate::diff::render::inline(value, 200)
+            crate::diff::inline::inline(value, 200)
         );
         let chain = shown.chain(&field);
         let winner = chain.iter().rposition(|a| a.action != Action::Unset);
@@ -222,7 +222,7 @@ pub fn chain(shown: &Shown, path: &[String], sources: &SourceMap) -> String {
             let value = assignment
                 .value
                 .as_ref()
-                .map(|v| crate::diff::render::inline(&to_yaml(v), 72))
+                .map(|v| crate::diff::inline::inline(&to_yaml(v), 72))
                 .unwrap_or_else(|| "(unset)".to_string());
             let _ = writeln!(
                 out,

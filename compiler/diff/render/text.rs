@@ -3,9 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::{counts_line, inline, plural, side_line, LINE_WIDTH, VALUE_WIDTH};
+use super::{counts_line, plural, side_line, LINE_WIDTH, VALUE_WIDTH};
 use crate::diff::compare::{path_string, removed_reason, Change, Report, Status};
 use crate::diff::group::{describe, items, wrap, Item, Series, Shared, Twins, SHARED_MIN};
+use crate::diff::inline::inline;
 
 type Paint<'p> = &'p dyn Fn(&str, &str) -> String;
 

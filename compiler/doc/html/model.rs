@@ -514,7 +514,7 @@ fn scalar(value: &Yaml) -> String {
         Yaml::Float(f) => f.to_string(),
         Yaml::Bool(b) => b.to_string(),
         Yaml::Null => "null".to_string(),
-        other => crate::diff::render::inline(other, 200),
+        other => crate::diff::inline::inline(other, 200),
     }
 }
 
