@@ -106,7 +106,7 @@ fn definition(kind: Kind, name: &str, body: &Yaml, notes: &mut Vec<String>) -> D
                 ("apiVersion", Yaml::Str(v)) if v == API_VERSION => {}
                 ("apiVersion", other) => notes.push(format!(
                     "{name}: apiVersion {} is written as {API_VERSION}",
-                    super::emit::inline_yaml(other)
+                    super::text::inline_yaml(other)
                 )),
                 ("metadata", Yaml::Map(meta)) => {
                     for (meta_key, meta_value) in meta {

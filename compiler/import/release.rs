@@ -31,7 +31,7 @@ fn kind_word(kind: ApiKind) -> &'static str {
 }
 
 fn quoted(text: &str) -> String {
-    super::emit::string_literal(text)
+    crate::syntax::string_literal(text)
 }
 
 /// Detects the release settings and strips the version label from

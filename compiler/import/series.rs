@@ -330,7 +330,7 @@ fn try_series(name: &str, defs: &[&Def], std: &Std, std_mode: bool) -> Option<Ma
         let in_spec = path[0] == "spec";
         let text = |m: &Member, y: Option<&Yaml>| -> Yaml {
             let _ = m;
-            match y.and_then(super::labels::scalar_text) {
+            match y.and_then(super::text::scalar_text) {
                 Some(t) if !in_spec => Yaml::Str(t),
                 _ => y.cloned().unwrap_or(Yaml::Null),
             }

@@ -169,7 +169,7 @@ fn column_fields(mixin: &MixinDef, aliases: &[AliasDef]) -> Option<Vec<ColumnFie
 
 /// A derive rule as the line that declares it.
 pub fn rule_line(rule: &DeriveRule) -> String {
-    let label = super::emit::string_literal(&rule.label);
+    let label = crate::syntax::string_literal(&rule.label);
     match &rule.source {
         DeriveSource::Field(path) => format!("label {label} from {}", path.dotted()),
         DeriveSource::Present(path) => format!("label {label} if {}", path.dotted()),
