@@ -268,6 +268,9 @@ fn tree(
     }
 }
 
+/// Edges between the parts of one folder, each with where it is written.
+type Edges = BTreeMap<(String, String), Vec<String>>;
+
 struct Module {
     file: PathBuf,
     path: Vec<String>,
@@ -303,7 +306,7 @@ fn modules(dir: &Path, path: &[String], out: &mut Vec<Module>) {
 
 /// The layers of compiler/lib.rs's rule, bottom first: each line of the
 /// list under "Layers, bottom to top" holds the rooms of one layer in
-/// backticks.
+/// backticks, then a colon and what they hold.
 fn layers(lib: &str) -> BTreeMap<String, usize> {
     let mut rank = BTreeMap::new();
     let mut lines = lib
@@ -312,28 +315,25 @@ fn layers(lib: &str) -> BTreeMap<String, usize> {
     lines
         .next()
         .expect("compiler/lib.rs has no \"Layers, bottom to top\" list");
-    let mut layer = 0;
-    for line in lines.skip_while(|l| l.trim() == "//!") {
-        let Some(item) = line.strip_prefix("//! - ") else {
-            break;
-        };
-        let names = item.split('`').skip(1).step_by(2);
+    let lines = lines.skip_while(|l| l.trim() == "//!");
+    for (layer, line) in lines.map_while(|l| l.strip_prefix("//! - ")).enumerate() {
+        // The rooms are the words in backticks before the colon.
+        let rooms = line.split_once(':').map_or(line, |(rooms, _)| rooms);
         let before = rank.len();
-        for name in names.take_while(|_| true) {
+        for name in rooms.split('`').skip(1).step_by(2) {
             assert!(
                 rank.insert(name.to_string(), layer).is_none(),
                 "`{name}` is in two layers"
             );
         }
         assert!(rank.len() > before, "layer line without rooms: {line}");
-        layer += 1;
     }
     rank
 }
 
 /// Strongly connected groups of more than one node (Tarjan), each with
 /// the edges inside it.
-fn loops(edges: &BTreeMap<(String, String), Vec<String>>) -> Vec<BTreeSet<String>> {
+fn loops(edges: &Edges) -> Vec<BTreeSet<String>> {
     let nodes: BTreeSet<&String> = edges.keys().flat_map(|(a, b)| [a, b]).collect();
     let reach = |from: &String| -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
@@ -378,7 +378,7 @@ fn rooms_use_only_rooms_below_and_folders_have_no_loops() {
     let mut problems = Vec::new();
     let mut unlisted = BTreeSet::new();
     // Per folder (module path): edges between its parts, with where.
-    let mut inner: BTreeMap<Vec<String>, BTreeMap<(String, String), Vec<String>>> = BTreeMap::new();
+    let mut inner: BTreeMap<Vec<String>, Edges> = BTreeMap::new();
     for module in &mods {
         let text = std::fs::read_to_string(&module.file).unwrap();
         let shown = module
@@ -431,6 +431,13 @@ fn rooms_use_only_rooms_below_and_folders_have_no_loops() {
                     .or_default()
                     .push(format!("{at}: {}", r.to.join("::")));
             }
+        }
+    }
+    for room in rank.keys() {
+        if room != ROOT && !known.contains(&vec![room.clone()]) {
+            problems.push(format!(
+                "room `{room}` is in the layer list of compiler/lib.rs but not under compiler/: remove it from the list"
+            ));
         }
     }
     for room in &unlisted {
