@@ -19,8 +19,7 @@ use crate::source::SourceMap;
 use crate::syntax::ast::{self, Expr, Statement, TextPart};
 use crate::value::{Node, Quantity, Value};
 use crate::Analysis;
-
-/// The global `let` that declares the README's series.
+// The global `let` that declares the README's series.
 use crate::resolve::SERIES_DECLARATION as DECLARATION;
 
 /// One row of the series table: its label and when a series has it. A
