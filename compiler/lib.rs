@@ -6,6 +6,30 @@
 //! `lower` (resources → Kubernetes documents with derived labels) → `emit`
 //! (documents → go-yaml v2 bytes, bundles). `diff` and `fmt` are tools on
 //! top; `cli` is the command line.
+//!
+//! # Dependencies run one way
+//!
+//! Each room (a folder or file right under compiler/) uses only rooms on
+//! lower lines of this list, never one on its own line or above; inside a
+//! room, no two files or folders use each other. tests/layers.rs checks
+//! both on every `crate::`/`super::` path. Layers, bottom to top:
+//!
+//! - `source` `hash` `version`: files, spans, fast maps, the version
+//! - `value` `suggest` `codes`: values, did-you-mean, the table of codes
+//! - `diagnostic`: the error type of every phase
+//! - `yaml` `syntax`: go-yaml v2 values and bytes; text → AST
+//! - `kube`: Kubernetes names, quantities, kinds of resource
+//! - `release`: how a catalog names and stamps its release
+//! - `resolve`: imports, names, inheritance → resources; std's index
+//! - `check`: schema, KubeVirt's rules, lints
+//! - `lower`: resources → documents
+//! - `emit`: documents → bundles and output folders
+//! - `lib`: the crate root, [`analyze`] and [`compile`]
+//! - `fmt` `kustomize`: the formatter; kustomize trees
+//! - `diff`: bundles compared
+//! - `doc` `provenance` `import`: documents of a catalog; where a value comes from; upstream → `.cit`
+//! - `lsp`: the language server
+//! - `cli`: the command line
 
 // Diagnostics are the error type of every phase; they are built only on the
 // error path, so their size does not matter.
@@ -29,6 +53,7 @@ pub mod emit;
 pub mod fmt;
 pub mod hash;
 pub mod import;
+pub mod kube;
 pub mod kustomize;
 pub mod lower;
 pub mod lsp;
@@ -40,6 +65,7 @@ pub mod suggest;
 pub mod syntax;
 pub mod value;
 pub mod version;
+pub mod yaml;
 
 use diagnostic::Diagnostic;
 use lower::Document;

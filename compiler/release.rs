@@ -9,7 +9,7 @@
 //! built apply, not those of the catalogs it imports.
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::ApiKind;
+use crate::kube::ApiKind;
 use crate::source::Span;
 use crate::suggest::closest;
 use crate::value::{Node, Value};
@@ -172,7 +172,7 @@ impl Release {
                 "checksums" => release.checksums = file_name(node, key, diags, release.checksums),
                 "version_label" => match &node.value {
                     Value::Bool(false) => release.version_label = None,
-                    Value::Str(label) if crate::check::is_qualified_name(label) => {
+                    Value::Str(label) if crate::kube::is_qualified_name(label) => {
                         release.version_label = Some(label.clone())
                     }
                     Value::Str(label) => diags.push(bad_value(

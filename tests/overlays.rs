@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use citc::emit::yaml::write_document;
-use citc::lower::ApiKind;
+use citc::kube::ApiKind;
+use citc::yaml::write_document;
 
 const BASE: &str = r#"
 import "std/kubevirt"

@@ -9,7 +9,7 @@ use common::catalog_text;
 
 use std::collections::BTreeMap;
 
-use citc::emit::yaml::{write_document, Yaml};
+use citc::yaml::{write_document, Yaml};
 use proptest::prelude::*;
 
 /// Every diagnostic of a compilation points inside a loaded file.

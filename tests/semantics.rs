@@ -1,8 +1,8 @@
 //! The language's meaning, on small catalogs: each test compiles a source and
 //! compares documents with YAML written out by hand.
 
-use citc::emit::yaml::write_document;
-use citc::lower::ApiKind;
+use citc::kube::ApiKind;
+use citc::yaml::write_document;
 
 /// Compiles `source` and returns the YAML of every cluster-wide document, by name.
 fn build(source: &str) -> Vec<(String, String)> {

@@ -6,7 +6,7 @@
 //! (libyaml's scanner, from which go-yaml was ported): both must give back
 //! exactly what was written.
 
-use citc::emit::yaml::{write_document, Yaml};
+use citc::yaml::{write_document, Yaml};
 use proptest::prelude::*;
 
 const SPECIAL: &[char] = &[

@@ -27,7 +27,7 @@ fn attributes(kind: Kind) -> &'static [&'static str] {
 
 pub fn check_rules(schema: &Schema, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     for (kind, rule) in &catalog.derive_rules {
-        if !super::fields::is_qualified_name(&rule.label) {
+        if !crate::kube::is_qualified_name(&rule.label) {
             diags.push(
                 Diagnostic::new(
                     "E0208",

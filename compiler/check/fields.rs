@@ -4,6 +4,7 @@
 
 use super::schema::{Schema, Ty};
 use crate::diagnostic::Diagnostic;
+use crate::kube::{is_dns_subdomain, is_label_value, is_qualified_name, quantity_help};
 use crate::resolve::Resource;
 use crate::suggest::closest;
 use crate::syntax::ast::Kind;
@@ -72,22 +73,6 @@ fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-/// Kubernetes object names: a DNS-1123 subdomain of at most 253 characters.
-pub fn is_dns_subdomain(name: &str) -> bool {
-    name.len() <= 253 && !name.is_empty() && name.split('.').all(is_dns_label)
-}
-
-fn is_dns_label(label: &str) -> bool {
-    let bytes = label.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= 63
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        && bytes[0] != b'-'
-        && bytes[bytes.len() - 1] != b'-'
-}
-
 fn check_name(resource: &Resource, diags: &mut Vec<Diagnostic>) {
     if !is_dns_subdomain(&resource.name) {
         let suggestion = resource.name.to_ascii_lowercase().replace('_', "-");
@@ -106,29 +91,6 @@ fn check_name(resource: &Resource, diags: &mut Vec<Diagnostic>) {
             .help(help),
         );
     }
-}
-
-/// Label keys: an optional DNS prefix and `/`, then a name of at most 63
-/// characters of alphanumerics, `-`, `_`, `.`, starting and ending alphanumeric.
-pub fn is_qualified_name(key: &str) -> bool {
-    let (prefix, name) = match key.rsplit_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, key),
-    };
-    prefix.is_none_or(is_dns_subdomain) && is_label_value(name) && !name.is_empty()
-}
-
-/// Label values: empty, or at most 63 alphanumerics, `-`, `_`, `.`, starting
-/// and ending alphanumeric.
-pub fn is_label_value(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    bytes.is_empty()
-        || (bytes.len() <= 63
-            && bytes
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-            && bytes[0].is_ascii_alphanumeric()
-            && bytes[bytes.len() - 1].is_ascii_alphanumeric())
 }
 
 fn check_metadata(meta: &Node, diags: &mut Vec<Diagnostic>) {
@@ -409,40 +371,6 @@ pub fn malformed_quantity(text: &str, path: &str, node: &Node) -> Diagnostic {
     )
     .label("malformed quantity")
     .help(quantity_help(text))
-}
-
-/// The accepted forms of a quantity, with a hint for common slips.
-pub fn quantity_help(text: &str) -> String {
-    let units = "a quantity is a decimal number and an optional suffix: Ki Mi Gi Ti Pi Ei (powers of 1024) or m k M G T P E (powers of 1000), e.g. 512Mi, 1.5Gi";
-    let upper = text.to_ascii_uppercase();
-    for (wrong, right) in [
-        ("KB", "Ki"),
-        ("MB", "Mi"),
-        ("GB", "Gi"),
-        ("TB", "Ti"),
-        ("KIB", "Ki"),
-        ("MIB", "Mi"),
-        ("GIB", "Gi"),
-        ("TIB", "Ti"),
-    ] {
-        if upper.ends_with(wrong) {
-            return format!(
-                "did you mean `{}{right}`? {units}",
-                text[..text.len() - wrong.len()].trim_end()
-            );
-        }
-    }
-    // A binary suffix in the wrong case: `2gi`, `512MI`.
-    let number = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let suffix = &text[number.len()..];
-    if !number.is_empty() && number.trim().parse::<f64>().is_ok() {
-        for right in ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"] {
-            if suffix.eq_ignore_ascii_case(right) {
-                return format!("did you mean `{}{right}`? {units}", number.trim_end());
-            }
-        }
-    }
-    units.to_string()
 }
 
 fn wrong_type(node: &Node, ty: &Ty, path: &str, value: &Value) -> Diagnostic {

@@ -12,7 +12,6 @@ mod schema;
 mod semantics;
 mod vm;
 
-pub use fields::{is_dns_subdomain, is_qualified_name, quantity_help};
 pub use schema::{Schema, Ty};
 
 use crate::codes;

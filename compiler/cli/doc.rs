@@ -266,7 +266,7 @@ fn document_catalog(
             eprintln!("error: {message}");
             eprintln!(
                 "  help: `{}` declares how the README shows the series (grammar/LANGUAGE.md, \"The README's series\")",
-                doc::series::DECLARATION
+                crate::resolve::SERIES_DECLARATION
             );
             return Err(ExitCode::from(1));
         }

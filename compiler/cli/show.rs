@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use super::{report, stdout, MessageFormat};
-use crate::lower::ApiKind;
+use crate::kube::ApiKind;
 use crate::provenance::{self, render, NotFound, KIND_NAMES};
 use crate::release::validate_version;
 use crate::{analyze_traced, resolve};

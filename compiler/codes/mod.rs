@@ -7,7 +7,21 @@ mod check;
 mod language;
 mod warnings;
 
-use crate::diagnostic::Severity;
+/// Whether a code stops the build (an error) or not (a warning).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
 
 pub struct CodeInfo {
     pub code: &'static str,

@@ -20,23 +20,11 @@ pub use junit::render_junit;
 pub use paths::{file_uri, uri_path, uri_path_decoded, ReportPaths};
 pub use sarif::render_sarif;
 
+// A code's severity is in its table entry, so the table defines it.
+pub use crate::codes::Severity;
+
 use crate::codes;
 use crate::source::{SourceMap, Span};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
 
 /// A secondary place involved in a problem (the parent that set a value,
 /// the other mixin, the first definition of a duplicated name).

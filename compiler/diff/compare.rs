@@ -24,11 +24,11 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use super::render::inline;
+use super::inline::inline;
 use super::{Resource, Snapshot};
-use crate::emit::yaml::{go_yaml_key_cmp, Yaml};
-use crate::lower::ApiKind;
+use crate::kube::ApiKind;
 use crate::value::Quantity;
+use crate::yaml::{go_yaml_key_cmp, Yaml};
 
 /// Everything that differs between two snapshots.
 #[derive(Debug, Clone)]

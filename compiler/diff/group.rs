@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::compare::{path_string, Change, Entry, Report, Status};
-use super::render::inline;
+use super::inline::inline;
 
 /// A change made to this many resources or more is a shared change. Three,
 /// so that a change to one resource and its namespaced twin is still shown
@@ -474,7 +474,7 @@ mod tests {
     use super::*;
     use crate::diff::compare::compare;
     use crate::diff::{Resource, Snapshot};
-    use crate::emit::yaml::Yaml;
+    use crate::yaml::Yaml;
 
     const IT: &str = "VirtualMachineClusterInstancetype";
     const NS_IT: &str = "VirtualMachineInstancetype";

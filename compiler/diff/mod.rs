@@ -4,8 +4,8 @@
 //! One file per phase:
 //! - [`refs`]: what a REF on the command line names — a bundle file or
 //!   folder, a git revision of the catalog's repository, a release in a
-//!   releases folder, or a release to download;
-//! - [`download`]: a release fetched over https, verified and cached;
+//!   releases folder, or a release to download (its last step,
+//!   refs/download.rs: fetched over https, verified and cached);
 //! - [`read`]: YAML bundles, as any tool wrote them → a [`Snapshot`]
 //!   (with [`line_breaks`]: YAML 1.1's line breaks read as go-yaml reads
 //!   them);
@@ -14,14 +14,15 @@
 //!   reason, rename hints;
 //! - [`group`]: what the renderers show once — twins, changes shared by
 //!   many resources, series added or removed together;
-//! - [`render`]: a report → text, unified diff, JSON or Markdown.
+//! - [`render`]: a report → text, unified diff, JSON or Markdown;
+//! - [`inline`]: a value on one line, for hints, groups and renderers.
 //!
 //! Compiling a catalog and printing are the command line's job
 //! (`cli/diff.rs`); this module never prints and never exits.
 
 pub mod compare;
-pub mod download;
 pub mod group;
+pub mod inline;
 mod line_breaks;
 pub mod read;
 pub mod refs;
@@ -29,9 +30,9 @@ pub mod render;
 
 use std::fmt;
 
-use crate::emit::yaml::Yaml;
 use crate::lower::Document;
 use crate::release::Release;
+use crate::yaml::Yaml;
 
 /// How the releases being compared name their files and stamp their
 /// version: upstream's way, and the catalog's own when it has a `release`
@@ -171,7 +172,7 @@ fn take_version_label(body: &mut Yaml, key: &str) -> Option<String> {
     }
     Some(match value {
         Yaml::Str(s) => s,
-        other => render::inline(&other, usize::MAX),
+        other => inline::inline(&other, usize::MAX),
     })
 }
 

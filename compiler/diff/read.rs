@@ -24,13 +24,11 @@ use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use saphyr_parser::{Event, Parser, ScanError};
 
 use super::{Conventions, Error, Resource, Snapshot};
-use crate::emit::yaml::Yaml;
-use crate::lower::ApiKind;
+use crate::kube::ApiKind;
+use crate::kustomize::MAX_BUNDLE_BYTES;
 use crate::source::read_input;
+use crate::yaml::Yaml;
 
-/// The largest bundle file diff reads: upstream's all-bundle is about
-/// 200 KB, a thousand times that still fits.
-pub const MAX_BUNDLE_BYTES: u64 = 256 << 20;
 /// How deep maps and sequences may nest. Kubernetes objects are shallow:
 /// upstream's bundles nest 6 deep.
 pub const MAX_DEPTH: usize = 64;
@@ -456,7 +454,7 @@ fn to_yaml(node: &MarkedYaml, file: &str) -> Result<Yaml, Error> {
                 let key = match to_yaml(key, file)? {
                     Yaml::Str(s) => s,
                     Yaml::Map(_) | Yaml::Seq(_) => return unsupported("a complex map key"),
-                    scalar => super::render::inline(&scalar, usize::MAX),
+                    scalar => super::inline::inline(&scalar, usize::MAX),
                 };
                 entries.push((key, to_yaml(value, file)?));
             }

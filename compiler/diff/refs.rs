@@ -20,7 +20,7 @@
 //!    ```
 //!
 //!    (`\$` keeps the compiler from reading `${version}` as a variable).
-//!    Downloads are checked and cached on disk (see [`super::download`]); a
+//!    Downloads are checked and cached on disk (see [`download`]); a
 //!    cached copy that reads as a release is used without asking the
 //!    network again.
 //!
@@ -34,17 +34,18 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod download;
 mod migration;
 
-use super::download::download;
-pub use super::download::{
-    default_cache_dir, release_url_template, RELEASE_URL_CONSTANT, VERSION_PLACEHOLDER,
-};
 use super::{Conventions, Error};
 use crate::kustomize;
 use crate::source::FileId;
 use crate::syntax::ast::Item;
 use crate::syntax::parse_file;
+use download::download;
+pub use download::{
+    default_cache_dir, release_url_template, RELEASE_URL_CONSTANT, VERSION_PLACEHOLDER,
+};
 
 /// Where to look.
 pub struct Lookup<'a> {

@@ -16,8 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::std_reference::path_text;
-use super::{kind_plural, parse_std};
-use crate::lower::{ApiKind, Document};
+use crate::kube::ApiKind;
+use crate::lower::Document;
+use crate::resolve::{kind_plural, parse_std};
 use crate::source::SourceMap;
 use crate::syntax::ast::{DeriveRule, DeriveSource, Item, Kind};
 use crate::value::Quantity;
@@ -232,8 +233,8 @@ fn labels_seen(documents: &[Document]) -> BTreeMap<&str, Seen> {
     seen
 }
 
-fn labels_of(yaml: &crate::emit::yaml::Yaml) -> Vec<(&str, String)> {
-    use crate::emit::yaml::Yaml;
+fn labels_of(yaml: &crate::yaml::Yaml) -> Vec<(&str, String)> {
+    use crate::yaml::Yaml;
     fn get<'a>(node: &'a Yaml, key: &str) -> Option<&'a Yaml> {
         match node {
             Yaml::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),

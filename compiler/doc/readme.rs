@@ -14,8 +14,9 @@
 //! file (`sed '/## Resources/Q'`); [`replace_section`] does the same, and
 //! appends the section to a README that has no heading yet.
 
-use crate::emit::yaml::Yaml;
-use crate::lower::{ApiKind, Document};
+use crate::kube::ApiKind;
+use crate::lower::Document;
+use crate::yaml::Yaml;
 
 /// The heading the section starts with; it runs to the end of the file.
 pub const RESOURCES_HEADING: &str = "## Resources";

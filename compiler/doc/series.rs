@@ -20,9 +20,8 @@ use crate::source::SourceMap;
 use crate::syntax::ast::{self, Expr, Statement, TextPart};
 use crate::value::{Quantity, Value};
 use crate::Analysis;
-
-/// The global `let` that declares the README's series.
-pub const DECLARATION: &str = "readme_series";
+// The global `let` that declares the README's series.
+use crate::resolve::SERIES_DECLARATION as DECLARATION;
 
 /// The last row's label: the ratio of the series' largest instance type.
 pub const RATIO_LABEL: &str = "vCPU-To-Memory Ratio";

@@ -6,7 +6,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::{doc_comment, kind_plural, module_comment, parse_std, StdModule, REFERENCE_PAGE};
+use super::{doc_comment, module_comment};
+use crate::resolve::{kind_plural, parse_std, StdModule, REFERENCE_PAGE};
 use crate::syntax::ast::*;
 
 /// The whole reference page.

@@ -17,12 +17,13 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use super::yaml::write_document;
 use crate::diagnostic::Diagnostic;
-use crate::lower::{self, ApiKind, Document, Stamp};
+use crate::kube::ApiKind;
+use crate::lower::{self, Document, Stamp};
 use crate::release::Release;
 use crate::resolve::Catalog;
 use crate::syntax::ast::Kind;
+use crate::yaml::write_document;
 
 /// Where the release's files go.
 pub trait Sink {

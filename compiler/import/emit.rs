@@ -8,23 +8,14 @@
 
 use std::fmt::Write as _;
 
-use crate::emit::yaml::Yaml;
 use crate::source::FileId;
 use crate::syntax::ast::{AliasDef, Kind};
+use crate::yaml::Yaml;
 
 use super::model::{Catalog, Def, Derive, Field, Lit, Mixin, Series, Table, When};
 
-pub use crate::syntax::string_literal;
-
-/// A YAML value on one line, for messages.
-pub fn inline_yaml(value: &Yaml) -> String {
-    match value {
-        Yaml::Null => "null".into(),
-        Yaml::Str(s) => format!("{s:?}"),
-        Yaml::Seq(_) | Yaml::Map(_) => "a collection".into(),
-        other => super::labels::scalar_text(other).unwrap_or_default(),
-    }
-}
+use super::text::is_keyword;
+use crate::syntax::string_literal;
 
 /// Digits, an optional fraction and a unit: what the grammar reads as a
 /// quantity.
@@ -50,44 +41,6 @@ fn is_key_word(text: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-const KEYWORDS: &[&str] = &[
-    "abstract",
-    "alias",
-    "allow",
-    "derive",
-    "except",
-    "for",
-    "from",
-    "if",
-    "import",
-    "in",
-    "instancetype",
-    "label",
-    "let",
-    "mixin",
-    "patch",
-    "preference",
-    "ratio",
-    "release",
-    "remove",
-    "schema",
-    "series",
-    "sizes",
-    "table",
-    "type",
-    "unset",
-    "use",
-    "variants",
-    "when",
-    "true",
-    "false",
-];
-
-/// A word the grammar reserves: no column or table may be named so.
-pub fn is_keyword(name: &str) -> bool {
-    KEYWORDS.contains(&name)
-}
-
 /// A definition's name: bare when the grammar reads it as a name.
 fn resource_name(name: &str) -> String {
     let mut chars = name.chars();
@@ -95,7 +48,7 @@ fn resource_name(name: &str) -> String {
         .next()
         .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
-        && !KEYWORDS.contains(&name);
+        && !is_keyword(name);
     if bare {
         name.to_string()
     } else {
@@ -104,7 +57,7 @@ fn resource_name(name: &str) -> String {
 }
 
 fn segment(key: &str) -> String {
-    if is_key_word(key) && !KEYWORDS.contains(&key) {
+    if is_key_word(key) && !is_keyword(key) {
         key.to_string()
     } else {
         string_literal(key)

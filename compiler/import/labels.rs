@@ -5,11 +5,12 @@
 //! std/kubevirt and writes its own `derive` blocks with the rules that
 //! agree. Labels no rule derives stay explicit.
 
-use crate::emit::yaml::Yaml;
 use crate::syntax::ast::{DeriveRule, DeriveSource, Kind};
+use crate::yaml::Yaml;
 
 use super::model::{Def, Derive, Field, Lit};
 use super::stdlib::{rule_line, Std};
+use super::text::scalar_text;
 
 /// The label a rule derives for a definition's fields (`size` is the
 /// `@size` attribute, for an instance type of a series).
@@ -38,17 +39,6 @@ pub fn derived(rule: &DeriveRule, fields: &[Field], size: Option<&str>) -> Optio
         }
         DeriveSource::Attribute(name) if name.name == "size" => size.map(str::to_string),
         DeriveSource::Attribute(_) => None,
-    }
-}
-
-/// A scalar as a label or derive rule shows it.
-pub fn scalar_text(value: &Yaml) -> Option<String> {
-    match value {
-        Yaml::Str(s) => Some(s.clone()),
-        Yaml::Int(i) => Some(i.to_string()),
-        Yaml::Float(f) => Some(f.to_string()),
-        Yaml::Bool(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use crate::diff::Resource;
-use crate::emit::yaml::Yaml;
-use crate::lower::{ApiKind, API_VERSION};
+use crate::kube::{ApiKind, API_VERSION};
 use crate::syntax::ast::Kind;
+use crate::yaml::Yaml;
 
 use super::model::{Def, Field};
 
@@ -106,7 +106,7 @@ fn definition(kind: Kind, name: &str, body: &Yaml, notes: &mut Vec<String>) -> D
                 ("apiVersion", Yaml::Str(v)) if v == API_VERSION => {}
                 ("apiVersion", other) => notes.push(format!(
                     "{name}: apiVersion {} is written as {API_VERSION}",
-                    super::emit::inline_yaml(other)
+                    super::text::inline_yaml(other)
                 )),
                 ("metadata", Yaml::Map(meta)) => {
                     for (meta_key, meta_value) in meta {

@@ -17,25 +17,16 @@
 
 use std::collections::BTreeSet;
 
-use crate::emit::yaml::Yaml;
 use crate::syntax::ast::AliasDef;
+use crate::yaml::Yaml;
 
-use super::labels::scalar_text;
 use super::model::{Field, Lit, Matrix, Part, Table, When};
 use super::stdlib::Std;
 use super::templates::{
     column_name, common_ends, common_prefix, key_cell, merge_text, shapes, template_literal,
-    unique, Shape, SEPARATORS,
+    unique, Pref, Shape, SEPARATORS,
 };
-
-/// A preference as this pass sees it: its name, every field it sets beyond
-/// the root (mixins written out, sorted by path), and the lines it takes
-/// when written alone; `fields` is `None` when it cannot be a row.
-pub struct Pref {
-    pub name: String,
-    pub fields: Option<Vec<Field>>,
-    pub alone: usize,
-}
+use super::text::scalar_text;
 
 /// A matrix to write: its rows (indices into the preferences), its parent
 /// (`None`: the root), its statements and the matrix itself.

@@ -16,7 +16,9 @@
 //!   `preferences`, which measures them against the tree), the names read
 //!   and the string templates found by [`templates`];
 //! - [`emit`]: the model → formatted text;
-//! - [`verify`]: the text compiled again and compared with the input.
+//! - [`verify`]: the text compiled again and compared with the input;
+//! - [`text`]: scalars, one-line values and reserved words as text, for
+//!   every pass (the bottom of this room).
 //!
 //! Import never drops a field: what the schema does not know is written as
 //! it is and reported. It never prints; the command line does.
@@ -32,6 +34,7 @@ pub mod release;
 pub mod series;
 pub mod stdlib;
 pub mod templates;
+pub mod text;
 pub mod verify;
 
 use std::path::PathBuf;

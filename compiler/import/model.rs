@@ -3,8 +3,8 @@
 //! (literal, labels, series, preferences, matrices) rewrites this model;
 //! `emit` prints it.
 
-use crate::emit::yaml::Yaml;
 use crate::syntax::ast::Kind;
+use crate::yaml::Yaml;
 
 /// A field's value: a YAML value as read, or an expression of the table's
 /// columns (`cpu`, or `"${memory}"` where text is wanted), written as is.

@@ -7,9 +7,10 @@
 
 use crate::syntax::ast::Kind;
 
-use super::matrices::{self, block_lines, recognise, Context, Pref};
+use super::matrices::{self, block_lines, recognise, Context};
 use super::model::{Catalog, Def, Derive, Field};
 use super::stdlib::Std;
+use super::templates::Pref;
 
 /// A preference as a set: its mixins and its fields, all written out.
 #[derive(Clone)]

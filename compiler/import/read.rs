@@ -16,12 +16,13 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::diff::read::{parse_bundle, MAX_BUNDLE_BYTES};
+use crate::diff::read::parse_bundle;
 use crate::diff::{Error, Resource};
-use crate::emit::yaml::Yaml;
 use crate::kustomize;
+use crate::kustomize::MAX_BUNDLE_BYTES;
 use crate::release::{UPSTREAM_DEFAULT_VERSION, UPSTREAM_VERSION_LABEL};
 use crate::source::read_input;
+use crate::yaml::Yaml;
 
 /// A YAML file that was read.
 #[derive(Debug, Clone)]

@@ -5,9 +5,9 @@
 //! when the catalog is built).
 
 use crate::diff::Resource;
-use crate::emit::yaml::Yaml;
-use crate::lower::ApiKind;
+use crate::kube::ApiKind;
 use crate::release::{UPSTREAM_CHECKSUMS, UPSTREAM_PREFIX, UPSTREAM_VERSION_LABEL};
+use crate::yaml::Yaml;
 
 use super::read::Input;
 
@@ -31,7 +31,7 @@ fn kind_word(kind: ApiKind) -> &'static str {
 }
 
 fn quoted(text: &str) -> String {
-    super::emit::string_literal(text)
+    crate::syntax::string_literal(text)
 }
 
 /// Detects the release settings and strips the version label from

@@ -13,8 +13,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::emit::yaml::Yaml;
 use crate::syntax::ast::Kind;
+use crate::yaml::Yaml;
 
 use super::model::{Catalog, Def, Derive, Field, Lit, Mixin, Series, Table};
 use super::stdlib::Std;
@@ -330,7 +330,7 @@ fn try_series(name: &str, defs: &[&Def], std: &Std, std_mode: bool) -> Option<Ma
         let in_spec = path[0] == "spec";
         let text = |m: &Member, y: Option<&Yaml>| -> Yaml {
             let _ = m;
-            match y.and_then(super::labels::scalar_text) {
+            match y.and_then(super::text::scalar_text) {
                 Some(t) if !in_spec => Yaml::Str(t),
                 _ => y.cloned().unwrap_or(Yaml::Null),
             }

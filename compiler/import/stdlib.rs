@@ -2,12 +2,12 @@
 //! (never a copy in Rust): std/kubevirt's aliases and derive rules,
 //! std/sizes' tables, and the fields each std/components mixin sets.
 
-use crate::emit::yaml::Yaml;
 use crate::resolve::STDLIB;
 use crate::source::FileId;
 use crate::syntax::ast::{
     AliasDef, AssignOp, DeriveRule, DeriveSource, Expr, Item, Kind, MixinDef, Statement, TextPart,
 };
+use crate::yaml::Yaml;
 
 use super::literal::flatten;
 use super::model::{Field, Table};
@@ -169,7 +169,7 @@ fn column_fields(mixin: &MixinDef, aliases: &[AliasDef]) -> Option<Vec<ColumnFie
 
 /// A derive rule as the line that declares it.
 pub fn rule_line(rule: &DeriveRule) -> String {
-    let label = super::emit::string_literal(&rule.label);
+    let label = crate::syntax::string_literal(&rule.label);
     match &rule.source {
         DeriveSource::Field(path) => format!("label {label} from {}", path.dotted()),
         DeriveSource::Present(path) => format!("label {label} if {}", path.dotted()),

@@ -6,11 +6,21 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use crate::emit::yaml::Yaml;
 use crate::syntax::ast::{AliasDef, Kind};
+use crate::yaml::Yaml;
 
-use super::matrices::Pref;
-use super::model::Part;
+use super::model::{Field, Part};
+use super::text::is_keyword;
+use crate::syntax::string_literal;
+
+/// A preference as this pass sees it: its name, every field it sets beyond
+/// the root (mixins written out, sorted by path), and the lines it takes
+/// when written alone; `fields` is `None` when it cannot be a row.
+pub struct Pref {
+    pub name: String,
+    pub fields: Option<Vec<Field>>,
+    pub alone: usize,
+}
 
 /// What separates a name's key from its suffix (`.`, and `-` or `_` in
 /// catalogs of other conventions).
@@ -162,7 +172,7 @@ pub fn template_literal(parts: &[Part]) -> String {
     for part in parts {
         match part {
             Part::Text(t) => {
-                let quoted = super::emit::string_literal(t);
+                let quoted = string_literal(t);
                 out.push_str(&quoted[1..quoted.len() - 1]);
             }
             Part::Column(c) => {
@@ -221,7 +231,7 @@ pub(super) fn column_name(path: &[String], aliases: &[AliasDef]) -> String {
 
 /// `name`, or `name_2`, `name_3`, … when it is taken.
 pub(super) fn unique(name: &str, taken: &[String]) -> String {
-    let reserved = |n: &str| taken.iter().any(|t| t == n) || super::emit::is_keyword(n);
+    let reserved = |n: &str| taken.iter().any(|t| t == n) || is_keyword(n);
     if !reserved(name) {
         return name.to_string();
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::render_short;
 use crate::diff::Resource;
-use crate::emit::yaml::Yaml;
+use crate::yaml::Yaml;
 
 /// Keys sorted at every level, so that maps compare by content.
 fn normalized(value: &Yaml) -> Yaml {

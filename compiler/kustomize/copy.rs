@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use super::Error;
 
 /// The most bytes copied: as much as one bundle file may hold.
-pub const MAX_BYTES: u64 = crate::diff::read::MAX_BUNDLE_BYTES;
+pub const MAX_BYTES: u64 = super::MAX_BUNDLE_BYTES;
 /// The most files copied (upstream's repository has about 400).
 pub const MAX_FILES: usize = 100_000;
 /// The deepest folder copied, below the top.

@@ -34,8 +34,13 @@ pub use confine::Remote;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::lower::ApiKind;
+use crate::kube::ApiKind;
 use crate::release::Release;
+
+/// The largest bundle file read, by diff and import or from kustomize's
+/// output: upstream's all-bundle is about 200 KB, a thousand times that
+/// still fits.
+pub const MAX_BUNDLE_BYTES: u64 = 256 << 20;
 
 /// The names of the file that makes a folder a kustomize tree (upstream's
 /// first; kustomize reads the other two as well).

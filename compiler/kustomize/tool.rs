@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 /// The most bytes of output read from the tool: as much as one bundle
 /// file may hold.
-const MAX_OUTPUT_BYTES: u64 = crate::diff::read::MAX_BUNDLE_BYTES;
+const MAX_OUTPUT_BYTES: u64 = super::MAX_BUNDLE_BYTES;
 /// The most bytes of the tool's error output kept for the message.
 const MAX_STDERR_BYTES: u64 = 64 << 10;
 

@@ -6,13 +6,12 @@
 use std::rc::Rc;
 
 use crate::diagnostic::Diagnostic;
-use crate::emit::yaml::{go_yaml_key_cmp, Yaml};
+use crate::kube::{ApiKind, API_VERSION};
 use crate::release::{LabelPosition, Release};
 use crate::resolve::{derived_labels, Catalog, Resource};
 use crate::syntax::ast::{DeriveRule, Kind};
 use crate::value::{Node, Value};
-
-pub const API_VERSION: &str = "instancetype.kubevirt.io/v1beta1";
+use crate::yaml::{go_yaml_key_cmp, Yaml};
 
 /// How a build stamps the release version on every resource.
 #[derive(Debug, Clone, Copy)]
@@ -29,47 +28,6 @@ impl<'a> Stamp<'a> {
             label: release.version_label.as_deref(),
             position: release.label_position,
             version,
-        }
-    }
-}
-
-/// The two Kubernetes kinds every definition yields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ApiKind {
-    VirtualMachineClusterInstancetype,
-    VirtualMachineClusterPreference,
-    VirtualMachineInstancetype,
-    VirtualMachinePreference,
-}
-
-impl ApiKind {
-    /// In the order of the all-bundle (kind names sorted).
-    pub const ALL: [ApiKind; 4] = [
-        ApiKind::VirtualMachineClusterInstancetype,
-        ApiKind::VirtualMachineClusterPreference,
-        ApiKind::VirtualMachineInstancetype,
-        ApiKind::VirtualMachinePreference,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ApiKind::VirtualMachineClusterInstancetype => "VirtualMachineClusterInstancetype",
-            ApiKind::VirtualMachineClusterPreference => "VirtualMachineClusterPreference",
-            ApiKind::VirtualMachineInstancetype => "VirtualMachineInstancetype",
-            ApiKind::VirtualMachinePreference => "VirtualMachinePreference",
-        }
-    }
-
-    pub fn of(kind: Kind) -> [ApiKind; 2] {
-        match kind {
-            Kind::Instancetype => [
-                ApiKind::VirtualMachineClusterInstancetype,
-                ApiKind::VirtualMachineInstancetype,
-            ],
-            Kind::Preference => [
-                ApiKind::VirtualMachineClusterPreference,
-                ApiKind::VirtualMachinePreference,
-            ],
         }
     }
 }

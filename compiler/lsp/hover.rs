@@ -159,7 +159,7 @@ fn resource_yaml(snapshot: &Snapshot, index: usize) -> String {
         return "(not built: the resource has errors)".into();
     };
     let mut text = String::new();
-    crate::emit::yaml::write_document(&mut text, yaml);
+    crate::yaml::write_document(&mut text, yaml);
     let mut out = String::from("```yaml\n");
     let lines: Vec<&str> = text.lines().collect();
     for line in lines.iter().take(MAX_YAML_LINES) {

@@ -6,10 +6,10 @@
 
 use super::index::{Index, TargetSite};
 use super::workspace::Snapshot;
-use crate::emit::yaml::Yaml;
 use crate::resolve::Resource;
 use crate::source::Span;
 use crate::syntax::ast::{Expr, Item, Kind, Target};
+use crate::yaml::Yaml;
 
 /// One resource a target selects.
 pub struct Selected {

@@ -15,10 +15,10 @@ use lsp_types::Uri;
 use super::convert::{path_to_uri, uri_to_path};
 use super::index::Index;
 use crate::diagnostic::{self, Diagnostic};
-use crate::emit::yaml::Yaml;
 use crate::lower::{self, Stamp};
 use crate::resolve::{self, EmbeddedModule, STDLIB};
 use crate::source::FileId;
+use crate::yaml::Yaml;
 use crate::Analysis;
 
 pub struct Document {

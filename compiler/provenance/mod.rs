@@ -11,12 +11,13 @@ pub mod render;
 
 pub use cite::cite;
 
-use crate::emit::yaml::Yaml;
-use crate::lower::{self, ApiKind, Stamp};
+use crate::kube::ApiKind;
+use crate::lower::{self, Stamp};
 use crate::resolve::{derived_labels, Action, Assignment, Catalog, Provenance, Resource};
 use crate::suggest::closest;
 use crate::syntax::ast::Kind;
 use crate::value::{Node, Value};
+use crate::yaml::Yaml;
 
 /// One resource as `citc show` prints it: the document the build writes
 /// for it, and every assignment of each of its fields, in order.
@@ -149,7 +150,7 @@ fn history(
     let at = resource.span;
     out.push(entry(
         &["apiVersion"],
-        lower::API_VERSION,
+        crate::kube::API_VERSION,
         at,
         Action::Written,
     ));

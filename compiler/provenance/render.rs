@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use super::Shown;
 use crate::diagnostic::json_string;
-use crate::emit::yaml::{write_document, Yaml};
 use crate::lower::to_yaml;
 use crate::resolve::{Action, Assignment, Via};
 use crate::source::{SourceMap, Span};
+use crate::yaml::{write_document, Yaml};
 
 /// The document exactly as the build writes it.
 pub fn yaml(shown: &Shown) -> String {
@@ -212,7 +212,7 @@ pub fn chain(shown: &Shown, path: &[String], sources: &SourceMap) -> String {
             out,
             "{}: {}",
             dotted(&field),
-            crate::diff::render::inline(value, 200)
+            crate::diff::inline::inline(value, 200)
         );
         let chain = shown.chain(&field);
         let winner = chain.iter().rposition(|a| a.action != Action::Unset);
@@ -224,7 +224,7 @@ pub fn chain(shown: &Shown, path: &[String], sources: &SourceMap) -> String {
             let value = assignment
                 .value
                 .as_ref()
-                .map(|v| crate::diff::render::inline(&to_yaml(v), 72))
+                .map(|v| crate::diff::inline::inline(&to_yaml(v), 72))
                 .unwrap_or_else(|| "(unset)".to_string());
             let _ = writeln!(
                 out,

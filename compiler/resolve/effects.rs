@@ -13,11 +13,12 @@ use crate::hash::HashSet;
 
 use super::*;
 
+/// The global `let` that declares the README's series (read by
+/// `citc doc readme`).
+pub const SERIES_DECLARATION: &str = "readme_series";
+
 /// `let` names that citc itself reads.
-const READ_BY_CITC: &[&str] = &[
-    crate::release::RELEASE_URL_CONSTANT,
-    crate::doc::series::DECLARATION,
-];
+const READ_BY_CITC: &[&str] = &[crate::release::RELEASE_URL_CONSTANT, SERIES_DECLARATION];
 
 /// Every variable name read anywhere (a `module::` prefix dropped) but in
 /// a mixin that nothing uses, and every table named by `sizes`, `variants`

@@ -1,11 +1,11 @@
 //! Help lines for unknown names: the closest name in scope, or the std
 //! module that defines the name when the catalog does not import it. The
-//! std index is built on the first such error only (see `crate::doc`).
+//! std index is built on the first such error only (see std_index.rs).
 
 use crate::hash::HashMap;
 use crate::source::Span;
 
-use crate::doc::{import_help, kind_plural, std_index, REFERENCE_PAGE};
+use super::std_index::{import_help, kind_plural, std_index, REFERENCE_PAGE};
 use crate::suggest::closest;
 use crate::syntax::ast::{AliasDef, Kind};
 

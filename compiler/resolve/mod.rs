@@ -15,6 +15,7 @@ mod load;
 mod overlay;
 mod placement;
 pub mod scope;
+mod std_index;
 mod trace;
 mod tree;
 mod whens;
@@ -25,7 +26,11 @@ use std::rc::Rc;
 use crate::hash::IndexSet;
 
 pub use derived::derived_labels;
+pub use effects::SERIES_DECLARATION;
 pub use load::{load, load_with, EmbeddedModule, ParsedFile, Root, ALWAYS_LOADED, STDLIB};
+pub use std_index::{
+    import_help, kind_plural, parse_std, std_index, StdIndex, StdModule, REFERENCE_PAGE,
+};
 pub use trace::{Action, Assignment, Cell, Provenance, Via};
 
 use crate::diagnostic::Diagnostic;

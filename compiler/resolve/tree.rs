@@ -191,7 +191,7 @@ pub fn eval_scalar(expr: &Expr, env: &Env) -> Result<Node, Diagnostic> {
                     format!("`{text}` is not a valid quantity"),
                 )
                 .label("malformed quantity")
-                .help(crate::check::quantity_help(text)))
+                .help(crate::kube::quantity_help(text)))
             }
         },
         // A variable's value keeps the span where it was written (a table

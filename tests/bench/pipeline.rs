@@ -199,7 +199,7 @@ fn measure(scale: usize) {
 /// analysis with provenance recorded, then each resource lowered, emitted
 /// and annotated. The analysis without provenance is timed beside it.
 fn show_every_resource() {
-    use citc::lower::ApiKind;
+    use citc::kube::ApiKind;
     use citc::provenance::{self, render};
     let path = project().join("catalog.cit");
     let median = |mut runs: Vec<Duration>| {

@@ -3,9 +3,9 @@
 //! node selector (KUBEVIRT_RULES.md, "Instance types").
 
 use super::{enabled, spec, spec_int, spec_text, Finding};
-use crate::check::fields::{is_label_value, is_qualified_name};
 use crate::check::semantics::quantity_at;
 use crate::diagnostic::Diagnostic;
+use crate::kube::{is_label_value, is_qualified_name};
 use crate::resolve::Resource;
 use crate::value::{Node, Value};
 

@@ -136,7 +136,7 @@ fn annotation_keys(resource: &Resource, out: &mut Vec<Finding>) {
         return;
     };
     for (key, node) in annotations.iter() {
-        if !super::is_qualified_name(key) {
+        if !crate::kube::is_qualified_name(key) {
             out.push(Finding::new(
                 resource,
                 Diagnostic::new(

@@ -32,7 +32,7 @@ use crate::kustomize::{self, KUSTOMIZATION_NAMES};
 
 /// The most bytes copied out of a revision for one REF: as much as one
 /// bundle file may hold.
-const MAX_EXTRACTED_BYTES: u64 = read::MAX_BUNDLE_BYTES;
+const MAX_EXTRACTED_BYTES: u64 = crate::kustomize::MAX_BUNDLE_BYTES;
 /// The most files copied out of a revision for one REF (upstream's tree has
 /// about 400).
 const MAX_EXTRACTED_FILES: usize = 100_000;

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::diff::compare::{path_string, Change, Report, Status};
 use crate::diff::group::Shared;
-use crate::emit::yaml::Yaml;
+use crate::yaml::Yaml;
 
 /// The machine-readable report: `from`, `to`, `summary`, `resources` (every
 /// resource, every change, whatever is shared) and `grouped_changes`: each

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diff::compare::{Entry, Report, Status};
 use crate::diff::group::ResourceId;
-use crate::emit::yaml::Yaml;
+use crate::yaml::Yaml;
 
 /// Instance types or preferences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -6,11 +6,12 @@ use std::fmt::Write as _;
 use anstyle::Style;
 
 use super::{
-    counts_line, inline, plural, side_line, BOLD, BREAKING, CYAN, DIM, GREEN, LINE_WIDTH, RED,
-    VALUE_WIDTH, YELLOW,
+    counts_line, plural, side_line, BOLD, BREAKING, CYAN, DIM, GREEN, LINE_WIDTH, RED, VALUE_WIDTH,
+    YELLOW,
 };
 use crate::diff::compare::{path_string, removed_reason, Change, Report, Status};
 use crate::diff::group::{describe, items, wrap, Item, Series, Shared, Twins, SHARED_MIN};
+use crate::diff::inline::inline;
 
 type Paint<'p> = &'p dyn Fn(Style, &str) -> String;
 

@@ -9,7 +9,7 @@ use super::text::change_line;
 use super::{counts_line, plural, LINE_WIDTH};
 use crate::diff::compare::Report;
 use crate::diff::group::{describe, wrap, Shared};
-use crate::emit::yaml::{go_yaml_key_cmp, write_document, Yaml};
+use crate::yaml::{go_yaml_key_cmp, write_document, Yaml};
 
 /// A unified diff of the canonical YAML of every resource that differs
 /// (keys in go-yaml order, version label left out), one file per resource.

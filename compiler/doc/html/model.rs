@@ -6,11 +6,12 @@
 use std::collections::HashMap;
 
 use crate::doc::features::{Feature, FEATURES};
-use crate::emit::yaml::{write_document, Yaml};
-use crate::lower::{ApiKind, Document};
+use crate::kube::ApiKind;
+use crate::lower::Document;
 use crate::resolve::{Catalog, Resource};
 use crate::syntax::ast::Kind;
 use crate::value::Quantity;
+use crate::yaml::{write_document, Yaml};
 
 /// Everything the page shows.
 pub struct Model {
@@ -420,7 +421,7 @@ fn scalar(value: &Yaml) -> String {
         Yaml::Float(f) => f.to_string(),
         Yaml::Bool(b) => b.to_string(),
         Yaml::Null => "null".to_string(),
-        other => crate::diff::render::inline(other, 200),
+        other => crate::diff::inline::inline(other, 200),
     }
 }
 

@@ -2,7 +2,7 @@
 //! would read as something else, long values around what changed, code
 //! spans that survive backticks, text escaped for Markdown.
 
-use crate::emit::yaml::Yaml;
+use crate::yaml::Yaml;
 
 /// How much unchanged text is kept on each side of what changed in a long
 /// value.

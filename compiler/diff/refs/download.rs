@@ -1,4 +1,4 @@
-//! Download: a release fetched from the URL the catalog declares
+//! Download (the last step of [`super`]): a release fetched from the URL the catalog declares
 //! (`let release_url = "https://…/\${version}/…"`), cached on disk.
 //!
 //! A download is untrusted input, and so is the cache:
@@ -24,9 +24,10 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use super::read::{parse_bundle, MAX_BUNDLE_BYTES};
-use super::refs::{Lookup, Miss, Resolved, Source};
-use super::Error;
+use super::{Lookup, Miss, Resolved, Source};
+use crate::diff::read::parse_bundle;
+use crate::diff::Error;
+use crate::kustomize::MAX_BUNDLE_BYTES;
 use crate::source::{read_input, FileId, MAX_SOURCE_BYTES};
 use crate::syntax::ast::{Expr, Item, TextPart};
 use crate::syntax::parse_file;
