@@ -263,7 +263,7 @@ fn field_hover(snapshot: &Snapshot, file: crate::source::FileId, offset: u32) ->
             let whose = if both {
                 "instance types and preferences"
             } else {
-                kind_plural(*kind)
+                crate::resolve::kind_plural(*kind)
             };
             out.push_str(&format!(": `{}` ({whose})", type_text(&ty)));
             if let Some(description) = super::apidoc::description(*kind, &path) {
@@ -290,13 +290,6 @@ fn field_hover(snapshot: &Snapshot, file: crate::source::FileId, offset: u32) ->
         }
     }
     Some(out.trim_end().to_string())
-}
-
-fn kind_plural(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Instancetype => "instance types",
-        Kind::Preference => "preferences",
-    }
 }
 
 fn show(node: &Node) -> String {
