@@ -361,7 +361,7 @@ fn diff_reports_are_coloured_through_the_same_choice() {
 
 const UNFORMATTED: &str = "import \"std/kubevirt\"\npreference   p {\n  osType =    \"linux\"\n}\n";
 
-fn fmt_stdin(args: &[&str], input: &str) -> Output {
+fn fmt_stdin(args: &[&str], input: impl AsRef<[u8]>) -> Output {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut child = citc_in(dir.path(), args)
         .stdin(Stdio::piped())
@@ -373,7 +373,7 @@ fn fmt_stdin(args: &[&str], input: &str) -> Output {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(input.as_bytes())
+        .write_all(input.as_ref())
         .expect("write");
     child.wait_with_output().expect("wait")
 }
@@ -406,20 +406,7 @@ fn fmt_reads_stdin_and_writes_stdout() {
     assert_eq!(stdout(&out), "");
     assert!(stderr(&out).contains("<stdin>"), "{}", stderr(&out));
     // Not UTF-8: exit 2 with a message.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut child = citc_in(dir.path(), &["fmt", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&[0xff, 0xfe, 0x00])
-        .unwrap();
-    let out = child.wait_with_output().expect("wait");
+    let out = fmt_stdin(&["fmt", "-"], [0xff, 0xfe, 0x00]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("stdin is not UTF-8"),

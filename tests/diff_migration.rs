@@ -25,7 +25,7 @@
 
 mod common;
 
-use common::{project, stderr, stdout};
+use common::{git, project, stderr, stdout};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -66,31 +66,6 @@ fn kustomize_available() -> bool {
     }
     eprintln!("skipping: neither kustomize nor kubectl is on PATH");
     false
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn copy_tree(from: &Path, to: &Path) {

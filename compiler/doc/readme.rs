@@ -241,24 +241,21 @@ fn splice(text: &str, range: std::ops::Range<usize>, with: &str) -> String {
 fn insert_before(readme: &str, headings: &[&str], part: &str) -> String {
     match headings.iter().find_map(|h| heading_start(readme, h)) {
         Some(start) => format!("{}{part}\n{}", &readme[..start], &readme[start..]),
-        None => {
-            let mut out = readme.to_string();
-            if !out.is_empty() && !out.ends_with('\n') {
-                out.push('\n');
-            }
-            if !out.is_empty() && !out.ends_with("\n\n") {
-                out.push('\n');
-            }
-            out.push_str(part);
-            out.push('\n');
-            out
-        }
+        None => appended(readme, &format!("{part}\n")),
     }
 }
 
-/// The section as it stands in `readme`, from the heading to the end.
-pub fn current_section(readme: &str) -> Option<&str> {
-    section_start(readme).map(|start| &readme[start..])
+/// `readme` with `part` appended after a blank line.
+fn appended(readme: &str, part: &str) -> String {
+    let mut out = readme.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    if !out.is_empty() && !out.ends_with("\n\n") {
+        out.push('\n');
+    }
+    out.push_str(part);
+    out
 }
 
 /// `readme` with everything from the heading to the end replaced by
@@ -267,17 +264,7 @@ pub fn current_section(readme: &str) -> Option<&str> {
 pub fn replace_section(readme: &str, section: &str) -> String {
     match section_start(readme) {
         Some(start) => format!("{}{section}", &readme[..start]),
-        None => {
-            let mut out = readme.to_string();
-            if !out.is_empty() && !out.ends_with('\n') {
-                out.push('\n');
-            }
-            if !out.is_empty() && !out.ends_with("\n\n") {
-                out.push('\n');
-            }
-            out.push_str(section);
-            out
-        }
+        None => appended(readme, section),
     }
 }
 
@@ -288,7 +275,10 @@ mod tests {
     #[test]
     fn the_section_runs_from_the_heading_to_the_end() {
         let readme = "# T\n\n```\n## Resources\n```\n\n## Resources\n\nold\n";
-        assert_eq!(current_section(readme), Some("## Resources\n\nold\n"));
+        assert_eq!(
+            section_start(readme).map(|start| &readme[start..]),
+            Some("## Resources\n\nold\n")
+        );
         assert_eq!(
             replace_section(readme, "## Resources\n\nnew\n"),
             "# T\n\n```\n## Resources\n```\n\n## Resources\n\nnew\n"
@@ -298,6 +288,6 @@ mod tests {
             "# T\n\n## Resources\n"
         );
         assert_eq!(replace_section("", "## Resources\n"), "## Resources\n");
-        assert_eq!(current_section("# T\n### Resources\n"), None);
+        assert_eq!(section_start("# T\n### Resources\n"), None);
     }
 }

@@ -48,6 +48,8 @@ pub fn git(dir: &Path, args: &[&str]) {
             "-c",
             "commit.gpgsign=false",
             "-c",
+            "tag.gpgsign=false",
+            "-c",
             "init.defaultBranch=main",
         ])
         .args(args)
